@@ -1,0 +1,46 @@
+"""Configuration. Development defaults; production reads everything from the environment."""
+import os
+from datetime import timedelta
+
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default set by the factory
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A juror's page stays open all exam day: the CSRF token lives as long as the
+    # session instead of the default hour, and the session lasts a long day.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=16)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # htmx from the CDN (with SRI), falling back to the copy in static/vendor.
+    HTMX_CDN = True
+    # Seconds between refreshes of the other juror's progress.
+    PROGRESS_POLL_SECONDS = 4
+    ORGANISATION_NAME = os.environ.get("CERTIF_ORGANISATION", "ALLOKOM")
+    LOAD_DEMO_DATA = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    HTMX_CDN = False
+
+
+def config_for(name: str | None):
+    return {"production": ProductionConfig, "test": TestConfig}.get(name or "", Config)

@@ -1,0 +1,55 @@
+"""Database plumbing: SQLite tuned for concurrent jurors, and write transactions.
+
+SQLite allows one writer at a time. A deferred transaction that reads first and
+writes later can fail with "database is locked" when another writer got in
+between; starting write transactions with BEGIN IMMEDIATE takes the write lock
+up front, so concurrent clicks queue on the busy timeout instead of failing.
+"""
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+BUSY_TIMEOUT_MS = 30_000
+_IMMEDIATE = "certif_begin_immediate"
+
+
+def configure_sqlite(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(_IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write_transaction():
+    """Run a block of writes in one transaction holding the write lock from its start.
+
+    Commits on success, rolls back on any exception. Whatever the request read
+    before is committed (read-only) first, so the write transaction starts fresh.
+    """
+    session = db.session
+    session.commit()
+    session.connection(execution_options={_IMMEDIATE: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

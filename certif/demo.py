@@ -1,0 +1,105 @@
+"""Demo data for `make run`: an RS6240 session with two juries and six candidates,
+and an RNCP community-manager session with one jury and two candidates."""
+from datetime import date, time, timedelta
+
+import click
+
+from .audit.services import record
+from .auth.models import COUNCIL, JUROR, ORGANISER, User
+from .candidates.models import Candidate
+from .database import write_transaction
+from .extensions import db
+from .referentials.models import Referential
+from .sessions.models import Exam, ExamSession, Jury, JuryMember
+from .timeutil import paris_to_utc
+
+PASSWORD = "certif-demo"
+
+STAFF = [
+    ("organisation@certif.test", "Sephora", "Labi", [ORGANISER, COUNCIL]),
+    ("conseil@certif.test", "Sylvie", "Moscou", [COUNCIL]),
+]
+JURORS = [
+    ("jure1@certif.test", "Claire", "Fontaine"),
+    ("jure2@certif.test", "Karim", "Benali"),
+    ("jure3@certif.test", "Élodie", "Marchand"),
+    ("jure4@certif.test", "Thomas", "Nguyen"),
+    ("jure5@certif.test", "Julie", "Perrin"),
+    ("jure6@certif.test", "Antoine", "Roussel"),
+]
+CANDIDATES = [
+    ("Léa", "Dubois"), ("Hugo", "Lefèvre"), ("Inès", "Moreau"),
+    ("Lucas", "Girard"), ("Chloé", "Lambert"), ("Nathan", "Bonnet"),
+    ("Manon", "Faure"), ("Yanis", "Mercier"),
+]
+
+
+def next_weekday(today: date) -> date:
+    day = today + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _user(email, first, last, roles):
+    user = User(email=email, first_name=first, last_name=last)
+    user.set_password(PASSWORD)
+    for role in roles:
+        user.grant(role)
+    db.session.add(user)
+    return user
+
+
+def _session(number, referential, day, jury_specs, candidates, mode="remote"):
+    session = ExamSession(number=number, referential=referential, mode=mode,
+                          starts_at=paris_to_utc(day, time(9, 0)), status="convened",
+                          video_link="https://visio.example.org/certif-" + number.lower())
+    db.session.add(session)
+    minutes = referential.exam_minutes
+    per_jury = len(candidates) // len(jury_specs)
+    for position, (juror_a, juror_b) in enumerate(jury_specs, start=1):
+        jury = Jury(position=position, president=juror_a)
+        session.juries.append(jury)
+        jury.members = [JuryMember(juror=juror_a, seat=1), JuryMember(juror=juror_b, seat=2)]
+        mine = candidates[(position - 1) * per_jury: position * per_jury]
+        for slot, candidate in enumerate(mine):
+            jury.exams.append(Exam(candidate=candidate, duration_minutes=minutes,
+                                   starts_at=session.starts_at + timedelta(minutes=slot * minutes)))
+    return session
+
+
+def load_demo() -> bool:
+    """Load the demo data into an empty database; False if there are users already."""
+    if db.session.scalar(db.select(User.id).limit(1)) is not None:
+        return False
+    refs = {r.code: r for r in db.session.scalars(db.select(Referential)).all()}
+    with write_transaction():
+        for email, first, last, roles in STAFF:
+            _user(email, first, last, roles)
+        jurors = [_user(email, first, last, [JUROR]) for email, first, last in JURORS]
+        candidates = [Candidate(first_name=f, last_name=l,
+                                email=f"{f.lower()}.{l.lower()}@exemple.fr".replace("é", "e").replace("è", "e"),
+                                training_end_date=date.today() - timedelta(days=20))
+                      for f, l in CANDIDATES]
+        db.session.add_all(candidates)
+        day = next_weekday(date.today())
+        _session("2026-RS6240-01", refs["RS6240"], day,
+                 [(jurors[0], jurors[1]), (jurors[2], jurors[3])], candidates[:6])
+        _session("2026-CM-01", refs["RNCP-CM"], day, [(jurors[4], jurors[5])], candidates[6:],
+                 mode="both")
+        db.session.flush()
+        record(None, "demo.load", "database", None, new="demo")
+    return True
+
+
+def print_logins() -> None:
+    click.echo("")
+    click.echo(f"Comptes de démonstration (mot de passe pour tous : {PASSWORD})")
+    for email, first, last, roles in STAFF:
+        click.echo(f"  {email:<28} {first} {last} : {', '.join(roles)}")
+    for i, (email, first, last) in enumerate(JURORS):
+        jury = ["RS6240 jury 1", "RS6240 jury 1", "RS6240 jury 2", "RS6240 jury 2",
+                "RNCP-CM jury 1", "RNCP-CM jury 1"][i]
+        president = " (président)" if i % 2 == 0 else ""
+        click.echo(f"  {email:<28} {first} {last} : juré, {jury}{president}")
+    click.echo("")

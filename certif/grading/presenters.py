@@ -1,0 +1,29 @@
+"""Wording of results, shared by pages and documents."""
+from .rules import BLOCKS, FAVORABLE, UNFAVORABLE
+
+_LABELS = {
+    ("points", FAVORABLE): "Avis favorable",
+    ("points", UNFAVORABLE): "Avis défavorable",
+    (BLOCKS, FAVORABLE): "Avis favorable : titre attribué",
+    (BLOCKS, UNFAVORABLE): "Avis défavorable : titre non attribué",
+}
+
+
+def decision_label(rule: str, decision: str | None) -> str:
+    if decision is None:
+        return "Pas de décision tant qu'un critère n'est pas noté"
+    return _LABELS[(rule, decision)]
+
+
+def status_label(acquired: bool | None, *, block: bool = False) -> str:
+    if acquired is None:
+        return "À compléter"
+    if block:
+        return "Bloc validé" if acquired else "Bloc non validé"
+    return "Acquise" if acquired else "Non acquise"
+
+
+def mark_label(value: bool | None) -> str:
+    if value is None:
+        return "Non noté"
+    return "Acquis" if value else "Non acquis"

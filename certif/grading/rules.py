@@ -1,0 +1,178 @@
+"""Scoring rules of the certifications: pure functions, no Flask, no database.
+
+A referential declares its rule:
+
+* ``points`` (RS6240): each competency is worth some points; its note is
+  points × acquired criteria ÷ criteria, rounded half-up to 2 decimals; the
+  total is the sum of the notes; a competency is acquired when at least half of
+  its criteria are; the result is favourable when the total reaches the pass
+  mark and every competency is acquired.
+* ``blocks`` (RNCP title): no points; a competency is acquired when at least
+  half of its criteria are; a block is validated when all its competencies are
+  acquired; the title is awarded when every block is validated.
+
+While a criterion is unmarked, the grid has no decision, and a competency whose
+criteria are not all marked has no status yet (its note counts what is marked).
+Criteria are identified by any hashable key (ids in the app, codes in tests).
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+POINTS = "points"
+BLOCKS = "blocks"
+RULES = (POINTS, BLOCKS)
+
+FAVORABLE = "favorable"
+UNFAVORABLE = "defavorable"
+
+AGREED = "agreed"
+PRESIDENT = "president"
+JURY = "jury"
+
+_CENT = Decimal("0.01")
+
+Key = Hashable
+Marks = Mapping[Key, bool | None]
+
+
+@dataclass(frozen=True)
+class CompetencySpec:
+    code: str
+    criteria: tuple[Key, ...]
+    points: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    code: str | None
+    competencies: tuple[CompetencySpec, ...]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    rule: str
+    blocks: tuple[BlockSpec, ...]
+    pass_mark: Decimal | None = None
+    max_points: Decimal | None = None
+
+    def __post_init__(self):
+        if self.rule not in RULES:
+            raise ValueError(f"unknown scoring rule {self.rule!r}")
+        if self.rule == POINTS and self.pass_mark is None:
+            raise ValueError("a points rule needs a pass mark")
+
+    @property
+    def competencies(self) -> tuple[CompetencySpec, ...]:
+        return tuple(c for block in self.blocks for c in block.competencies)
+
+    @property
+    def criteria(self) -> tuple[Key, ...]:
+        return tuple(k for c in self.competencies for k in c.criteria)
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    code: str
+    criteria: int
+    marked: int
+    acquired_criteria: int
+    note: Decimal | None
+    acquired: bool | None  # None until every criterion of the competency is marked
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    code: str | None
+    validated: bool | None
+
+
+@dataclass(frozen=True)
+class GridResult:
+    competencies: dict[str, CompetencyResult]
+    blocks: dict[str | None, BlockResult]
+    total: Decimal | None
+    marked: int
+    criteria: int
+    decision: str | None
+
+    @property
+    def unmarked(self) -> int:
+        return self.criteria - self.marked
+
+    @property
+    def complete(self) -> bool:
+        return self.marked == self.criteria
+
+
+@dataclass(frozen=True)
+class FinalMark:
+    value: bool | None
+    source: str | None
+    disagreement: bool
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def score_competency(spec: CompetencySpec, marks: Marks) -> CompetencyResult:
+    values = [marks.get(k) for k in spec.criteria]
+    marked = sum(v is not None for v in values)
+    acquired = sum(v is True for v in values)
+    total = len(spec.criteria)
+    note = None
+    if spec.points is not None:
+        note = half_up(Decimal(spec.points) * acquired / total)
+    status = None if marked < total else acquired * 2 >= total
+    return CompetencyResult(spec.code, total, marked, acquired, note, status)
+
+
+def score(scheme: Scheme, marks: Marks) -> GridResult:
+    """Notes, statuses, total and decision of one grid (a juror's, or the final one)."""
+    competencies = {c.code: score_competency(c, marks) for c in scheme.competencies}
+    blocks = {}
+    for block in scheme.blocks:
+        statuses = [competencies[c.code].acquired for c in block.competencies]
+        validated = None if None in statuses else all(statuses)
+        blocks[block.code] = BlockResult(block.code, validated)
+    marked = sum(r.marked for r in competencies.values())
+    criteria = sum(r.criteria for r in competencies.values())
+    total = None
+    if scheme.rule == POINTS:
+        total = sum((r.note for r in competencies.values()), Decimal("0.00"))
+    decision = None
+    if marked == criteria:
+        if scheme.rule == POINTS:
+            passed = total >= scheme.pass_mark and all(r.acquired for r in competencies.values())
+        else:
+            passed = all(b.validated for b in blocks.values())
+        decision = FAVORABLE if passed else UNFAVORABLE
+    return GridResult(competencies, blocks, total, marked, criteria, decision)
+
+
+def merge_grids(keys, president: Marks, other: Marks, jury: Marks) -> dict[Key, FinalMark]:
+    """The final grid of a deliberation.
+
+    Where the two jurors agree, their value stands; where they differ, the
+    president's value stands (casting vote) unless the jury recorded another.
+    """
+    final = {}
+    for key in keys:
+        p, o = president.get(key), other.get(key)
+        disagreement = p is not None and o is not None and p != o
+        if jury.get(key) is not None:
+            final[key] = FinalMark(jury[key], JURY, disagreement)
+        elif p is not None and p == o:
+            final[key] = FinalMark(p, AGREED, False)
+        elif p is not None:
+            final[key] = FinalMark(p, PRESIDENT, disagreement)
+        else:
+            final[key] = FinalMark(None, None, disagreement)
+    return final
+
+
+def final_values(final: Mapping[Key, FinalMark]) -> dict[Key, bool | None]:
+    return {k: m.value for k, m in final.items()}

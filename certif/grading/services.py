@@ -1,0 +1,295 @@
+"""Grading operations: a juror's marks, and the jury's deliberation.
+
+Every write runs in `write_transaction` (write lock from the start) and records
+its old and new value in the audit log. Marks are set, never toggled, so a
+repeated or retried click leaves the same state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func
+
+from ..audit.services import record
+from ..database import write_transaction
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..extensions import db
+from ..referentials.services import Layout, layout
+from ..sessions.models import CLOSED, DELIBERATION, GRADING, Exam, ExamSession, Jury, JuryMember
+from ..timeutil import utcnow
+from . import rules
+from .models import DeliberationMark, Grid, Mark
+
+VALUES = {"acquis": True, "non_acquis": False}
+MAX_COMMENT = 2000
+
+MSG_BAD_VALUE = "Valeur invalide : choisissez « Acquis » ou « Non acquis »."
+MSG_NO_EXAM = "Candidat introuvable dans vos jurys."
+MSG_NO_CRITERION = "Critère introuvable dans la grille de cette certification."
+MSG_GRID_LOCKED = ("La délibération est ouverte : les grilles individuelles sont verrouillées ; "
+                   "les modifications se font désormais en délibération.")
+MSG_CLOSED = "La délibération est close : les notes sont verrouillées et ne peuvent plus être modifiées."
+MSG_PRESIDENT_ONLY = "Seul le président du jury peut faire cela."
+
+
+def label(value: bool | None) -> str | None:
+    return None if value is None else ("acquis" if value else "non acquis")
+
+
+def parse_value(raw: str | None) -> bool:
+    if raw not in VALUES:
+        raise InvalidInput(MSG_BAD_VALUE)
+    return VALUES[raw]
+
+
+@dataclass
+class ExamAccess:
+    """An exam as one of its jurors reaches it."""
+
+    exam: Exam
+    referential_id: int
+    president_id: int | None
+    grid: Grid | None
+
+    @property
+    def layout(self) -> Layout:
+        return layout(self.referential_id)
+
+    def is_president(self, user) -> bool:
+        return self.president_id == user.id
+
+
+def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
+    """The exam if `user` sits on its jury; otherwise NotFound, as if it did not exist."""
+    query = (
+        db.select(Exam, ExamSession.referential_id, Jury.president_id, Grid)
+        .join(Jury, Exam.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
+        .outerjoin(Grid, and_(Grid.exam_id == Exam.id, Grid.juror_id == user.id))
+        .where(Exam.id == exam_id)
+    )
+    if lock:
+        # Inside a write transaction: re-read the exam as it is now (its phase may
+        # have moved), and lock its row on PostgreSQL (SQLite holds the write lock).
+        query = query.with_for_update(of=Exam).execution_options(populate_existing=True)
+    row = db.session.execute(query).first()
+    if row is None:
+        raise NotFound(MSG_NO_EXAM)
+    return ExamAccess(*row)
+
+
+def criterion_of(access: ExamAccess, criterion_id: int):
+    criterion = access.layout.criteria.get(criterion_id)
+    if criterion is None:
+        raise NotFound(MSG_NO_CRITERION)
+    return criterion
+
+
+def grid_marks(grid_id: int | None) -> dict[int, bool]:
+    if grid_id is None:
+        return {}
+    rows = db.session.execute(
+        db.select(Mark.criterion_id, Mark.value).where(Mark.grid_id == grid_id))
+    return dict(rows.all())
+
+
+# --- A juror's own grid ---------------------------------------------------------------
+
+@dataclass
+class GridState:
+    access: ExamAccess
+    marks: dict[int, bool]
+    result: rules.GridResult
+
+
+def own_grid(user, exam_id: int) -> GridState:
+    access = exam_access(user, exam_id)
+    marks = grid_marks(access.grid.id if access.grid else None)
+    return GridState(access, marks, rules.score(access.layout.scheme, marks))
+
+
+def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> GridState:
+    """Set one criterion of the juror's own grid (idempotent)."""
+    with write_transaction():
+        access = exam_access(user, exam_id, lock=True)
+        criterion = criterion_of(access, criterion_id)
+        value = parse_value(raw_value)
+        _require_phase(access.exam, GRADING)
+        grid = access.grid
+        if grid is None:
+            grid = access.grid = Grid(exam_id=exam_id, juror_id=user.id)
+            db.session.add(grid)
+            db.session.flush()
+        marks = grid_marks(grid.id)
+        old = marks.get(criterion_id)
+        if old != value:
+            if old is None:
+                db.session.add(Mark(grid_id=grid.id, criterion_id=criterion_id, value=value))
+            else:
+                db.session.execute(
+                    db.update(Mark)
+                    .where(Mark.grid_id == grid.id, Mark.criterion_id == criterion_id)
+                    .values(value=value, updated_at=utcnow()))
+            record(user, "mark.set", "grid", grid.id, label(old), label(value),
+                   exam_id=exam_id, criterion=criterion.code)
+            marks[criterion_id] = value
+    return GridState(access, marks, rules.score(access.layout.scheme, marks))
+
+
+@dataclass
+class Progress:
+    """How far each juror of an exam is: counts only, never the other's values."""
+
+    own_done: int
+    other_done: int
+    total: int
+
+    @property
+    def both_complete(self) -> bool:
+        return self.own_done == self.total and self.other_done == self.total
+
+
+def progress(user, access: ExamAccess) -> Progress:
+    counts = dict(db.session.execute(
+        db.select(Grid.juror_id, func.count(Mark.id)).join(Mark, Mark.grid_id == Grid.id)
+        .where(Grid.exam_id == access.exam.id).group_by(Grid.juror_id)).all())
+    own = counts.pop(user.id, 0)
+    return Progress(own, sum(counts.values()), len(access.layout.criteria))
+
+
+def _require_phase(exam: Exam, phase: str) -> None:
+    if exam.phase == phase:
+        return
+    if exam.phase == CLOSED:
+        raise Conflict(MSG_CLOSED)
+    if exam.phase == DELIBERATION:
+        raise Conflict(MSG_GRID_LOCKED)
+    raise Conflict("La délibération n'est pas encore ouverte pour ce candidat.")
+
+
+# --- Deliberation ---------------------------------------------------------------------
+
+@dataclass
+class Deliberation:
+    access: ExamAccess
+    president_marks: dict[int, bool]
+    other_marks: dict[int, bool]
+    jury_marks: dict[int, bool]
+    final: dict[int, rules.FinalMark]
+    result: rules.GridResult
+
+    @property
+    def disagreements(self) -> int:
+        return sum(m.disagreement for m in self.final.values())
+
+
+def deliberation(user, exam_id: int) -> Deliberation:
+    access = exam_access(user, exam_id)
+    if access.exam.phase == GRADING:
+        raise Conflict("La délibération n'est pas encore ouverte : le président l'ouvre "
+                       "quand les deux grilles sont complètes.")
+    return _deliberation_state(access)
+
+
+def _deliberation_state(access: ExamAccess) -> Deliberation:
+    grids = dict(db.session.execute(
+        db.select(Grid.juror_id, Grid.id).where(Grid.exam_id == access.exam.id)).all())
+    president_marks = grid_marks(grids.get(access.president_id))
+    other_id = next((g for j, g in grids.items() if j != access.president_id), None)
+    other_marks = grid_marks(other_id)
+    jury_marks = dict(db.session.execute(
+        db.select(DeliberationMark.criterion_id, DeliberationMark.value)
+        .where(DeliberationMark.exam_id == access.exam.id)).all())
+    keys = access.layout.scheme.criteria
+    final = rules.merge_grids(keys, president_marks, other_marks, jury_marks)
+    result = rules.score(access.layout.scheme, rules.final_values(final))
+    return Deliberation(access, president_marks, other_marks, jury_marks, final, result)
+
+
+def _president_access(user, exam_id: int, phase: str) -> ExamAccess:
+    access = exam_access(user, exam_id, lock=True)
+    if not access.is_president(user):
+        raise Forbidden(MSG_PRESIDENT_ONLY)
+    _require_phase(access.exam, phase)
+    return access
+
+
+def open_deliberation(user, exam_id: int) -> None:
+    with write_transaction():
+        access = exam_access(user, exam_id, lock=True)
+        if access.president_id is None:
+            raise Conflict("Aucun président n'est nommé pour ce jury : le responsable "
+                           "d'organisation doit en nommer un avant la délibération.")
+        if not access.is_president(user):
+            raise Forbidden(MSG_PRESIDENT_ONLY)
+        _require_phase(access.exam, GRADING)
+        jury_size = db.session.scalar(
+            db.select(func.count(JuryMember.id)).where(JuryMember.jury_id == access.exam.jury_id))
+        if jury_size != 2 or not progress(user, access).both_complete:
+            raise Conflict("Les deux grilles doivent être complètes pour ouvrir la délibération.")
+        access.exam.phase = DELIBERATION
+        access.exam.deliberation_opened_at = utcnow()
+        record(user, "deliberation.open", "exam", exam_id, GRADING, DELIBERATION)
+
+
+def record_jury_value(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Deliberation:
+    """Record the value the jury retains for a criterion on which the jurors disagree."""
+    with write_transaction():
+        access = exam_access(user, exam_id, lock=True)
+        criterion = criterion_of(access, criterion_id)
+        value = parse_value(raw_value)
+        access = _president_access(user, exam_id, DELIBERATION)
+        state = _deliberation_state(access)
+        current = state.final[criterion_id]
+        if not current.disagreement:
+            raise Conflict("Les deux jurés sont d'accord sur ce critère : leur valeur s'applique.")
+        if current.value != value or current.source != rules.JURY:
+            existing = db.session.scalar(db.select(DeliberationMark).filter_by(
+                exam_id=exam_id, criterion_id=criterion_id))
+            if existing is None:
+                db.session.add(DeliberationMark(exam_id=exam_id, criterion_id=criterion_id,
+                                                value=value, recorded_by_id=user.id))
+            else:
+                existing.value, existing.recorded_by_id, existing.recorded_at = value, user.id, utcnow()
+            record(user, "deliberation.mark", "exam", exam_id, label(current.value), label(value),
+                   criterion=criterion.code, previous_source=current.source)
+    return _deliberation_state(exam_access(user, exam_id))
+
+
+def save_comment(user, exam_id: int, comment: str | None) -> None:
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
+    with write_transaction():
+        access = _president_access(user, exam_id, DELIBERATION)
+        old = access.exam.president_comment
+        if old != comment:
+            access.exam.president_comment = comment
+            record(user, "deliberation.comment", "exam", exam_id, old, comment)
+
+
+def close_deliberation(user, exam_id: int) -> Deliberation:
+    with write_transaction():
+        access = _president_access(user, exam_id, DELIBERATION)
+        state = _deliberation_state(access)
+        if state.result.decision is None:
+            raise Conflict("La grille finale est incomplète : la délibération ne peut pas être close.")
+        exam = access.exam
+        exam.phase = CLOSED
+        exam.closed_at = utcnow()
+        exam.closed_by_id = user.id
+        exam.total = state.result.total
+        exam.decision = state.result.decision
+        record(user, "deliberation.close", "exam", exam_id, DELIBERATION, CLOSED,
+               decision=exam.decision, total=None if exam.total is None else str(exam.total))
+    return deliberation(user, exam_id)
+
+
+def juror_exams(user) -> list[Exam]:
+    """Every exam on the juries `user` sits on, by slot."""
+    return db.session.scalars(
+        db.select(Exam).join(JuryMember, JuryMember.jury_id == Exam.jury_id)
+        .where(JuryMember.juror_id == user.id)
+        .options(db.joinedload(Exam.jury).joinedload(Jury.session))
+        .order_by(Exam.starts_at)).unique().all()

@@ -1,0 +1,116 @@
+"""The juror's screens: their juries, the live grid, and the deliberation.
+
+Each write answers an htmx request with the fragments that changed and a plain
+form post with a redirect to the whole page, so the grid also works without
+JavaScript.
+"""
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth.models import JUROR
+from ..web import is_htmx, role_required
+from . import services
+
+bp = Blueprint("grading", __name__, url_prefix="/jury")
+
+
+@bp.get("/")
+@role_required(JUROR)
+def index():
+    exams = services.juror_exams(current_user)
+    return render_template("grading/index.html", exams=exams)
+
+
+@bp.get("/examens/<int:exam_id>/grille")
+@role_required(JUROR)
+def grid(exam_id: int):
+    state = services.own_grid(current_user, exam_id)
+    return render_template("grading/grid.html", state=state, access=state.access,
+                           layout=state.access.layout, exam=state.access.exam,
+                           progress=services.progress(current_user, state.access),
+                           poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
+
+
+@bp.post("/examens/<int:exam_id>/grille/criteres/<int:criterion_id>")
+@role_required(JUROR)
+def set_mark(exam_id: int, criterion_id: int):
+    state = services.set_mark(current_user, exam_id, criterion_id, request.form.get("value"))
+    if not is_htmx():
+        code = state.access.layout.criteria[criterion_id].code
+        return redirect(url_for(".grid", exam_id=exam_id, _anchor=f"critere-{code}"), 303)
+    criterion = state.access.layout.criteria[criterion_id]
+    competency = state.access.layout.competencies[criterion.competency_code]
+    body = render_template("grading/_mark_saved.html", state=state, exam=state.access.exam,
+                           layout=state.access.layout, criterion=criterion,
+                           competency=competency)
+    # A complete grid may let the president open the deliberation: refresh progress now.
+    headers = {"HX-Trigger": "grid-complete"} if state.result.complete else {}
+    return body, 200, headers
+
+
+@bp.get("/examens/<int:exam_id>/avancement")
+@role_required(JUROR)
+def progress(exam_id: int):
+    access = services.exam_access(current_user, exam_id)
+    return render_template("grading/_progress.html", access=access, exam=access.exam,
+                           progress=services.progress(current_user, access),
+                           poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
+
+
+@bp.get("/examens/<int:exam_id>/deliberation")
+@role_required(JUROR)
+def deliberation(exam_id: int):
+    state = services.deliberation(current_user, exam_id)
+    return render_template("grading/deliberation.html", **_deliberation_context(state))
+
+
+@bp.post("/examens/<int:exam_id>/deliberation/ouvrir")
+@role_required(JUROR)
+def open_deliberation(exam_id: int):
+    services.open_deliberation(current_user, exam_id)
+    target = url_for(".deliberation", exam_id=exam_id)
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
+@bp.post("/examens/<int:exam_id>/deliberation/criteres/<int:criterion_id>")
+@role_required(JUROR)
+def record_jury_value(exam_id: int, criterion_id: int):
+    state = services.record_jury_value(current_user, exam_id, criterion_id,
+                                       request.form.get("value"))
+    if not is_htmx():
+        code = state.access.layout.criteria[criterion_id].code
+        return redirect(url_for(".deliberation", exam_id=exam_id, _anchor=f"critere-{code}"), 303)
+    criterion = state.access.layout.criteria[criterion_id]
+    return render_template("grading/_jury_value_saved.html", criterion=criterion,
+                           **_deliberation_context(state))
+
+
+@bp.post("/examens/<int:exam_id>/deliberation/commentaire")
+@role_required(JUROR)
+def save_comment(exam_id: int):
+    services.save_comment(current_user, exam_id, request.form.get("comment"))
+    if is_htmx():
+        return render_template("grading/_comment_saved.html")
+    return redirect(url_for(".deliberation", exam_id=exam_id, _anchor="commentaire"), 303)
+
+
+@bp.post("/examens/<int:exam_id>/deliberation/cloture")
+@role_required(JUROR)
+def close_deliberation(exam_id: int):
+    services.close_deliberation(current_user, exam_id)
+    target = url_for(".deliberation", exam_id=exam_id)
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
+def _deliberation_context(state: services.Deliberation) -> dict:
+    access = state.access
+    jury = access.exam.jury
+    president = jury.president
+    other = next((j for j in jury.jurors if j.id != access.president_id), None)
+    return dict(state=state, access=access, exam=access.exam, layout=access.layout,
+                president=president, other=other,
+                can_edit=access.is_president(current_user) and access.exam.phase == "deliberation")

@@ -1,0 +1,79 @@
+"""Referentials (certifications) imported from the YAML files, one row per version."""
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class Referential(db.Model):
+    __tablename__ = "referentials"
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(40), nullable=False)
+    version = db.Column(db.Integer, nullable=False)
+    title = db.Column(db.String(400), nullable=False)
+    document_title = db.Column(db.String(400), nullable=False)
+    rule = db.Column(db.String(20), nullable=False)
+    max_points = db.Column(db.Numeric(6, 2), nullable=True)
+    pass_mark = db.Column(db.Numeric(6, 2), nullable=True)
+    exam_minutes = db.Column(db.Integer, nullable=False)
+    # Everything else of the file (registration, modalities, deliverables), for documents.
+    details = db.Column(db.JSON, nullable=False, default=dict)
+    source_sha256 = db.Column(db.String(64), nullable=False)
+    imported_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    blocks = db.relationship("RefBlock", order_by="RefBlock.position", cascade="all, delete-orphan")
+    competencies = db.relationship("RefCompetency", order_by="RefCompetency.position",
+                                   cascade="all, delete-orphan")
+
+    __table_args__ = (db.UniqueConstraint("code", "version"),)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class RefBlock(db.Model):
+    __tablename__ = "ref_blocks"
+
+    id = db.Column(db.Integer, primary_key=True)
+    referential_id = db.Column(db.Integer, db.ForeignKey("referentials.id"), nullable=False)
+    code = db.Column(db.String(20), nullable=False)
+    title = db.Column(db.String(400), nullable=False)
+    validation = db.Column(db.Text, nullable=True)
+    position = db.Column(db.Integer, nullable=False)
+
+    __table_args__ = (db.UniqueConstraint("referential_id", "code"),)
+
+
+class RefCompetency(db.Model):
+    __tablename__ = "ref_competencies"
+
+    id = db.Column(db.Integer, primary_key=True)
+    referential_id = db.Column(db.Integer, db.ForeignKey("referentials.id"), nullable=False)
+    block_id = db.Column(db.Integer, db.ForeignKey("ref_blocks.id"), nullable=True)
+    code = db.Column(db.String(20), nullable=False)
+    section = db.Column(db.String(400), nullable=True)
+    title = db.Column(db.Text, nullable=False)
+    points = db.Column(db.Numeric(6, 2), nullable=True)
+    evaluation = db.Column(db.Text, nullable=True)
+    position = db.Column(db.Integer, nullable=False)
+
+    block = db.relationship("RefBlock")
+    criteria = db.relationship("RefCriterion", order_by="RefCriterion.position",
+                               cascade="all, delete-orphan")
+
+    __table_args__ = (db.UniqueConstraint("referential_id", "code"),)
+
+
+class RefCriterion(db.Model):
+    __tablename__ = "ref_criteria"
+
+    id = db.Column(db.Integer, primary_key=True)
+    referential_id = db.Column(db.Integer, db.ForeignKey("referentials.id"), nullable=False)
+    competency_id = db.Column(db.Integer, db.ForeignKey("ref_competencies.id"), nullable=False)
+    code = db.Column(db.String(20), nullable=False)
+    text = db.Column(db.Text, nullable=False)
+    position = db.Column(db.Integer, nullable=False)
+
+    __table_args__ = (db.UniqueConstraint("referential_id", "code"),)
+
+    referential = db.relationship("Referential")

@@ -1,0 +1,47 @@
+"""Time helpers: store UTC, show Europe/Paris the French way."""
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+           "août", "septembre", "octobre", "novembre", "décembre")
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp, the form stored in the database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def paris_to_utc(day: date, at: time) -> datetime:
+    """A Paris wall-clock time as the naive UTC value stored."""
+    return datetime.combine(day, at, PARIS).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def to_paris(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(PARIS)
+
+
+def french_date(value: date | datetime | None) -> str:
+    """1er décembre 2026"""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_paris(value).date()
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def french_time(value: datetime | None) -> str:
+    """14 h 30"""
+    if value is None:
+        return ""
+    local = to_paris(value)
+    return f"{local.hour} h {local.minute:02d}"
+
+
+def french_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{french_date(value)} à {french_time(value)}"

@@ -1,0 +1,103 @@
+"""Fixtures in the style of Flask's tutorial: an app per test on its own SQLite file.
+
+The schema comes from the real migrations, applied once to a template database
+that each test copies; CSRF protection stays on, as in production.
+"""
+import re
+import shutil
+
+import pytest
+from flask_migrate import upgrade
+
+from certif import create_app
+from certif.extensions import db
+from certif.referentials.services import import_all
+
+from .factories import PASSWORD
+
+
+def _app_on(path):
+    return create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "certif.db"
+    app = _app_on(path)
+    with app.app_context():
+        upgrade()
+        import_all()
+        db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    path = tmp_path / "certif.db"
+    shutil.copy(template_db, path)
+    app = _app_on(path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Browserless:
+    """A test client that logs in and posts like the pages do (CSRF token included)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def login(self, user, password=PASSWORD):
+        page = self.client.get("/connexion")
+        token = CSRF_RE.search(page.text).group(1)
+        response = self.client.post("/connexion", data={
+            "email": user.email, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.text
+        self.refresh_token()
+        return response
+
+    def refresh_token(self):
+        page = self.client.get("/compte")
+        self.token = CSRF_RE.search(page.text).group(1)
+
+    def get(self, url, htmx=False, **kwargs):
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.client.get(url, headers=headers, **kwargs)
+
+    def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
+        headers = {}
+        if htmx:
+            headers["HX-Request"] = "true"
+            if csrf:
+                headers["X-CSRFToken"] = self.token
+        data = dict(data or {})
+        if csrf and not htmx:
+            data["csrf_token"] = self.token
+        return self.client.post(url, data=data, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def web(client):
+    return Browserless(client)
+
+
+@pytest.fixture
+def make_web(app):
+    """Several logged-in clients at once (the two jurors of a jury)."""
+    def factory(user):
+        web = Browserless(app.test_client())
+        web.login(user)
+        return web
+    return factory

@@ -1,0 +1,70 @@
+"""Small factories for tests: users, and an exam ready to grade (CTFd style)."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import count
+
+from certif.auth.models import COUNCIL, JUROR, ORGANISER, User
+from certif.candidates.models import Candidate
+from certif.extensions import db
+from certif.referentials.models import Referential
+from certif.referentials.services import layout
+from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
+
+PASSWORD = "motdepasse-test"
+_seq = count(1)
+
+
+def make_user(*roles: str, first_name="Camille", last_name=None) -> User:
+    n = next(_seq)
+    user = User(email=f"user{n}@test.fr", first_name=first_name, last_name=last_name or f"Test{n}")
+    user.set_password(PASSWORD)
+    for role in roles or (JUROR,):
+        user.grant(role)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def referential(code: str) -> Referential:
+    return db.session.scalar(db.select(Referential).filter_by(code=code))
+
+
+@dataclass
+class ExamSetup:
+    exam: Exam
+    president: User
+    member: User
+    jury: Jury
+    session: ExamSession
+
+    @property
+    def layout(self):
+        return layout(self.session.referential_id)
+
+    @property
+    def criteria(self):
+        """Criterion ids in grid order."""
+        return list(self.layout.scheme.criteria)
+
+
+def make_exam(code: str = "RS6240", president=None, member=None, candidates: int = 1) -> ExamSetup:
+    n = next(_seq)
+    president = president or make_user(JUROR, first_name="Paule", last_name=f"Presidente{n}")
+    member = member or make_user(JUROR, first_name="Marc", last_name=f"Membre{n}")
+    ref = referential(code)
+    session = ExamSession(number=f"S-{n}", referential=ref, starts_at=datetime(2026, 12, 1, 8, 0))
+    jury = Jury(position=1, president=president)
+    jury.members = [JuryMember(juror=president, seat=1), JuryMember(juror=member, seat=2)]
+    session.juries.append(jury)
+    exams = []
+    for i in range(candidates):
+        candidate = Candidate(first_name="Alex", last_name=f"Candidat{n}-{i}")
+        exams.append(Exam(candidate=candidate, duration_minutes=ref.exam_minutes,
+                          starts_at=session.starts_at + timedelta(minutes=30 * i)))
+    jury.exams.extend(exams)
+    db.session.add(session)
+    db.session.commit()
+    return ExamSetup(exams[0], president, member, jury, session)
+
+
+__all__ = ["make_user", "make_exam", "ExamSetup", "PASSWORD", "JUROR", "ORGANISER", "COUNCIL"]
