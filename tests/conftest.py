@@ -46,6 +46,7 @@ def app(template_db, tmp_path):
 
 @pytest.fixture
 def client(app):
+    """A bare client; prefer `web`, whose requests each get their own app context."""
     return app.test_client()
 
 
@@ -53,28 +54,43 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 class Browserless:
-    """A test client that logs in and posts like the pages do (CSRF token included)."""
+    """A test client that logs in and posts like the pages do (CSRF token included).
+
+    Each request runs in an app context of its own, as in production (the test's
+    context would otherwise be reused and share `g` and the database session);
+    afterwards the test's session starts a new transaction and forgets what it
+    had loaded, so assertions see the database as the request left it.
+    """
 
     def __init__(self, client):
         self.client = client
         self.token = None
 
+    def _call(self, method, *args, **kwargs):
+        app = self.client.application
+        with app.app_context():
+            response = getattr(self.client, method)(*args, **kwargs)
+        # End the test's read transaction (its SQLite snapshot) and reload on next access.
+        db.session.commit()
+        db.session.expire_all()
+        return response
+
     def login(self, user, password=PASSWORD):
-        page = self.client.get("/connexion")
+        page = self._call("get", "/connexion")
         token = CSRF_RE.search(page.text).group(1)
-        response = self.client.post("/connexion", data={
+        response = self._call("post", "/connexion", data={
             "email": user.email, "password": password, "csrf_token": token})
         assert response.status_code == 302, response.text
         self.refresh_token()
         return response
 
     def refresh_token(self):
-        page = self.client.get("/compte")
+        page = self._call("get", "/compte")
         self.token = CSRF_RE.search(page.text).group(1)
 
     def get(self, url, htmx=False, **kwargs):
         headers = {"HX-Request": "true"} if htmx else {}
-        return self.client.get(url, headers=headers, **kwargs)
+        return self._call("get", url, headers=headers, **kwargs)
 
     def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
         headers = {}
@@ -85,7 +101,7 @@ class Browserless:
         data = dict(data or {})
         if csrf and not htmx:
             data["csrf_token"] = self.token
-        return self.client.post(url, data=data, headers=headers, **kwargs)
+        return self._call("post", url, data=data, headers=headers, **kwargs)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import count
 
+from werkzeug.security import generate_password_hash
+
 from certif.auth.models import COUNCIL, JUROR, ORGANISER, User
 from certif.candidates.models import Candidate
 from certif.extensions import db
@@ -11,13 +13,15 @@ from certif.referentials.services import layout
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
 
 PASSWORD = "motdepasse-test"
+# Hashed once, cheaply: the production hash (scrypt) would dominate the suite's time.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 _seq = count(1)
 
 
 def make_user(*roles: str, first_name="Camille", last_name=None) -> User:
     n = next(_seq)
     user = User(email=f"user{n}@test.fr", first_name=first_name, last_name=last_name or f"Test{n}")
-    user.set_password(PASSWORD)
+    user.password_hash = PASSWORD_HASH
     for role in roles or (JUROR,):
         user.grant(role)
     db.session.add(user)

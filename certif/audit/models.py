@@ -18,6 +18,6 @@ class AuditEntry(db.Model):
     details = db.Column(db.JSON, nullable=True)
     ip_address = db.Column(db.String(45), nullable=True)
 
-    actor = db.relationship("User", lazy="joined")
+    actor = db.relationship("User")
 
     __table_args__ = (db.Index("ix_audit_log_entity", "entity", "entity_id"),)

@@ -1,0 +1,100 @@
+"""A fresh SQLite database for the benchmark: referentials, 20 juries of 2 jurors, N candidates.
+
+Built through the real migrations and models (as `flask setup` and the tests do),
+so the schema, indexes and constraints are the ones production runs with.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
+
+from certif import create_app
+from certif.auth.models import JUROR, User
+from certif.candidates.models import Candidate
+from certif.extensions import db
+from certif.referentials.models import Referential
+from certif.referentials.services import import_all, layout
+from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
+
+PASSWORD = "bench-mot-de-passe"
+REFERENTIAL = "RS6240"
+JURIES = 20
+
+
+@dataclass
+class JurorInfo:
+    id: int
+    email: str
+    jury: int  # 0-based jury index
+    president: bool
+
+
+@dataclass
+class Seeded:
+    path: Path
+    candidates: int
+    jurors: list[JurorInfo] = field(default_factory=list)
+    exams_by_jury: list[list[int]] = field(default_factory=list)  # exam ids, slot order
+    criteria: list[int] = field(default_factory=list)  # criterion ids, grid order
+
+
+def app_for(path: Path, **overrides):
+    return create_app(None, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", **overrides)
+
+
+def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
+    """Create and fill the database at `path`; candidates go round-robin over the juries."""
+    app = app_for(path)
+    out = Seeded(path=Path(path), candidates=candidates)
+    with app.app_context():
+        logging.disable(logging.INFO)  # alembic's "Running upgrade ..." lines
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+        import_all()
+        ref = db.session.scalar(db.select(Referential).filter_by(code=REFERENTIAL)
+                                .order_by(Referential.version.desc()))
+        # One scrypt hash for everyone: hashing 40 times would only slow the seeding.
+        password_hash = generate_password_hash(PASSWORD)
+        jurors = []
+        for i in range(juries * 2):
+            user = User(email=f"jure{i + 1:02d}@bench.test", first_name="Juré",
+                        last_name=f"Bench{i + 1:02d}", password_hash=password_hash)
+            user.grant(JUROR)
+            jurors.append(user)
+        db.session.add_all(jurors)
+        starts = datetime(2026, 12, 1, 8, 0)
+        session = ExamSession(number="BENCH-RS6240-01", referential=ref, mode="remote",
+                              starts_at=starts, status="convened")
+        db.session.add(session)
+        jury_rows = []
+        for j in range(juries):
+            president, member = jurors[2 * j], jurors[2 * j + 1]
+            jury = Jury(position=j + 1, president=president)
+            jury.members = [JuryMember(juror=president, seat=1), JuryMember(juror=member, seat=2)]
+            session.juries.append(jury)
+            jury_rows.append(jury)
+        end = date.today() - timedelta(days=20)
+        for c in range(candidates):
+            candidate = Candidate(first_name="Candidat", last_name=f"Bench{c + 1:04d}",
+                                  email=f"candidat{c + 1:04d}@bench.test", training_end_date=end)
+            jury = jury_rows[c % juries]
+            slot = c // juries
+            jury.exams.append(Exam(candidate=candidate, duration_minutes=ref.exam_minutes,
+                                   starts_at=starts + timedelta(minutes=slot * ref.exam_minutes)))
+        db.session.commit()
+        for i, user in enumerate(jurors):
+            out.jurors.append(JurorInfo(user.id, user.email, i // 2, i % 2 == 0))
+        for jury in jury_rows:
+            out.exams_by_jury.append([e.id for e in sorted(jury.exams, key=lambda e: e.starts_at)])
+        out.criteria = list(layout(ref.id).scheme.criteria)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return out

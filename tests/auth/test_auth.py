@@ -1,0 +1,134 @@
+"""Login, roles, cookies and secrets."""
+import pytest
+
+from certif import create_app
+from certif.audit.models import AuditEntry
+from certif.auth.models import User
+from certif.auth.services import create_user
+from certif.extensions import db
+
+from ..conftest import CSRF_RE
+from ..factories import COUNCIL, JUROR, ORGANISER, make_user
+
+
+def login_page_token(web):
+    return CSRF_RE.search(web.get("/connexion").text).group(1)
+
+
+def test_wrong_password_is_refused_in_french(web, app):
+    user = make_user(JUROR)
+    r = web._call("post", "/connexion", data={
+            "email": user.email, "password": "faux", "csrf_token": login_page_token(web)})
+    assert r.status_code == 401
+    assert "Adresse e-mail ou mot de passe incorrect." in r.text
+    assert web.get("/jury/").status_code == 302
+
+
+def test_empty_login_form_says_what_is_missing(web):
+    r = web._call("post", "/connexion", data={"email": "", "password": "", "csrf_token": login_page_token(web)})
+    assert r.status_code == 400
+    assert "Saisissez votre adresse e-mail." in r.text
+    assert "Saisissez votre mot de passe." in r.text
+
+
+def test_login_without_csrf_token_is_refused(web):
+    user = make_user(JUROR)
+    r = web._call("post", "/connexion", data={"email": user.email, "password": "motdepasse-test"})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("roles,landing", [
+    ((JUROR,), "/jury/"),
+    ((ORGANISER,), "/sessions/"),
+    ((COUNCIL,), "/sessions/"),
+    ((ORGANISER, COUNCIL, JUROR), "/sessions/"),
+])
+def test_each_role_lands_on_its_home(web, app, roles, landing):
+    response = web.login(make_user(*roles))
+    assert response.headers["Location"] == landing
+    assert web.get("/").headers["Location"] == landing
+
+
+def test_login_is_audited(web, app):
+    user = make_user(JUROR)
+    web.login(user)
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action="user.login"))
+    assert entry.actor_id == user.id and entry.ip_address == "127.0.0.1"
+
+
+def test_next_parameter_never_leaves_the_site(web, app):
+    user = make_user(JUROR)
+    token = login_page_token(web)
+    r = web._call("post", "/connexion?next=https://evil.example/x", data={
+        "email": user.email, "password": "motdepasse-test", "csrf_token": token})
+    assert r.headers["Location"] == "/jury/"
+
+
+def test_next_parameter_within_the_site_is_followed(web, app):
+    user = make_user(JUROR)
+    token = login_page_token(web)
+    r = web._call("post", "/connexion?next=/compte", data={
+        "email": user.email, "password": "motdepasse-test", "csrf_token": token})
+    assert r.headers["Location"] == "/compte"
+
+
+def test_logout_needs_a_post_with_csrf(web, app):
+    web.login(make_user(JUROR))
+    assert web.get("/deconnexion").status_code == 405
+    assert web.post("/deconnexion", csrf=False).status_code == 400
+    assert web.post("/deconnexion").status_code == 302
+    assert web.get("/jury/").status_code == 302
+
+
+def test_inactive_user_cannot_log_in(web, app):
+    user = make_user(JUROR)
+    user.active = False
+    db.session.commit()
+    r = web._call("post", "/connexion", data={
+        "email": user.email, "password": "motdepasse-test", "csrf_token": login_page_token(web)})
+    assert r.status_code == 401
+
+
+def test_passwords_are_hashed(app):
+    user = create_user("Claire@Exemple.fr", "un mot de passe", "Claire", "Fontaine", [JUROR])
+    stored = db.session.get(User, user.id)
+    assert stored.email == "claire@exemple.fr"
+    assert "un mot de passe" not in stored.password_hash
+    assert stored.password_hash.startswith("scrypt:")
+    assert stored.check_password("un mot de passe") and not stored.check_password("autre")
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(web, app):
+    user = make_user(JUROR)
+    response = web.login(user)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development: plain http on 127.0.0.1
+
+
+def test_production_cookies_are_secure_and_secret_comes_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CERTIF_ENV", "production")
+    uri = f"sqlite:///{tmp_path / 'p.db'}"
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(SQLALCHEMY_DATABASE_URI=uri)
+    app = create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY="from-the-environment")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_csrf_token_does_not_expire_during_the_day(app):
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() >= 12 * 3600
+
+
+def test_security_headers(web):
+    r = web.get("/connexion")
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "HX-Request" in r.headers["Vary"]
+
+
+def test_unknown_page_is_a_french_404(web, app):
+    web.login(make_user(JUROR))
+    r = web.get("/nulle-part")
+    assert r.status_code == 404 and "Page introuvable." in r.text

@@ -1,0 +1,270 @@
+"""Real-browser fixtures: headless Debian Chromium driven by Playwright's sync API,
+against the Flask app served by werkzeug in a background thread.
+
+* `browser` (session): one Chromium for the whole suite. No skipping: without
+  /usr/bin/chromium the suite fails and says why.
+* `live` (per test): starts servers on a copy of the session's template database,
+  seeds an exam with tests/factories.py first, and opens logged-in pages. It
+  closes its browser contexts before it stops its servers.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from certif import ROOT, create_app
+from certif.extensions import db
+from certif.grading import rules
+from certif.grading.presenters import decision_label, status_label
+from certif.referentials.services import Layout
+from certif.web import fr_number
+
+from ..factories import PASSWORD, make_exam
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+VIEWPORT = {"width": 640, "height": 900}  # half a laptop screen: what a juror keeps open
+TIMEOUT_MS = 5_000
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+PRESSED_JS = """() => Object.fromEntries(
+  [...document.querySelectorAll('li.criterion')].flatMap(li => {
+    const b = li.querySelector('.choice button[aria-pressed="true"]');
+    return b ? [[li.id.replace('critere-', ''), b.value === 'acquis']] : [];
+  }))"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
+                    "(apt-get install chromium).", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# --- Seeded data, captured as plain values (no ORM object leaves the app context) ----
+
+@dataclass
+class Seeded:
+    exam_id: int
+    president_email: str
+    member_email: str
+    president_id: int
+    member_id: int
+    layout: Layout
+
+    @property
+    def codes(self) -> list[str]:
+        """Criterion codes in grid order."""
+        return [self.layout.criteria[k].code for k in self.layout.scheme.criteria]
+
+    @property
+    def ids(self) -> dict[str, int]:
+        return {c.code: c.id for c in self.layout.criteria.values()}
+
+    def by_id(self, marks: dict[str, bool]) -> dict[int, bool]:
+        ids = self.ids
+        return {ids[code]: value for code, value in marks.items()}
+
+    def score(self, marks: dict[str, bool]) -> rules.GridResult:
+        return rules.score(self.layout.scheme, self.by_id(marks))
+
+    def final_score(self, president: dict[str, bool], other: dict[str, bool],
+                    jury: dict[str, bool]) -> rules.GridResult:
+        final = rules.merge_grids(self.layout.scheme.criteria, self.by_id(president),
+                                  self.by_id(other), self.by_id(jury))
+        return rules.score(self.layout.scheme, rules.final_values(final))
+
+    def competency_of(self, code: str) -> str:
+        return self.layout.criteria[self.ids[code]].competency_code
+
+    @property
+    def grid_path(self) -> str:
+        return f"/jury/examens/{self.exam_id}/grille"
+
+    @property
+    def deliberation_path(self) -> str:
+        return f"/jury/examens/{self.exam_id}/deliberation"
+
+
+@dataclass
+class LiveServer:
+    app: object
+    url: str
+    seeded: Seeded
+    _server: object = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+        self._server.server_close()
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+# --- What a juror sees ---------------------------------------------------------------
+
+def total_text(result: rules.GridResult, layout: Layout) -> str:
+    return f"Total : {fr_number(result.total)} / {fr_number(layout.max_points, 0)}"
+
+
+def unmarked_text(result: rules.GridResult) -> str:
+    return f"Critères non notés : {result.unmarked} / {result.criteria}"
+
+
+class JurorPage:
+    """A logged-in juror's page, with locators named after what they see."""
+
+    def __init__(self, page: Page, server: LiveServer):
+        self.page = page
+        self.server = server
+        self.seeded = server.seeded
+
+    def goto(self, path: str):
+        self.page.goto(self.server.url + path)
+        return self
+
+    def open_grid(self):
+        return self.goto(self.seeded.grid_path)
+
+    def row(self, code: str):
+        return self.page.locator(f"#critere-{code}")
+
+    def button(self, code: str, value: bool):
+        return self.row(code).locator("button.choice-a" if value else "button.choice-n")
+
+    def competency_status(self, comp_code: str):
+        return self.page.locator(f"#statut-{comp_code.replace('.', '-')}")
+
+    @property
+    def summary(self):
+        return self.page.locator("#synthese")
+
+    @property
+    def progress(self):
+        return self.page.locator("#avancement")
+
+    def pressed(self) -> dict[str, bool]:
+        """Every criterion shown as marked on this page: code -> True (acquis) / False."""
+        return self.page.evaluate(PRESSED_JS)
+
+    def mark(self, code: str, value: bool):
+        """Click and wait until the row comes back with the button pressed."""
+        self.button(code, value).click()
+        expect(self.button(code, value)).to_have_attribute("aria-pressed", "true")
+        expect(self.button(code, not value)).to_have_attribute("aria-pressed", "false")
+
+    def set_marker(self):
+        self.page.evaluate("window.__marker = 1")
+
+    def assert_not_navigated(self):
+        assert self.page.evaluate("window.__marker") == 1, "the page navigated (marker lost)"
+
+    def expect_summary(self, result: rules.GridResult):
+        layout = self.seeded.layout
+        if layout.rule == rules.POINTS:
+            expect(self.summary.locator(".total")).to_have_text(total_text(result, layout))
+        expect(self.summary).to_contain_text(unmarked_text(result))
+        expect(self.summary.locator(".decision")).to_contain_text(
+            decision_label(layout.rule, result.decision))
+
+    def expect_competency(self, result: rules.GridResult, comp_code: str):
+        r = result.competencies[comp_code]
+        status = self.competency_status(comp_code)
+        expect(status).to_contain_text(f"{comp_code} : {status_label(r.acquired)}")
+        expect(status).to_contain_text(f"{r.acquired_criteria}/{r.criteria} critères acquis")
+
+    def scroll_width(self) -> int:
+        return self.page.evaluate("document.scrollingElement.scrollWidth")
+
+
+class Live:
+    """Servers and browser contexts of one test; everything is closed at teardown."""
+
+    _numbers = count(1)
+
+    def __init__(self, browser: Browser, template_db: Path, tmp_path: Path):
+        self.browser = browser
+        self.template_db = template_db
+        self.tmp_path = tmp_path
+        self.servers: list[LiveServer] = []
+        self.contexts: list[BrowserContext] = []
+
+    def start(self, code: str = "RS6240", **config) -> LiveServer:
+        path = self.tmp_path / f"live-{next(self._numbers)}.db"
+        shutil.copy(self.template_db, path)
+        settings = {"PROGRESS_POLL_SECONDS": 1, **config}
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", **settings)
+        with app.app_context():
+            setup = make_exam(code)
+            seeded = Seeded(setup.exam.id, setup.president.email, setup.member.email,
+                            setup.president.id, setup.member.id, setup.layout)
+            db.session.remove()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        thread.start()
+        live = LiveServer(app, f"http://127.0.0.1:{server.server_port}", seeded, server, thread)
+        self.servers.append(live)
+        return live
+
+    def context(self, **options) -> BrowserContext:
+        options.setdefault("viewport", VIEWPORT)
+        options.setdefault("locale", "fr-FR")
+        context = self.browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        return context
+
+    def juror(self, server: LiveServer, email: str, *, cdn_unreachable: bool = False,
+              **options) -> JurorPage:
+        """A new browser context in which `email` has logged in through the form.
+
+        `cdn_unreachable`: every request to the htmx CDN fails, as offline (whether
+        or not this machine can reach the internet).
+        """
+        context = self.context(**options)
+        if cdn_unreachable:
+            context.route("https://cdn.jsdelivr.net/**",
+                          lambda route: route.abort("internetdisconnected"))
+        page = context.new_page()
+        page.goto(server.url + "/connexion")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name="Mes jurys")).to_be_visible()
+        return JurorPage(page, server)
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+        for server in self.servers:
+            server.stop()
+
+
+@pytest.fixture
+def live(browser, template_db, tmp_path):
+    live = Live(browser, template_db, tmp_path)
+    yield live
+    live.close()
