@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := app
 
-.PHONY: run test bench setup clean
+.PHONY: run test test-postgres bench setup clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) est introuvable"; exit 1; }
@@ -23,6 +23,12 @@ run: $(STAMP)
 ## The whole suite: rules, routes and real-browser tests (Debian's Chromium).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## The same suite (less the SQLite checks and browser tests) on PostgreSQL:
+## CERTIF_TEST_DATABASE_URL=postgresql://user:pass@host/db make test-postgres (the database is wiped).
+test-postgres: $(STAMP)
+	@test -n "$$CERTIF_TEST_DATABASE_URL" || { echo "CERTIF_TEST_DATABASE_URL n'est pas défini"; exit 2; }
+	$(BIN)/python -m pytest -m "not sqlite_only and not browser"
 
 ## 40 simulated jurors against gunicorn; prints the figures the README quotes.
 bench: $(STAMP)

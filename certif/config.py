@@ -6,10 +6,20 @@ from datetime import timedelta
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
+def database_url(raw: str | None) -> str | None:
+    """DATABASE_URL as given, with PostgreSQL URLs pointed at the psycopg 3 driver."""
+    if raw:
+        for prefix in ("postgres://", "postgresql://"):
+            if raw.startswith(prefix):
+                return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default set by the factory
+    # SQLite in instance/ unless DATABASE_URL says otherwise (set by the factory).
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A juror's page stays open all exam day: the CSRF token lives as long as the
     # session instead of the default hour, and the session lasts a long day.

@@ -34,6 +34,13 @@ def role_required(*roles: str):
     return decorator
 
 
+def redirect_after_write(target: str):
+    """After a write that changes the page: htmx follows HX-Redirect, a form a 303."""
+    if is_htmx():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
 def error_response(status: int, message: str):
     """The message alone for htmx (shown where the user acted), a whole page otherwise."""
     if is_htmx():

@@ -3,6 +3,7 @@
 The schema comes from the real migrations, applied once to a template database
 that each test copies; CSRF protection stays on, as in production.
 """
+import os
 import re
 import shutil
 
@@ -10,14 +11,21 @@ import pytest
 from flask_migrate import upgrade
 
 from certif import create_app
+from certif.config import database_url
 from certif.extensions import db
 from certif.referentials.services import import_all
 
 from .factories import PASSWORD
 
 
+# Set to run the suite on PostgreSQL instead of SQLite files, e.g.
+# CERTIF_TEST_DATABASE_URL=postgresql://certif:certif@localhost/certif_test pytest -m "not sqlite_only"
+POSTGRES_URL = database_url(os.environ.get("CERTIF_TEST_DATABASE_URL"))
+KEPT_TABLES = {"alembic_version", "referentials", "ref_blocks", "ref_competencies", "ref_criteria"}
+
+
 def _app_on(path):
-    return create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    return create_app("test", SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{path}")
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +33,13 @@ def template_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "certif.db"
     app = _app_on(path)
     with app.app_context():
+        if POSTGRES_URL:
+            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
         upgrade()
         import_all()
-        db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        if not POSTGRES_URL:
+            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
         db.engine.dispose()
     return path
@@ -36,12 +48,21 @@ def template_db(tmp_path_factory):
 @pytest.fixture
 def app(template_db, tmp_path):
     path = tmp_path / "certif.db"
-    shutil.copy(template_db, path)
+    if not POSTGRES_URL:
+        shutil.copy(template_db, path)
     app = _app_on(path)
     with app.app_context():
         yield app
         db.session.remove()
+        if POSTGRES_URL:
+            _empty_postgres_tables()
         db.engine.dispose()
+
+
+def _empty_postgres_tables():
+    tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
+    db.session.execute(db.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.session.commit()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """SQLite set up for concurrent jurors, migrations in step with the models."""
 import threading
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event
@@ -18,6 +20,7 @@ def pragma(name):
     return db.session.execute(db.text(f"PRAGMA {name}")).scalar()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(app):
     assert pragma("journal_mode") == "wal"
     assert pragma("foreign_keys") == 1
@@ -25,6 +28,7 @@ def test_sqlite_pragmas(app):
     assert pragma("synchronous") == 2  # FULL
 
 
+@pytest.mark.sqlite_only
 def test_write_transactions_take_the_write_lock_at_their_start(app):
     statements = []
     listener = lambda conn, cursor, statement, *a: statements.append(statement)  # noqa: E731

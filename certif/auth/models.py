@@ -2,6 +2,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..people import PersonName
 from ..timeutil import utcnow
 
 ORGANISER = "organiser"
@@ -14,7 +15,7 @@ ROLES = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(PersonName, UserMixin, db.Model):
     __tablename__ = "users"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -50,14 +51,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name.upper()}"
-
-    @property
-    def formal_name(self) -> str:
-        """NOM Prénom, as on the annexes."""
-        return f"{self.last_name.upper()} {self.first_name}"
 
 
 class UserRole(db.Model):

@@ -1,10 +1,11 @@
 from ..extensions import db
+from ..people import PersonName
 from ..timeutil import utcnow
 
 PATHWAYS = {"training": "Formation", "vae": "VAE"}
 
 
-class Candidate(db.Model):
+class Candidate(PersonName, db.Model):
     """A person who sits the certification. Candidates have no account."""
 
     __tablename__ = "candidates"
@@ -20,11 +21,3 @@ class Candidate(db.Model):
     accommodation = db.Column(db.Text, nullable=True)
     extra_minutes = db.Column(db.Integer, nullable=False, default=0)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name.upper()}"
-
-    @property
-    def formal_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_name}"

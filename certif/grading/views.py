@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from ..auth.models import JUROR
-from ..web import is_htmx, role_required
+from ..web import is_htmx, redirect_after_write, role_required
 from . import services
 
 bp = Blueprint("grading", __name__, url_prefix="/jury")
@@ -68,10 +68,7 @@ def deliberation(exam_id: int):
 @role_required(JUROR)
 def open_deliberation(exam_id: int):
     services.open_deliberation(current_user, exam_id)
-    target = url_for(".deliberation", exam_id=exam_id)
-    if is_htmx():
-        return "", 204, {"HX-Redirect": target}
-    return redirect(target, 303)
+    return redirect_after_write(url_for(".deliberation", exam_id=exam_id))
 
 
 @bp.post("/examens/<int:exam_id>/deliberation/criteres/<int:criterion_id>")
@@ -100,10 +97,7 @@ def save_comment(exam_id: int):
 @role_required(JUROR)
 def close_deliberation(exam_id: int):
     services.close_deliberation(current_user, exam_id)
-    target = url_for(".deliberation", exam_id=exam_id)
-    if is_htmx():
-        return "", 204, {"HX-Redirect": target}
-    return redirect(target, 303)
+    return redirect_after_write(url_for(".deliberation", exam_id=exam_id))
 
 
 def _deliberation_context(state: services.Deliberation) -> dict:

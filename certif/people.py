@@ -1,0 +1,16 @@
+"""What users and candidates share: how a person's name is written."""
+
+
+class PersonName:
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        """Prénom NOM, as in the interface."""
+        return f"{self.first_name} {self.last_name.upper()}"
+
+    @property
+    def formal_name(self) -> str:
+        """NOM Prénom, as on the annexes."""
+        return f"{self.last_name.upper()} {self.first_name}"
