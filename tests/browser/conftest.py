@@ -9,6 +9,7 @@ against the Flask app served by werkzeug in a background thread.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from certif import ROOT, create_app
 from certif.extensions import db
@@ -107,6 +108,14 @@ class Seeded:
         return f"/jury/examens/{self.exam_id}/deliberation"
 
 
+class QuietHandler(WSGIRequestHandler):
+    """Logs only the requests that went wrong (4xx/5xx), so failures stay readable."""
+
+    def log_request(self, code="-", size="-"):
+        if str(getattr(code, "value", code))[:1] in ("4", "5") and self.path != "/favicon.ico":
+            super().log_request(code, size)
+
+
 @dataclass
 class LiveServer:
     app: object
@@ -128,6 +137,11 @@ class LiveServer:
 
 def total_text(result: rules.GridResult, layout: Layout) -> str:
     return f"Total : {fr_number(result.total)} / {fr_number(layout.max_points, 0)}"
+
+
+def other_progress(done: int, total: int) -> re.Pattern:
+    """ "Autre juré : 3/24" (the other juror's name may follow "Autre juré", in brackets)."""
+    return re.compile(rf"Autre juré(?: \([^)]*\))? : {done}/{total}(?!\d)")
 
 
 def unmarked_text(result: rules.GridResult) -> str:
@@ -222,7 +236,7 @@ class Live:
             seeded = Seeded(setup.exam.id, setup.president.email, setup.member.email,
                             setup.president.id, setup.member.id, setup.layout)
             db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()
         live = LiveServer(app, f"http://127.0.0.1:{server.server_port}", seeded, server, thread)
