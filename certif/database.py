@@ -5,7 +5,8 @@ writes later can fail with "database is locked" when another writer got in
 between; starting write transactions with BEGIN IMMEDIATE takes the write lock
 up front, so concurrent clicks queue on the busy timeout instead of failing.
 """
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,6 +15,9 @@ from .extensions import db
 
 BUSY_TIMEOUT_MS = 30_000
 _IMMEDIATE = "certif_begin_immediate"
+# SQLite has one writer: threads of a process queue here, in order, rather than
+# in SQLite's busy handler, which polls with growing sleeps and serves unevenly.
+_SQLITE_WRITER = threading.Lock()
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -44,12 +48,19 @@ def write_transaction():
     Commits on success, rolls back on any exception. Whatever the request read
     before is committed (read-only) first, so the write transaction starts fresh.
     """
+    if db.session.info.get("in_write_transaction"):
+        raise RuntimeError("write_transaction() cannot be nested")
     session = db.session
     session.commit()
-    session.connection(execution_options={_IMMEDIATE: True})
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    queue = _SQLITE_WRITER if db.engine.dialect.name == "sqlite" else nullcontext()
+    with queue:
+        session.info["in_write_transaction"] = True
+        session.connection(execution_options={_IMMEDIATE: True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop("in_write_transaction", None)

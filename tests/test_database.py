@@ -53,6 +53,16 @@ def test_a_failed_write_transaction_leaves_nothing_behind(app):
     assert db.session.scalar(db.select(db.func.count()).where(AuditEntry.action == "half")) == 0
 
 
+def test_write_transactions_do_not_nest(app):
+    with pytest.raises(RuntimeError, match="nested"):
+        with write_transaction():
+            with write_transaction():
+                pass
+    with write_transaction():  # the lock was released
+        db.session.add(AuditEntry(action="after", entity="test"))
+    assert db.session.scalar(db.select(db.func.count()).where(AuditEntry.action == "after")) == 1
+
+
 def test_migrations_match_the_models(app):
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)

@@ -1,9 +1,15 @@
+import threading
+
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..people import PersonName
 from ..timeutil import utcnow
+
+# scrypt takes 32 MB per hash: one at a time per process keeps a worker's memory
+# bounded when a whole jury logs in at once (measured by `make bench`).
+_HASHING = threading.Lock()
 
 ORGANISER = "organiser"
 JUROR = "juror"
@@ -42,10 +48,12 @@ class User(PersonName, UserMixin, db.Model):
             self.role_rows.append(UserRole(role=role))
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        with _HASHING:
+            self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        with _HASHING:
+            return check_password_hash(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:
