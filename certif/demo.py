@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import click
 
 from .audit.services import record
-from .auth.models import COUNCIL, JUROR, ORGANISER, User
+from .auth.models import COUNCIL, JUROR, ORGANISER, ROLES, User
 from .candidates.models import Candidate
 from .database import write_transaction
 from .extensions import db
@@ -93,13 +93,16 @@ def load_demo() -> bool:
 
 
 def print_logins() -> None:
+    """The demo accounts as they are in the database, with the juries each juror sits on."""
     click.echo("")
     click.echo(f"Comptes de démonstration (mot de passe pour tous : {PASSWORD})")
-    for email, first, last, roles in STAFF:
-        click.echo(f"  {email:<28} {first} {last} : {', '.join(roles)}")
-    for i, (email, first, last) in enumerate(JURORS):
-        jury = ["RS6240 jury 1", "RS6240 jury 1", "RS6240 jury 2", "RS6240 jury 2",
-                "RNCP-CM jury 1", "RNCP-CM jury 1"][i]
-        president = " (président)" if i % 2 == 0 else ""
-        click.echo(f"  {email:<28} {first} {last} : juré, {jury}{president}")
+    demo_emails = [e for e, *_ in STAFF] + [e for e, *_ in JURORS]
+    users = db.session.scalars(db.select(User).where(User.email.in_(demo_emails))).unique().all()
+    for user in sorted(users, key=lambda u: demo_emails.index(u.email)):
+        roles = ", ".join(ROLES[r].lower() for r in sorted(user.roles) if r != JUROR)
+        juries = db.session.scalars(
+            db.select(Jury).join(JuryMember).where(JuryMember.juror_id == user.id)).all()
+        seats = [f"juré {j.session.referential.code} {j.label.lower()}"
+                 + (" (président)" if j.president_id == user.id else "") for j in juries]
+        click.echo(f"  {user.email:<28} {user.full_name:<20} {', '.join(filter(None, [roles, *seats]))}")
     click.echo("")

@@ -69,7 +69,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        here = request.full_path.rstrip("?") if request.method == "GET" else None
+        target = url_for("auth.login", next=here)
         if is_htmx():
             # Session over: send the whole page to the login form.
             response = make_response("Votre session a expiré : reconnectez-vous.", 401)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func
 
+from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -180,8 +181,9 @@ class Deliberation:
     result: rules.GridResult
 
     @property
-    def disagreements(self) -> int:
-        return sum(m.disagreement for m in self.final.values())
+    def disagreements(self) -> list[int]:
+        """Criterion ids on which the jurors disagree, in grid order."""
+        return [k for k, m in self.final.items() if m.disagreement]
 
 
 def deliberation(user, exam_id: int) -> Deliberation:
@@ -286,10 +288,46 @@ def close_deliberation(user, exam_id: int) -> Deliberation:
     return deliberation(user, exam_id)
 
 
-def juror_exams(user) -> list[Exam]:
-    """Every exam on the juries `user` sits on, by slot."""
-    return db.session.scalars(
+@dataclass
+class JurorExam:
+    exam: Exam
+    marked: int
+    criteria: int
+
+
+def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
+    """Every recorded change to an exam's grids and deliberation, oldest first.
+
+    A viewer who also sits on this exam's jury sees it only once grading is over,
+    so the history cannot reveal the other juror's marks.
+    """
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        raise NotFound("Examen introuvable.")
+    sits = db.session.scalar(db.select(JuryMember.id).filter_by(
+        jury_id=exam.jury_id, juror_id=viewer.id))
+    if sits is not None and exam.phase == GRADING:
+        raise Conflict("Vous êtes juré de cet examen : son historique sera visible "
+                       "à l'ouverture de la délibération.")
+    grid_ids = db.select(Grid.id).where(Grid.exam_id == exam_id).scalar_subquery()
+    entries = db.session.scalars(
+        db.select(AuditEntry)
+        .where(db.or_(db.and_(AuditEntry.entity == "exam", AuditEntry.entity_id == exam_id),
+                      db.and_(AuditEntry.entity == "grid", AuditEntry.entity_id.in_(grid_ids))))
+        .options(db.joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.at, AuditEntry.id)).unique().all()
+    return exam, entries
+
+
+def juror_exams(user) -> list[JurorExam]:
+    """Every exam on the juries `user` sits on, by slot, with how far their own grid is."""
+    exams = db.session.scalars(
         db.select(Exam).join(JuryMember, JuryMember.jury_id == Exam.jury_id)
         .where(JuryMember.juror_id == user.id)
         .options(db.joinedload(Exam.jury).joinedload(Jury.session))
         .order_by(Exam.starts_at)).unique().all()
+    marked = dict(db.session.execute(
+        db.select(Grid.exam_id, func.count(Mark.id)).join(Mark, Mark.grid_id == Grid.id)
+        .where(Grid.juror_id == user.id).group_by(Grid.exam_id)).all())
+    return [JurorExam(e, marked.get(e.id, 0), len(layout(e.jury.session.referential_id).criteria))
+            for e in exams]

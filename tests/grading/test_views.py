@@ -61,6 +61,13 @@ def test_juror_lands_on_their_own_juries_only(app, web, setup):
     assert other.exam.candidate.full_name not in page
 
 
+def test_juror_list_shows_their_own_progress_and_the_final_decision(president, member, setup):
+    for cid in setup.criteria[:3]:
+        president.post(url(setup.exam, cid), {"value": "acquis"}, htmx=True)
+    assert "Ma grille : 3/24" in president.get("/jury/").text
+    assert "Ma grille : 0/24" in member.get("/jury/").text
+
+
 def test_grid_page_shows_the_rs6240_grid(president, setup):
     page = president.get(url(setup.exam))
     assert page.status_code == 200
@@ -285,6 +292,8 @@ def test_deliberation_shows_both_grids_and_highlights_disagreements(president, m
     page = president.get(deliberation_url(setup.exam)).text
     assert page.count("is-disagreement") == 3
     assert "3 désaccords entre les jurés" in page
+    for code in ("Cr1", "Cr19", "Cr20"):
+        assert f'<a href="#critere-{code}">{code}</a>' in page
     assert page.count("voix prépondérante du président") == 3
     # The president's values stand: all acquis, 20/20.
     assert "Total : <strong>20,00</strong> / 20" in page
@@ -348,6 +357,7 @@ def test_closing_freezes_the_result_and_refuses_every_later_write(president, mem
         assert "délibération est close" in r.text
     page = member.get(url(setup.exam)).text
     assert "Délibération close le" in page and "disabled" in page
+    assert "Avis favorable" in member.get("/jury/").text
     exam = db.session.get(Exam, setup.exam.id)
     assert exam.president_comment == "Très bonne maîtrise de Meta Business Suite."
     assert marks_of(setup.exam, setup.president)[setup.criteria[0]] is True
@@ -380,3 +390,30 @@ def test_rncp_title_decision_after_deliberation(app, make_web):
     assert "Avis favorable : titre attribué" in page
     assert page.count("Bloc validé") == 3
     assert db.session.get(Exam, setup.exam.id).decision == "favorable"
+
+
+# --- History (organiser, council) -------------------------------------------------------
+
+def test_the_organiser_reads_who_changed_what_and_when(app, make_web, president, member, both_graded):
+    setup = both_graded
+    president.post(deliberation_url(setup.exam, "/ouvrir"))
+    president.post(deliberation_url(setup.exam, f"/criteres/{setup.criteria[18]}"), {"value": "non_acquis"})
+    organiser = make_web(make_user(ORGANISER))
+    page = organiser.get(f"/sessions/examens/{setup.exam.id}/historique")
+    assert page.status_code == 200
+    assert page.text.count("Note d&#39;un juré") == 48
+    assert "Ouverture de la délibération" in page.text
+    assert "Valeur retenue par le jury" in page.text
+    assert setup.president.full_name in page.text and setup.member.full_name in page.text
+    assert organiser.get("/sessions/examens/999999/historique").status_code == 404
+    assert president.get(f"/sessions/examens/{setup.exam.id}/historique").status_code == 403
+
+
+def test_an_organiser_on_the_jury_cannot_read_the_other_jurors_marks_early(app, make_web):
+    both = make_user(ORGANISER, JUROR)
+    setup = make_exam("RS6240", president=both)
+    member = make_web(setup.member)
+    member.post(url(setup.exam, setup.criteria[0]), {"value": "acquis"}, htmx=True)
+    r = make_web(both).get(f"/sessions/examens/{setup.exam.id}/historique")
+    assert r.status_code == 409 and "sera visible" in r.text
+    assert "acquis" not in r.text

@@ -1,0 +1,35 @@
+"""`flask setup` is what `make run` calls: migrate, import, demo data the first time."""
+from certif.auth.models import User
+from certif.extensions import db
+from certif.sessions.models import Exam, ExamSession, Jury
+
+
+def count(model):
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def test_setup_loads_the_demo_once_and_prints_the_logins(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert "Données de démonstration chargées." in result.output
+    assert "jure1@certif.test" in result.output and "certif-demo" in result.output
+    assert "(président)" in result.output
+    db.session.commit()
+    sessions = db.session.scalars(db.select(ExamSession).order_by(ExamSession.number)).all()
+    assert [(s.number, s.referential.code, len(s.juries)) for s in sessions] == [
+        ("2026-CM-01", "RNCP-CM", 1), ("2026-RS6240-01", "RS6240", 2)]
+    assert count(Exam) == 8
+    assert all(j.president_id is not None and len(j.members) == 2
+               for j in db.session.scalars(db.select(Jury)))
+    users = count(User)
+
+    again = runner.invoke(args=["setup"])
+    assert again.exit_code == 0 and "Données de démonstration chargées." not in again.output
+    db.session.commit()
+    assert count(User) == users and count(Exam) == 8
+
+
+def test_referentials_import_command_is_idempotent(app):
+    result = app.test_cli_runner().invoke(args=["referentials", "import"])
+    assert result.exit_code == 0 and "importé" not in result.output
