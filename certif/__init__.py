@@ -4,7 +4,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import DEV_SECRET_KEY, config_for
+import secrets
+
+from .config import config_for
 from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +24,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'certif.db'}"
-    _refuse_default_secret_in_production(app)
+    _secret_key(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
@@ -33,20 +35,29 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         from .database import configure_sqlite
         configure_sqlite(db.engine)
 
-    from . import models  # noqa: F401  (registers every table for migrations)
+    from . import cli, models, web  # noqa: F401  (models: every table, for migrations)
+    web.init_app(app)  # before the blueprints: it registers the <id:…> URL converter
+    cli.init_app(app)
+
     from .auth.views import bp as auth_bp
     from .grading.views import bp as grading_bp
     from .sessions.views import bp as sessions_bp
     app.register_blueprint(auth_bp)
     app.register_blueprint(grading_bp)
     app.register_blueprint(sessions_bp)
-
-    from . import cli, web
-    web.init_app(app)
-    cli.init_app(app)
     return app
 
 
-def _refuse_default_secret_in_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+def _secret_key(app: Flask) -> None:
+    """Production takes SECRET_KEY from the environment; elsewhere one is made once and kept."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
         raise RuntimeError("SECRET_KEY must be set in the environment in production")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        os.makedirs(app.instance_path, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = path.read_text().strip()

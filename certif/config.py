@@ -3,9 +3,6 @@ import os
 from datetime import timedelta
 
 
-DEV_SECRET_KEY = "dev-only-not-secret"
-
-
 def database_url(raw: str | None) -> str | None:
     """DATABASE_URL as given, with PostgreSQL URLs pointed at the psycopg 3 driver."""
     if raw:
@@ -17,7 +14,10 @@ def database_url(raw: str | None) -> str | None:
 
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # From the environment; outside production, generated once into instance/secret_key.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_HOPS = int(os.environ.get("CERTIF_PROXY_HOPS", "0"))
     # SQLite in instance/ unless DATABASE_URL says otherwise (set by the factory).
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

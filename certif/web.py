@@ -4,17 +4,42 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import wraps
 
-from flask import Flask, make_response, redirect, render_template, request, url_for
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (Flask, flash, g, make_response, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .errors import ServiceError
 from .extensions import db, login_manager
 from .timeutil import french_date, french_datetime, french_time
 
 HTMX_VERSION = "2.0.11"
-HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+HTMX_CDN_HOST = "https://cdn.jsdelivr.net"
+HTMX_CDN_URL = f"{HTMX_CDN_HOST}/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+class IdConverter(IntegerConverter):
+    """`<id:…>`: a positive database id that fits the INTEGER columns (else 404, not 500)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def safe_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never redirect to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
 
 
 def is_htmx() -> bool:
@@ -58,6 +83,11 @@ def fr_number(value, places: int = 2) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    if app.config["PROXY_FIX_HOPS"]:
+        # Behind a reverse proxy: the client's address and scheme from X-Forwarded-*.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
@@ -69,14 +99,20 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        here = request.full_path.rstrip("?") if request.method == "GET" else None
-        target = url_for("auth.login", next=here)
         if is_htmx():
-            # Session over: send the whole page to the login form.
+            # Session over during an action: send the whole page to the login form,
+            # say the action was not saved, and come back to the page afterwards.
+            current = request.headers.get("HX-Current-URL", "")
+            parts = urlsplit(current)
+            back = safe_path(parts.path + (f"?{parts.query}" if parts.query else ""))
+            if request.method != "GET":
+                flash("Votre session a expiré : votre dernière action n'a pas été "
+                      "enregistrée. Reconnectez-vous puis recommencez-la.", "error")
             response = make_response("Votre session a expiré : reconnectez-vous.", 401)
-            response.headers["HX-Redirect"] = target
+            response.headers["HX-Redirect"] = url_for("auth.login", next=back)
             return response
-        return redirect(target)
+        here = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=here))
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
@@ -85,6 +121,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        if not current_user.is_authenticated and request.endpoint != "auth.login":
+            # The session (and its token) expired: say so, and go to the login form.
+            return login_manager.unauthorized()
         return error_response(400, "Jeton de sécurité absent ou invalide : rechargez la page "
                                    "puis recommencez.")
 
@@ -98,8 +137,22 @@ def init_app(app: Flask) -> None:
     for status, message in messages.items():
         app.register_error_handler(status, lambda exc, s=status, m=message: error_response(s, m))
 
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text column accepts NUL (PostgreSQL refuses it): answer 400, not 500.
+        for values in (request.args, request.form):
+            if any("\x00" in v for v in values.values()):
+                return error_response(400, "Caractère invalide dans la requête.")
+        g.csp_nonce = secrets.token_urlsafe(16)
+        return None
+
     @app.after_request
     def headers(response):
+        nonce = g.get("csp_nonce", "")
+        response.headers.setdefault("Content-Security-Policy", (
+            f"default-src 'self'; script-src 'self' {HTMX_CDN_HOST} 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -115,4 +168,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def globals_():
         return {"htmx_cdn_url": HTMX_CDN_URL, "htmx_sri": HTMX_SRI, "htmx_version": HTMX_VERSION,
+                "csp_nonce": g.get("csp_nonce", ""),
                 "organisation": app.config["ORGANISATION_NAME"]}

@@ -109,12 +109,12 @@ class Browserless:
         page = self._call("get", "/compte")
         self.token = CSRF_RE.search(page.text).group(1)
 
-    def get(self, url, htmx=False, **kwargs):
-        headers = {"HX-Request": "true"} if htmx else {}
+    def get(self, url, htmx=False, headers=None, **kwargs):
+        headers = {**({"HX-Request": "true"} if htmx else {}), **(headers or {})}
         return self._call("get", url, headers=headers, **kwargs)
 
-    def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
-        headers = {}
+    def post(self, url, data=None, htmx=False, csrf=True, headers=None, **kwargs):
+        headers = dict(headers or {})
         if htmx:
             headers["HX-Request"] = "true"
             if csrf:

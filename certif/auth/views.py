@@ -1,25 +1,14 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..audit.services import record
 from ..database import write_transaction
+from ..web import safe_path
 from .forms import LoginForm
 from .models import ROLES
 from .services import authenticate, home_endpoint
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never redirect to another host after login."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -36,7 +25,7 @@ def login():
         login_user(user)
         with write_transaction():
             record(user, "user.login", "user", user.id)
-        return redirect(_safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
+        return redirect(safe_path(request.args.get("next")) or url_for(home_endpoint(user)))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -49,12 +49,16 @@ class ExamAccess:
 
     exam: Exam
     referential_id: int
-    president_id: int | None
-    grid: Grid | None
+    jury_president_id: int | None
 
     @property
     def layout(self) -> Layout:
         return layout(self.referential_id)
+
+    @property
+    def president_id(self) -> int | None:
+        """The president of record: frozen when the deliberation opens."""
+        return self.exam.president_id or self.jury_president_id
 
     def is_president(self, user) -> bool:
         return self.president_id == user.id
@@ -63,16 +67,16 @@ class ExamAccess:
 def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     """The exam if `user` sits on its jury; otherwise NotFound, as if it did not exist."""
     query = (
-        db.select(Exam, ExamSession.referential_id, Jury.president_id, Grid)
+        db.select(Exam, ExamSession.referential_id, Jury.president_id)
         .join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
         .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
-        .outerjoin(Grid, and_(Grid.exam_id == Exam.id, Grid.juror_id == user.id))
         .where(Exam.id == exam_id)
     )
     if lock:
-        # Inside a write transaction: re-read the exam as it is now (its phase may
-        # have moved), and lock its row on PostgreSQL (SQLite holds the write lock).
+        # Inside a write transaction: lock the exam row (PostgreSQL; SQLite holds the
+        # write lock already) and re-read it as it is now, since its phase may have
+        # moved. Whatever depends on the lock is read by later statements.
         query = query.with_for_update(of=Exam).execution_options(populate_existing=True)
     row = db.session.execute(query).first()
     if row is None:
@@ -87,12 +91,15 @@ def criterion_of(access: ExamAccess, criterion_id: int):
     return criterion
 
 
-def grid_marks(grid_id: int | None) -> dict[int, bool]:
-    if grid_id is None:
-        return {}
+def juror_grid(exam_id: int, juror_id: int | None) -> tuple[int | None, dict[int, bool]]:
+    """A juror's grid id (None before their first mark) and marks, in one statement."""
     rows = db.session.execute(
-        db.select(Mark.criterion_id, Mark.value).where(Mark.grid_id == grid_id))
-    return dict(rows.all())
+        db.select(Grid.id, Mark.criterion_id, Mark.value)
+        .outerjoin(Mark, Mark.grid_id == Grid.id)
+        .where(Grid.exam_id == exam_id, Grid.juror_id == juror_id)).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {criterion: value for _, criterion, value in rows if criterion is not None}
 
 
 # --- A juror's own grid ---------------------------------------------------------------
@@ -106,7 +113,7 @@ class GridState:
 
 def own_grid(user, exam_id: int) -> GridState:
     access = exam_access(user, exam_id)
-    marks = grid_marks(access.grid.id if access.grid else None)
+    _, marks = juror_grid(exam_id, user.id)
     return GridState(access, marks, rules.score(access.layout.scheme, marks))
 
 
@@ -117,22 +124,22 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
         _require_phase(access.exam, GRADING)
-        grid = access.grid
-        if grid is None:
-            grid = access.grid = Grid(exam_id=exam_id, juror_id=user.id)
+        grid_id, marks = juror_grid(exam_id, user.id)
+        if grid_id is None:
+            grid = Grid(exam_id=exam_id, juror_id=user.id)
             db.session.add(grid)
             db.session.flush()
-        marks = grid_marks(grid.id)
+            grid_id = grid.id
         old = marks.get(criterion_id)
         if old != value:
             if old is None:
-                db.session.add(Mark(grid_id=grid.id, criterion_id=criterion_id, value=value))
+                db.session.add(Mark(grid_id=grid_id, criterion_id=criterion_id, value=value))
             else:
                 db.session.execute(
                     db.update(Mark)
-                    .where(Mark.grid_id == grid.id, Mark.criterion_id == criterion_id)
+                    .where(Mark.grid_id == grid_id, Mark.criterion_id == criterion_id)
                     .values(value=value, updated_at=utcnow()))
-            record(user, "mark.set", "grid", grid.id, label(old), label(value),
+            record(user, "mark.set", "grid", grid_id, label(old), label(value),
                    exam_id=exam_id, criterion=criterion.code)
             marks[criterion_id] = value
     return GridState(access, marks, rules.score(access.layout.scheme, marks))
@@ -194,15 +201,24 @@ def deliberation(user, exam_id: int) -> Deliberation:
     return _deliberation_state(access)
 
 
+def deliberation_version(user, exam_id: int) -> int:
+    """Changes whenever the deliberation does (every change is audited on the exam)."""
+    exam_access(user, exam_id)
+    return db.session.scalar(
+        db.select(func.coalesce(func.max(AuditEntry.id), 0))
+        .where(AuditEntry.entity == "exam", AuditEntry.entity_id == exam_id))
+
+
 def _deliberation_state(access: ExamAccess) -> Deliberation:
-    grids = dict(db.session.execute(
-        db.select(Grid.juror_id, Grid.id).where(Grid.exam_id == access.exam.id)).all())
-    president_marks = grid_marks(grids.get(access.president_id))
-    other_id = next((g for j, g in grids.items() if j != access.president_id), None)
-    other_marks = grid_marks(other_id)
+    exam_id = access.exam.id
+    _, president_marks = juror_grid(exam_id, access.president_id)
+    other_id = db.session.scalar(
+        db.select(JuryMember.juror_id).where(JuryMember.jury_id == access.exam.jury_id,
+                                             JuryMember.juror_id != access.president_id))
+    _, other_marks = juror_grid(exam_id, other_id)
     jury_marks = dict(db.session.execute(
         db.select(DeliberationMark.criterion_id, DeliberationMark.value)
-        .where(DeliberationMark.exam_id == access.exam.id)).all())
+        .where(DeliberationMark.exam_id == exam_id)).all())
     keys = access.layout.scheme.criteria
     final = rules.merge_grids(keys, president_marks, other_marks, jury_marks)
     result = rules.score(access.layout.scheme, rules.final_values(final))
@@ -220,7 +236,7 @@ def _president_access(user, exam_id: int, phase: str) -> ExamAccess:
 def open_deliberation(user, exam_id: int) -> None:
     with write_transaction():
         access = exam_access(user, exam_id, lock=True)
-        if access.president_id is None:
+        if access.jury_president_id is None:
             raise Conflict("Aucun président n'est nommé pour ce jury : le responsable "
                            "d'organisation doit en nommer un avant la délibération.")
         if not access.is_president(user):
@@ -231,6 +247,7 @@ def open_deliberation(user, exam_id: int) -> None:
         if jury_size != 2 or not progress(user, access).both_complete:
             raise Conflict("Les deux grilles doivent être complètes pour ouvrir la délibération.")
         access.exam.phase = DELIBERATION
+        access.exam.president_id = access.president_id  # frozen for the record
         access.exam.deliberation_opened_at = utcnow()
         record(user, "deliberation.open", "exam", exam_id, GRADING, DELIBERATION)
 
@@ -238,10 +255,9 @@ def open_deliberation(user, exam_id: int) -> None:
 def record_jury_value(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Deliberation:
     """Record the value the jury retains for a criterion on which the jurors disagree."""
     with write_transaction():
-        access = exam_access(user, exam_id, lock=True)
+        access = _president_access(user, exam_id, DELIBERATION)
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
-        access = _president_access(user, exam_id, DELIBERATION)
         state = _deliberation_state(access)
         current = state.final[criterion_id]
         if not current.disagreement:
@@ -260,7 +276,10 @@ def record_jury_value(user, exam_id: int, criterion_id: int, raw_value: str | No
 
 
 def save_comment(user, exam_id: int, comment: str | None) -> None:
-    comment = (comment or "").strip()
+    if comment is None:
+        raise InvalidInput("Le commentaire est absent du formulaire.")
+    # Browsers count a line break as one character but send CRLF.
+    comment = comment.replace("\r\n", "\n").strip()
     if len(comment) > MAX_COMMENT:
         raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
     with write_transaction():

@@ -21,7 +21,7 @@ def index():
     return render_template("grading/index.html", exams=exams)
 
 
-@bp.get("/examens/<int:exam_id>/grille")
+@bp.get("/examens/<id:exam_id>/grille")
 @role_required(JUROR)
 def grid(exam_id: int):
     state = services.own_grid(current_user, exam_id)
@@ -31,7 +31,7 @@ def grid(exam_id: int):
                            poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
 
 
-@bp.post("/examens/<int:exam_id>/grille/criteres/<int:criterion_id>")
+@bp.post("/examens/<id:exam_id>/grille/criteres/<id:criterion_id>")
 @role_required(JUROR)
 def set_mark(exam_id: int, criterion_id: int):
     state = services.set_mark(current_user, exam_id, criterion_id, request.form.get("value"))
@@ -48,30 +48,36 @@ def set_mark(exam_id: int, criterion_id: int):
     return body, 200, headers
 
 
-@bp.get("/examens/<int:exam_id>/avancement")
+@bp.get("/examens/<id:exam_id>/avancement")
 @role_required(JUROR)
 def progress(exam_id: int):
+    if not is_htmx():  # the progress lives on the grid page
+        return redirect(url_for(".grid", exam_id=exam_id))
     access = services.exam_access(current_user, exam_id)
     return render_template("grading/_progress.html", access=access, exam=access.exam,
                            progress=services.progress(current_user, access),
                            poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
 
 
-@bp.get("/examens/<int:exam_id>/deliberation")
+@bp.get("/examens/<id:exam_id>/deliberation")
 @role_required(JUROR)
 def deliberation(exam_id: int):
+    version = services.deliberation_version(current_user, exam_id)
+    if is_htmx() and request.args.get("version") == str(version):
+        return "", 204  # the member's page polls: nothing changed, nothing to swap
     state = services.deliberation(current_user, exam_id)
-    return render_template("grading/deliberation.html", **_deliberation_context(state))
+    return render_template("grading/deliberation.html", version=version,
+                           **_deliberation_context(state))
 
 
-@bp.post("/examens/<int:exam_id>/deliberation/ouvrir")
+@bp.post("/examens/<id:exam_id>/deliberation/ouvrir")
 @role_required(JUROR)
 def open_deliberation(exam_id: int):
     services.open_deliberation(current_user, exam_id)
     return redirect_after_write(url_for(".deliberation", exam_id=exam_id))
 
 
-@bp.post("/examens/<int:exam_id>/deliberation/criteres/<int:criterion_id>")
+@bp.post("/examens/<id:exam_id>/deliberation/criteres/<id:criterion_id>")
 @role_required(JUROR)
 def record_jury_value(exam_id: int, criterion_id: int):
     state = services.record_jury_value(current_user, exam_id, criterion_id,
@@ -84,7 +90,7 @@ def record_jury_value(exam_id: int, criterion_id: int):
                            **_deliberation_context(state))
 
 
-@bp.post("/examens/<int:exam_id>/deliberation/commentaire")
+@bp.post("/examens/<id:exam_id>/deliberation/commentaire")
 @role_required(JUROR)
 def save_comment(exam_id: int):
     services.save_comment(current_user, exam_id, request.form.get("comment"))
@@ -93,7 +99,7 @@ def save_comment(exam_id: int):
     return redirect(url_for(".deliberation", exam_id=exam_id, _anchor="commentaire"), 303)
 
 
-@bp.post("/examens/<int:exam_id>/deliberation/cloture")
+@bp.post("/examens/<id:exam_id>/deliberation/cloture")
 @role_required(JUROR)
 def close_deliberation(exam_id: int):
     services.close_deliberation(current_user, exam_id)
@@ -103,7 +109,7 @@ def close_deliberation(exam_id: int):
 def _deliberation_context(state: services.Deliberation) -> dict:
     access = state.access
     jury = access.exam.jury
-    president = jury.president
+    president = access.exam.president or jury.president
     other = next((j for j in jury.jurors if j.id != access.president_id), None)
     return dict(state=state, access=access, exam=access.exam, layout=access.layout,
                 president=president, other=other,

@@ -106,6 +106,8 @@ class Exam(db.Model):
     duration_minutes = db.Column(db.Integer, nullable=False)
     attempt = db.Column(db.Integer, nullable=False, default=1)
     phase = db.Column(db.String(20), nullable=False, default=GRADING)
+    # The jury's president when the deliberation opened: whose grid has the casting vote.
+    president_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     president_comment = db.Column(db.Text, nullable=True)
     deliberation_opened_at = db.Column(db.DateTime, nullable=True)
     closed_at = db.Column(db.DateTime, nullable=True)
@@ -117,6 +119,7 @@ class Exam(db.Model):
     jury = db.relationship("Jury", back_populates="exams")
     candidate = db.relationship("Candidate", lazy="joined")
     closed_by = db.relationship("User", foreign_keys=[closed_by_id])
+    president = db.relationship("User", foreign_keys=[president_id])
 
     __table_args__ = (
         db.CheckConstraint("phase in ('grading', 'deliberation', 'closed')", name="phase"),

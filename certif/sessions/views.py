@@ -15,7 +15,7 @@ def index():
     return render_template("sessions/index.html", sessions=sessions_overview())
 
 
-@bp.get("/examens/<int:exam_id>/historique")
+@bp.get("/examens/<id:exam_id>/historique")
 @role_required(ORGANISER, COUNCIL)
 def history(exam_id: int):
     exam, entries = exam_history(current_user, exam_id)

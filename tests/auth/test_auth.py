@@ -1,4 +1,6 @@
 """Login, roles, cookies and secrets."""
+import re
+
 import pytest
 
 from certif import create_app
@@ -107,10 +109,23 @@ def test_production_cookies_are_secure_and_secret_comes_from_environment(monkeyp
     monkeypatch.setenv("CERTIF_ENV", "production")
     uri = f"sqlite:///{tmp_path / 'p.db'}"
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(SQLALCHEMY_DATABASE_URI=uri)
+        create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY=None)
     app = create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY="from-the-environment")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_outside_production_a_private_secret_is_generated_once(tmp_path, monkeypatch):
+    import os
+    import certif
+    monkeypatch.delenv("CERTIF_ENV", raising=False)
+    monkeypatch.setattr(certif, "ROOT", tmp_path)
+    uri = f"sqlite:///{tmp_path / 'd.db'}"
+    first = create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY=None).config["SECRET_KEY"]
+    second = create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY=None).config["SECRET_KEY"]
+    key_file = tmp_path / "instance" / "secret_key"
+    assert first == second == key_file.read_text() and len(first) == 64
+    assert oct(os.stat(key_file).st_mode & 0o777) == "0o600"
 
 
 def test_csrf_token_does_not_expire_during_the_day(app):
@@ -120,9 +135,31 @@ def test_csrf_token_does_not_expire_during_the_day(app):
 
 def test_security_headers(web):
     r = web.get("/connexion")
+    csp = r.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'<script nonce="{nonce}">' in r.text
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert nonce not in web.get("/connexion").headers["Content-Security-Policy"]
     assert r.headers["X-Frame-Options"] == "DENY"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "HX-Request" in r.headers["Vary"]
+
+
+def test_behind_a_proxy_the_audit_log_keeps_the_clients_address(app):
+    from ..conftest import Browserless
+    proxied = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                         PROXY_FIX_HOPS=1)
+    with proxied.app_context():
+        user = make_user(JUROR)
+        web = Browserless(proxied.test_client())
+        page = web._call("get", "/connexion")
+        web._call("post", "/connexion", data={
+            "email": user.email, "password": "motdepasse-test",
+            "csrf_token": CSRF_RE.search(page.text).group(1)},
+            headers={"X-Forwarded-For": "203.0.113.7"})
+        entry = db.session.scalar(db.select(AuditEntry).filter_by(action="user.login"))
+        assert entry.ip_address == "203.0.113.7"
+        db.engine.dispose()
 
 
 def test_unknown_page_is_a_french_404(web, app):
