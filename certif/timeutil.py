@@ -45,3 +45,10 @@ def french_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return f"{french_date(value)} à {french_time(value)}"
+
+
+def french_timestamp(value: datetime | None) -> str:
+    """22/11/2026 17:24:05, for audit trails."""
+    if value is None:
+        return ""
+    return to_paris(value).strftime("%d/%m/%Y %H:%M:%S")

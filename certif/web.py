@@ -16,7 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import ServiceError
 from .extensions import db, login_manager
-from .timeutil import french_date, french_datetime, french_time
+from .timeutil import french_date, french_datetime, french_time, french_timestamp
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_HOST = "https://cdn.jsdelivr.net"
@@ -163,7 +163,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         decision_label=decision_label, status_label=status_label, mark_label=mark_label)
     app.jinja_env.filters.update(
-        fr_date=french_date, fr_time=french_time, fr_datetime=french_datetime, fr_number=fr_number)
+        fr_date=french_date, fr_time=french_time, fr_datetime=french_datetime,
+        fr_timestamp=french_timestamp, fr_number=fr_number)
 
     @app.context_processor
     def globals_():
