@@ -276,21 +276,21 @@ def record_jury_value(user, exam_id: int, criterion_id: int, raw_value: str | No
 
 
 def save_comment(user, exam_id: int, comment: str | None) -> None:
-    if comment is None:
-        raise InvalidInput("Le commentaire est absent du formulaire.")
-    # Browsers count a line break as one character but send CRLF.
-    comment = comment.replace("\r\n", "\n").strip()
-    if len(comment) > MAX_COMMENT:
-        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
     with write_transaction():
         access = _president_access(user, exam_id, DELIBERATION)
+        if comment is None:
+            raise InvalidInput("Le commentaire est absent du formulaire.")
+        # Browsers count a line break as one character but send CRLF.
+        comment = comment.replace("\r\n", "\n").strip()
+        if len(comment) > MAX_COMMENT:
+            raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
         old = access.exam.president_comment
         if old != comment:
             access.exam.president_comment = comment
             record(user, "deliberation.comment", "exam", exam_id, old, comment)
 
 
-def close_deliberation(user, exam_id: int) -> Deliberation:
+def close_deliberation(user, exam_id: int) -> None:
     with write_transaction():
         access = _president_access(user, exam_id, DELIBERATION)
         state = _deliberation_state(access)
@@ -304,14 +304,6 @@ def close_deliberation(user, exam_id: int) -> Deliberation:
         exam.decision = state.result.decision
         record(user, "deliberation.close", "exam", exam_id, DELIBERATION, CLOSED,
                decision=exam.decision, total=None if exam.total is None else str(exam.total))
-    return deliberation(user, exam_id)
-
-
-@dataclass
-class JurorExam:
-    exam: Exam
-    marked: int
-    criteria: int
 
 
 def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
@@ -336,6 +328,13 @@ def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
         .options(db.joinedload(AuditEntry.actor))
         .order_by(AuditEntry.at, AuditEntry.id)).unique().all()
     return exam, entries
+
+
+@dataclass
+class JurorExam:
+    exam: Exam
+    marked: int
+    criteria: int
 
 
 def juror_exams(user) -> list[JurorExam]:

@@ -35,10 +35,9 @@ def grid(exam_id: int):
 @role_required(JUROR)
 def set_mark(exam_id: int, criterion_id: int):
     state = services.set_mark(current_user, exam_id, criterion_id, request.form.get("value"))
-    if not is_htmx():
-        code = state.access.layout.criteria[criterion_id].code
-        return redirect(url_for(".grid", exam_id=exam_id, _anchor=f"critere-{code}"), 303)
     criterion = state.access.layout.criteria[criterion_id]
+    if not is_htmx():
+        return redirect(url_for(".grid", exam_id=exam_id, _anchor=f"critere-{criterion.code}"), 303)
     competency = state.access.layout.competencies[criterion.competency_code]
     body = render_template("grading/_mark_saved.html", state=state, exam=state.access.exam,
                            layout=state.access.layout, criterion=criterion,
@@ -82,10 +81,10 @@ def open_deliberation(exam_id: int):
 def record_jury_value(exam_id: int, criterion_id: int):
     state = services.record_jury_value(current_user, exam_id, criterion_id,
                                        request.form.get("value"))
-    if not is_htmx():
-        code = state.access.layout.criteria[criterion_id].code
-        return redirect(url_for(".deliberation", exam_id=exam_id, _anchor=f"critere-{code}"), 303)
     criterion = state.access.layout.criteria[criterion_id]
+    if not is_htmx():
+        return redirect(url_for(".deliberation", exam_id=exam_id,
+                                _anchor=f"critere-{criterion.code}"), 303)
     return render_template("grading/_jury_value_saved.html", criterion=criterion,
                            **_deliberation_context(state))
 
