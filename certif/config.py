@@ -31,8 +31,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # htmx from the CDN (with SRI), falling back to the copy in static/vendor.
-    HTMX_CDN = True
+    # htmx from the CDN (with SRI), falling back to the copy in static/vendor;
+    # CERTIF_HTMX_CDN=0 serves the local copy only (networks that drop CDN traffic).
+    HTMX_CDN = os.environ.get("CERTIF_HTMX_CDN", "1") != "0"
     # Seconds between refreshes of the other juror's progress.
     PROGRESS_POLL_SECONDS = 4
     ORGANISATION_NAME = os.environ.get("CERTIF_ORGANISATION", "ALLOKOM")

@@ -103,6 +103,6 @@ def print_logins() -> None:
         juries = db.session.scalars(
             db.select(Jury).join(JuryMember).where(JuryMember.juror_id == user.id)).all()
         seats = [f"juré {j.session.referential.code} {j.label.lower()}"
-                 + (" (président)" if j.president_id == user.id else "") for j in juries]
+                 + (" (préside le jury)" if j.president_id == user.id else "") for j in juries]
         click.echo(f"  {user.email:<28} {user.full_name:<20} {', '.join(filter(None, [roles, *seats]))}")
     click.echo("")

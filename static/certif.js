@@ -26,7 +26,20 @@
     if (status) status.textContent = "";
   }
 
-  document.addEventListener("htmx:beforeRequest", function (evt) { clear(evt.detail.elt); });
+  // Show which button is being saved until the answer (the row is then replaced).
+  function pending(evt, on) {
+    var trigger = evt.detail.requestConfig && evt.detail.requestConfig.triggeringEvent;
+    var button = trigger && trigger.submitter;
+    if (!button) return;
+    button.classList.toggle("is-pending", on);
+    if (on) button.setAttribute("aria-busy", "true"); else button.removeAttribute("aria-busy");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    clear(evt.detail.elt);
+    pending(evt, true);
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) { pending(evt, false); });
 
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail.xhr;

@@ -14,7 +14,7 @@ def test_setup_loads_the_demo_once_and_prints_the_logins(app):
     assert result.exit_code == 0, result.output
     assert "Données de démonstration chargées." in result.output
     assert "jure1@certif.test" in result.output and "certif-demo" in result.output
-    assert "(président)" in result.output
+    assert "(préside le jury)" in result.output
     db.session.commit()
     sessions = db.session.scalars(db.select(ExamSession).order_by(ExamSession.number)).all()
     assert [(s.number, s.referential.code, len(s.juries)) for s in sessions] == [

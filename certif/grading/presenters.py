@@ -9,9 +9,11 @@ _LABELS = {
 }
 
 
-def decision_label(rule: str, decision: str | None) -> str:
+def decision_label(rule: str, decision: str | None, unmarked: int | None = None) -> str:
     if decision is None:
-        return "Pas de décision tant qu'un critère n'est pas noté"
+        if unmarked:
+            return f"Décision en attente : {unmarked} critère{'s' if unmarked > 1 else ''} à noter"
+        return "Décision en attente"
     return _LABELS[(rule, decision)]
 
 

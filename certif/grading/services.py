@@ -280,19 +280,28 @@ def save_comment(user, exam_id: int, comment: str | None) -> None:
         access = _president_access(user, exam_id, DELIBERATION)
         if comment is None:
             raise InvalidInput("Le commentaire est absent du formulaire.")
-        # Browsers count a line break as one character but send CRLF.
-        comment = comment.replace("\r\n", "\n").strip()
-        if len(comment) > MAX_COMMENT:
-            raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
-        old = access.exam.president_comment
-        if old != comment:
-            access.exam.president_comment = comment
-            record(user, "deliberation.comment", "exam", exam_id, old, comment)
+        _apply_comment(user, access.exam, comment)
 
 
-def close_deliberation(user, exam_id: int) -> None:
+def _apply_comment(user, exam: Exam, comment: str) -> None:
+    # Browsers count a line break as one character but send CRLF.
+    comment = comment.replace("\r\n", "\n").strip()
+    if len(comment) > MAX_COMMENT:
+        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
+    old = exam.president_comment
+    if (old or "") != comment:
+        exam.president_comment = comment
+        record(user, "deliberation.comment", "exam", exam.id, old, comment)
+
+
+def close_deliberation(user, exam_id: int, *, confirmed: bool, comment: str | None = None) -> None:
+    """Close for good: the comment sent with the closing is saved first, in the same transaction."""
     with write_transaction():
         access = _president_access(user, exam_id, DELIBERATION)
+        if not confirmed:
+            raise InvalidInput("Cochez la case de confirmation pour clore la délibération.")
+        if comment is not None:
+            _apply_comment(user, access.exam, comment)
         state = _deliberation_state(access)
         if state.result.decision is None:
             raise Conflict("La grille finale est incomplète : la délibération ne peut pas être close.")
@@ -328,6 +337,13 @@ def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
         .options(db.joinedload(AuditEntry.actor))
         .order_by(AuditEntry.at, AuditEntry.id)).unique().all()
     return exam, entries
+
+
+@dataclass
+class JurorExam:
+    exam: Exam
+    marked: int
+    criteria: int
 
 
 @dataclass

@@ -4,7 +4,7 @@ Each write answers an htmx request with the fragments that changed and a plain
 form post with a redirect to the whole page, so the grid also works without
 JavaScript.
 """
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.models import JUROR
@@ -53,6 +53,9 @@ def progress(exam_id: int):
     if not is_htmx():  # the progress lives on the grid page
         return redirect(url_for(".grid", exam_id=exam_id))
     access = services.exam_access(current_user, exam_id)
+    if request.args.get("phase", access.exam.phase) != access.exam.phase:
+        # The deliberation opened or closed meanwhile: reload the page, which says so.
+        return "", 204, {"HX-Refresh": "true"}
     return render_template("grading/_progress.html", access=access, exam=access.exam,
                            progress=services.progress(current_user, access),
                            poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
@@ -95,13 +98,15 @@ def save_comment(exam_id: int):
     services.save_comment(current_user, exam_id, request.form.get("comment"))
     if is_htmx():
         return render_template("grading/_comment_saved.html")
+    flash("Commentaire enregistré.", "info")
     return redirect(url_for(".deliberation", exam_id=exam_id, _anchor="commentaire"), 303)
 
 
 @bp.post("/examens/<id:exam_id>/deliberation/cloture")
 @role_required(JUROR)
 def close_deliberation(exam_id: int):
-    services.close_deliberation(current_user, exam_id)
+    services.close_deliberation(current_user, exam_id, confirmed=request.form.get("confirm") == "oui",
+                                comment=request.form.get("comment"))
     return redirect_after_write(url_for(".deliberation", exam_id=exam_id))
 
 

@@ -136,7 +136,9 @@ class LiveServer:
 # --- What a juror sees ---------------------------------------------------------------
 
 def total_text(result: rules.GridResult, layout: Layout) -> str:
-    return f"Total : {fr_number(result.total)} / {fr_number(layout.max_points, 0)}"
+    """The total as shown: a dash until something is marked."""
+    total = fr_number(result.total) if result.marked else "–"
+    return f"Total : {total} / {fr_number(layout.max_points, 0)}"
 
 
 def other_progress(done: int, total: int) -> re.Pattern:
@@ -202,7 +204,7 @@ class JurorPage:
             expect(self.summary.locator(".total")).to_have_text(total_text(result, layout))
         expect(self.summary).to_contain_text(unmarked_text(result))
         expect(self.summary.locator(".decision")).to_contain_text(
-            decision_label(layout.rule, result.decision))
+            decision_label(layout.rule, result.decision, result.unmarked))
 
     def expect_competency(self, result: rules.GridResult, comp_code: str):
         r = result.competencies[comp_code]

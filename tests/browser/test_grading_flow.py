@@ -21,6 +21,7 @@ from .conftest import VIEWPORT, other_progress
 PRESIDENT_NON = {"Cr1", "Cr2", "Cr7", "Cr15"}
 MEMBER_NON = {"Cr1", "Cr5", "Cr7", "Cr22"}
 COMMENT = "Candidat à l'aise à l'oral ; visuels à retravailler."
+ADDED = "Campagne sponsorisée bien argumentée."
 
 
 def plan(codes, non):
@@ -44,7 +45,7 @@ def grade_server_side(server, president=None, member=None, *, open_deliberation=
         if open_deliberation:
             services.open_deliberation(users[s.president_id], s.exam_id)
         if close:
-            services.close_deliberation(users[s.president_id], s.exam_id)
+            services.close_deliberation(users[s.president_id], s.exam_id, confirmed=True)
         db.session.remove()
 
 
@@ -142,35 +143,33 @@ def test_two_jurors_grade_live_then_deliberate(live):
     pres.expect_competency(after, "C1")
     pres.assert_not_navigated()
 
-    # Comment, then closure (accepting the confirm dialog).
+    # Comment, then more text typed and closure at once: the text typed last is kept.
     pres.page.get_by_label("Commentaire", exact=True).fill(COMMENT)
     pres.page.get_by_role("button", name="Enregistrer le commentaire").click()
-    expect(pres.page.locator("#commentaire .status")).to_have_text("Commentaire enregistré.")
+    expect(pres.page.locator("#commentaire form > .status")).to_have_text("Commentaire enregistré.")
     pres.assert_not_navigated()
-    dialogs = []
-
-    def accept(dialog):
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    pres.page.once("dialog", accept)
-    pres.page.get_by_role("button", name="Clore la délibération").click()
+    pres.page.get_by_label("Commentaire", exact=True).fill(COMMENT + " " + ADDED)
+    close = pres.page.get_by_role("button", name="Clore la délibération")
+    close.click()  # not confirmed yet: refused, said next to the button
+    expect(pres.page.locator("#commentaire div > .status")).to_have_text(
+        "Cochez la case de confirmation pour clore la délibération.")
+    pres.page.get_by_label(re.compile("Je confirme la décision du jury")).check()
+    close.click()
     final_label = decision_label(s.layout.rule, after.decision)
     final_text = f"{final_label} ({fr_number(after.total)}/{fr_number(s.layout.max_points, 0)})"
     banner = pres.page.locator(".banner-closed")
     expect(banner).to_contain_text("Délibération close")
     expect(banner).to_contain_text(final_text)
-    assert dialogs and dialogs[0].startswith("Clore la délibération ?")
     pres.expect_summary(after)
     expect(pres.page.locator("main button")).to_have_count(0)  # nothing left to edit
-    expect(pres.page.locator("#commentaire")).to_contain_text(COMMENT)
+    expect(pres.page.locator("#commentaire")).to_contain_text(COMMENT + " " + ADDED)
 
     # The other juror's page ("se met à jour toute seule") shows the closed state.
     banner = memb.page.locator(".banner-closed")
     expect(banner).to_contain_text("Délibération close", timeout=8_000)
     expect(banner).to_contain_text(final_text)
     memb.expect_summary(after)
-    expect(memb.page.locator("#commentaire")).to_contain_text(COMMENT)
+    expect(memb.page.locator("#commentaire")).to_contain_text(COMMENT + " " + ADDED)
 
 
 @pytest.mark.browser
@@ -228,7 +227,8 @@ def test_without_javascript_the_form_posts_and_the_page_comes_back(live):
 
 @pytest.mark.browser
 def test_save_failures_are_shown_in_the_row(live):
-    server = live.start("RS6240")
+    # No progress poll during the test: the page must stay stale for the 409 below.
+    server = live.start("RS6240", PROGRESS_POLL_SECONDS=600)
     s = server.seeded
     j = live.juror(server, s.member_email).open_grid()
     j.set_marker()
@@ -274,7 +274,7 @@ def test_htmx_falls_back_to_the_local_copy_when_the_cdn_is_unreachable(live):
     j.page.on("response", lambda r: loaded.setdefault(r.url, r.status))
     j.open_grid()
 
-    expect(j.page.locator('head script[src^="https://cdn.jsdelivr.net/"]')).to_have_count(1)
+    expect(j.page.locator('script[src^="https://cdn.jsdelivr.net/"]')).to_have_count(1)
     assert any(url.startswith("https://cdn.jsdelivr.net/") for url in failed), failed
     assert loaded.get(server.url + "/static/vendor/htmx-2.0.11.min.js") == 200, loaded
     assert j.page.evaluate("window.htmx && htmx.version") == "2.0.11"

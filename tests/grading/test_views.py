@@ -74,7 +74,7 @@ def test_grid_page_shows_the_rs6240_grid(president, setup):
     assert page.text.count('<li id="critere-') == 24
     assert "C7 · La campagne sponsorisée" in page.text
     assert "Le coût par clic est calculé et juste" in page.text
-    assert "Total : <strong>0,00</strong> / 20" in page.text
+    assert "Total : <strong>–</strong> / 20" in page.text  # nothing marked yet: no score
     assert "Critères non notés : <strong>24</strong> / 24" in page.text
     assert "<html" in page.text
 
@@ -292,7 +292,7 @@ def test_deliberation_shows_both_grids_and_highlights_disagreements(president, m
     assert page.count("is-disagreement") == 3
     assert "3 désaccords entre les jurés" in page
     for code in ("Cr1", "Cr19", "Cr20"):
-        assert f'<a href="#critere-{code}">{code}</a>' in page
+        assert f'<a id="lien-{code}" href="#critere-{code}">{code}</a>' in page
     assert page.count("voix prépondérante du président") == 3
     # The president's values stand: all acquis, 20/20.
     assert "Total : <strong>20,00</strong> / 20" in page
@@ -337,7 +337,7 @@ def test_closing_freezes_the_result_and_refuses_every_later_write(president, mem
     r = president.post(deliberation_url(setup.exam, "/commentaire"),
                        {"comment": "Très bonne maîtrise de Meta Business Suite."}, htmx=True)
     assert r.status_code == 200 and "Commentaire enregistré" in r.text
-    r = president.post(deliberation_url(setup.exam, "/cloture"))
+    r = president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"})
     assert r.status_code == 303
     exam = db.session.get(Exam, setup.exam.id)
     assert (exam.phase, exam.decision, str(exam.total)) == ("closed", "favorable", "20.00")
@@ -348,7 +348,7 @@ def test_closing_freezes_the_result_and_refuses_every_later_write(president, mem
         (member, url(setup.exam, setup.criteria[0]), {"value": "acquis"}),
         (president, deliberation_url(setup.exam, f"/criteres/{setup.criteria[0]}"), {"value": "non_acquis"}),
         (president, deliberation_url(setup.exam, "/commentaire"), {"comment": "changé"}),
-        (president, deliberation_url(setup.exam, "/cloture"), {}),
+        (president, deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"}),
     ]
     for web, target, data in writes:
         r = web.post(target, data, htmx=True)
@@ -360,6 +360,32 @@ def test_closing_freezes_the_result_and_refuses_every_later_write(president, mem
     exam = db.session.get(Exam, setup.exam.id)
     assert exam.president_comment == "Très bonne maîtrise de Meta Business Suite."
     assert marks_of(setup.exam, setup.president)[setup.criteria[0]] is True
+
+
+def test_closing_needs_the_confirmation_and_keeps_the_comment_typed_with_it(president, member, both_graded):
+    setup = both_graded
+    president.post(deliberation_url(setup.exam, "/ouvrir"))
+    president.post(deliberation_url(setup.exam, "/commentaire"), {"comment": "Première phrase."}, htmx=True)
+    r = president.post(deliberation_url(setup.exam, "/cloture"),
+                       {"comment": "Première phrase. Seconde phrase."}, htmx=True)
+    assert r.status_code == 400 and "Cochez la case de confirmation" in r.text
+    exam = db.session.get(Exam, setup.exam.id)
+    assert exam.phase == "deliberation" and exam.president_comment == "Première phrase."
+    r = president.post(deliberation_url(setup.exam, "/cloture"),
+                       {"comment": "Première phrase. Seconde phrase.", "confirm": "oui"}, htmx=True)
+    assert r.status_code == 204
+    exam = db.session.get(Exam, setup.exam.id)
+    assert exam.phase == "closed" and exam.president_comment == "Première phrase. Seconde phrase."
+    actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.entity == "exam")
+                                 .order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["deliberation.comment", "deliberation.close"]
+
+
+def test_saving_the_comment_without_javascript_says_so(president, member, both_graded):
+    president.post(deliberation_url(both_graded.exam, "/ouvrir"))
+    r = president.post(deliberation_url(both_graded.exam, "/commentaire"), {"comment": "Bien."})
+    assert r.status_code == 303
+    assert "Commentaire enregistré." in president.get(r.headers["Location"]).text
 
 
 def test_comment_length_is_checked(president, member, both_graded):
@@ -384,7 +410,7 @@ def test_rncp_title_decision_after_deliberation(app, make_web):
     fill(president, setup, lambda i: True)
     fill(member, setup, lambda i: True)
     president.post(deliberation_url(setup.exam, "/ouvrir"))
-    president.post(deliberation_url(setup.exam, "/cloture"))
+    president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"})
     page = member.get(deliberation_url(setup.exam)).text
     assert "Avis favorable : titre attribué" in page
     assert page.count("Bloc validé") == 3
@@ -403,7 +429,12 @@ def test_the_organiser_reads_who_changed_what_and_when(app, make_web, president,
     assert page.text.count("Note d&#39;un juré") == 48
     assert "Ouverture de la délibération" in page.text
     assert "Valeur retenue par le jury" in page.text
+    assert "acquis (voix du président)" in page.text and "non acquis (valeur du jury)" in page.text
     assert setup.president.full_name in page.text and setup.member.full_name in page.text
+    assert "grading" not in page.text and "évaluation" in page.text
+    president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"})
+    page = organiser.get(f"/sessions/examens/{setup.exam.id}/historique")
+    assert "délibération close : Avis favorable (18,50)" in page.text
     assert organiser.get("/sessions/examens/999999/historique").status_code == 404
     assert president.get(f"/sessions/examens/{setup.exam.id}/historique").status_code == 403
 
@@ -527,9 +558,9 @@ def test_the_president_of_record_is_frozen_when_the_deliberation_opens(president
     setup.jury.president_id = setup.member.id  # the organiser renames the president later
     db.session.commit()
     page = member.get(deliberation_url(setup.exam)).text
-    assert f"président : {setup.president.full_name}" in page
+    assert f"présidence : {setup.president.full_name}" in page
     assert "/deliberation/criteres/" not in page  # the member still cannot decide
-    assert president.post(deliberation_url(setup.exam, "/cloture")).status_code == 303
+    assert president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"}).status_code == 303
 
 
 def test_the_members_page_polls_and_gets_nothing_until_something_changes(president, member, both_graded):
