@@ -10,7 +10,3 @@ class PersonName:
         """Prénom NOM, as in the interface."""
         return f"{self.first_name} {self.last_name.upper()}"
 
-    @property
-    def formal_name(self) -> str:
-        """NOM Prénom, as on the annexes."""
-        return f"{self.last_name.upper()} {self.first_name}"

@@ -20,10 +20,3 @@ def record(actor, action: str, entity: str, entity_id: int | None,
     db.session.add(entry)
     return entry
 
-
-def history(entity: str, entity_id: int) -> list[AuditEntry]:
-    return db.session.scalars(
-        db.select(AuditEntry)
-        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
-        .order_by(AuditEntry.at, AuditEntry.id)
-    ).all()
