@@ -43,6 +43,7 @@ def test_juror_pages_are_accessible(live, code):
     assert violations(president.page) == [], "grille"
 
     codes = server.seeded.codes
+    president.goto("/jury/")  # leave the grid: its poll reloads it when the phase changes
     grade_server_side(server,
                       president={c: True for c in codes},
                       member={c: c != first for c in codes},

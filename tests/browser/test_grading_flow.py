@@ -357,6 +357,8 @@ def test_pages_fit_640px_without_horizontal_scroll(live, artifacts):
     assert width <= 640, f"the grading page scrolls sideways at 640 px ({width} px wide)"
 
     # Both grids complete with disagreements, deliberation open: the president's page.
+    # (Leave the grid first: its poll would reload it when the phase changes.)
+    j.goto("/jury/")
     codes = s.codes
     grade_server_side(server, plan(codes, PRESIDENT_NON), plan(codes, MEMBER_NON),
                       open_deliberation=True)
