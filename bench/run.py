@@ -232,6 +232,22 @@ class JurorResult:
     timed_out: bool = False
 
 
+
+def measured(browser: Browser, out, samples: list[float], method: str, path: str,
+             **kwargs) -> bytes | None:
+    """One request: its time goes to `samples` on a 200, anything else to `out.errors`."""
+    try:
+        status, body, elapsed = browser.request(method, path, **kwargs)
+    except HttpError as exc:
+        out.errors.append(str(exc))
+        return None
+    if status != 200:
+        out.errors.append(f"{method} {path}: {status} {body[:120]!r}")
+        return None
+    samples.append(elapsed)
+    return body
+
+
 def juror_run(port: int, juror: seeding.JurorInfo, exams: list[int], criteria: list[int],
               rng: random.Random, start: threading.Barrier, deadline: list[float],
               out: JurorResult) -> None:
@@ -252,39 +268,20 @@ def juror_run(port: int, juror: seeding.JurorInfo, exams: list[int], criteria: l
                     out.timed_out = True
                     return
                 # A juror opens the candidate's grid, then clicks through it.
-                try:
-                    status, body, elapsed = browser.request("GET", f"/jury/examens/{exam_id}/grille")
-                    if status == 200:
-                        out.pages.append(elapsed)
-                        out.page_bytes = max(out.page_bytes, len(body))
-                    else:
-                        out.errors.append(f"GET grille {exam_id}: {status}")
-                except HttpError as exc:
-                    out.errors.append(str(exc))
+                body = measured(browser, out, out.pages, "GET", f"/jury/examens/{exam_id}/grille")
+                if body is not None:
+                    out.page_bytes = max(out.page_bytes, len(body))
                 for criterion in criteria:
                     value = rng.choice(VALUES)
                     out.last_sent[(exam_id, criterion)] = value
-                    path = f"/jury/examens/{exam_id}/grille/criteres/{criterion}"
-                    try:
-                        status, body, elapsed = browser.request(
-                            "POST", path, form={"value": value}, headers=click_headers)
-                        if status == 200:
-                            out.clicks.append(elapsed)
-                            out.click_bytes = max(out.click_bytes, len(body))
-                        else:
-                            out.errors.append(f"POST {path}: {status} {body[:120]!r}")
-                    except HttpError as exc:
-                        out.errors.append(str(exc))
+                    body = measured(browser, out, out.clicks, "POST",
+                                    f"/jury/examens/{exam_id}/grille/criteres/{criterion}",
+                                    form={"value": value}, headers=click_headers)
+                    if body is not None:
+                        out.click_bytes = max(out.click_bytes, len(body))
                     clicks += 1
                     if clicks % TRIVIAL_EVERY == 0:
-                        try:
-                            status, body, elapsed = browser.request("GET", "/compte")
-                            if status == 200:
-                                out.trivial.append(elapsed)
-                            else:
-                                out.errors.append(f"GET /compte: {status}")
-                        except HttpError as exc:
-                            out.errors.append(str(exc))
+                        measured(browser, out, out.trivial, "GET", "/compte")
     except Exception as exc:  # a bug in the bench itself still counts, and shows
         out.errors.append(f"juror {juror.email}: {exc!r}")
     finally:

@@ -138,12 +138,15 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(status, lambda exc, s=status, m=message: error_response(s, m))
 
     @app.before_request
+    def csp_nonce():
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.before_request
     def refuse_nul_bytes():
         # No text column accepts NUL (PostgreSQL refuses it): answer 400, not 500.
         for values in (request.args, request.form):
             if any("\x00" in v for v in values.values()):
                 return error_response(400, "Caractère invalide dans la requête.")
-        g.csp_nonce = secrets.token_urlsafe(16)
         return None
 
     @app.after_request
