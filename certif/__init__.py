@@ -24,6 +24,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'certif.db'}"
+    # Files certif keeps (outbox, uploaded CVs): instance/ unless configured (tests use a tmp dir).
+    app.config.setdefault("FILES_DIR", app.instance_path)
+    if not app.config.get("FILES_DIR"):
+        app.config["FILES_DIR"] = app.instance_path
     _secret_key(app)
 
     db.init_app(app)
@@ -40,11 +44,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from .auth.views import bp as auth_bp
+    from .candidates.views import bp as candidates_bp
+    from .convocations.views import bp as convocations_bp
+    from .dashboard.views import bp as dashboard_bp
     from .grading.views import bp as grading_bp
+    from .jurors.views import bp as jurors_bp
+    from .mail.views import bp as mail_bp
+    from .portal.views import bp as portal_bp
     from .sessions.views import bp as sessions_bp
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(grading_bp)
-    app.register_blueprint(sessions_bp)
+    for blueprint in (auth_bp, candidates_bp, convocations_bp, dashboard_bp, grading_bp,
+                      jurors_bp, mail_bp, portal_bp, sessions_bp):
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -37,6 +37,23 @@ class Config:
     # Seconds between refreshes of the other juror's progress.
     PROGRESS_POLL_SECONDS = 4
     ORGANISATION_NAME = os.environ.get("CERTIF_ORGANISATION", "ALLOKOM")
+    # Where the outbox and uploads live; None means the instance folder.
+    FILES_DIR = os.environ.get("CERTIF_FILES_DIR") or None
+    # Uploads (juror CVs): PDF only, checked by content, kept under instance/uploads.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    CV_MAX_BYTES = 5 * 1024 * 1024
+    # A candidate's personal link (convocation, later signing and reporting) expires.
+    CANDIDATE_LINK_DAYS = int(os.environ.get("CERTIF_CANDIDATE_LINK_DAYS", "120"))
+    # Email: SMTP when MAIL_SERVER is set; otherwise messages go to instance/outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_TIMEOUT = 15
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "certification@certif.test")
+    MAIL_SENDER_NAME = os.environ.get("MAIL_SENDER_NAME", "Certification ALLOKOM")
     LOAD_DEMO_DATA = False
 
 
@@ -51,6 +68,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     HTMX_CDN = False
+    MAIL_SERVER = None  # the outbox, unless a test starts its own SMTP server
 
 
 def config_for(name: str | None):

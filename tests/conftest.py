@@ -25,7 +25,9 @@ KEPT_TABLES = {"alembic_version", "referentials", "ref_blocks", "ref_competencie
 
 
 def _app_on(path):
-    return create_app("test", SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{path}")
+    # Files (outbox, uploads) beside the test's database, never in the repository's instance/.
+    return create_app("test", SQLALCHEMY_DATABASE_URI=POSTGRES_URL or f"sqlite:///{path}",
+                      FILES_DIR=str(path.parent / "files"))
 
 
 @pytest.fixture(scope="session")

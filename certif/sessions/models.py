@@ -1,4 +1,6 @@
 """Exam sessions, their juries, and each candidate's sitting (an exam) before a jury."""
+from datetime import timedelta
+
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -18,6 +20,18 @@ DELIBERATION = "deliberation"
 CLOSED = "closed"
 EXAM_PHASES = {GRADING: "Évaluation", DELIBERATION: "Délibération", CLOSED: "Délibération close"}
 
+# Whether the candidate sits: scheduled, absent (excused or not), or moved to another sitting.
+SCHEDULED = "scheduled"
+ABSENT_EXCUSED = "absent_excused"
+ABSENT_UNEXCUSED = "absent_unexcused"
+MOVED = "moved"
+EXAM_STATUSES = {
+    SCHEDULED: "Convoqué",
+    ABSENT_EXCUSED: "Absent excusé",
+    ABSENT_UNEXCUSED: "Absent non excusé",
+    MOVED: "Reporté",
+}
+
 
 class ExamSession(db.Model):
     __tablename__ = "exam_sessions"
@@ -30,11 +44,21 @@ class ExamSession(db.Model):
     mode = db.Column(db.String(10), nullable=False, default="remote")
     place = db.Column(db.String(300), nullable=True)
     video_link = db.Column(db.String(500), nullable=True)
+    # For a remote session: what the candidate needs (told in the convocation).
+    technical_requirements = db.Column(db.Text, nullable=True)
     status = db.Column(db.String(20), nullable=False, default="draft")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    cancelled_at = db.Column(db.DateTime, nullable=True)
+    cancel_reason = db.Column(db.Text, nullable=True)
+    # A replacement session (carence): the jury that could not sit.
+    replaces_jury_id = db.Column(db.Integer, db.ForeignKey("juries.id", use_alter=True,
+                                                           name="fk_exam_sessions_replaces_jury_id_juries"),
+                                 nullable=True)
 
     referential = db.relationship("Referential")
+    replaces_jury = db.relationship("Jury", foreign_keys=[replaces_jury_id], post_update=True)
     juries = db.relationship("Jury", back_populates="session", order_by="Jury.position",
+                             foreign_keys="Jury.session_id",
                              cascade="all, delete-orphan")
 
     __table_args__ = (
@@ -44,6 +68,14 @@ class ExamSession(db.Model):
     @property
     def mode_label(self) -> str:
         return MODES[self.mode]
+
+    @property
+    def status_label(self) -> str:
+        return SESSION_STATUSES[self.status]
+
+    @property
+    def is_remote(self) -> bool:
+        return self.mode in ("remote", "both")
 
 
 class Jury(db.Model):
@@ -56,12 +88,17 @@ class Jury(db.Model):
     position = db.Column(db.Integer, nullable=False, default=1)
     president_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Carence: a juror was absent, the jury cannot sit; its candidates go to a replacement session.
+    stopped_at = db.Column(db.DateTime, nullable=True)
+    absent_juror_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    stop_reason = db.Column(db.Text, nullable=True)
 
-    session = db.relationship("ExamSession", back_populates="juries")
+    session = db.relationship("ExamSession", back_populates="juries", foreign_keys=[session_id])
+    absent_juror = db.relationship("User", foreign_keys=[absent_juror_id])
     president = db.relationship("User", foreign_keys=[president_id])
     members = db.relationship("JuryMember", order_by="JuryMember.seat", lazy="selectin",
                               cascade="all, delete-orphan")
-    exams = db.relationship("Exam", back_populates="jury", order_by="Exam.starts_at")
+    exams = db.relationship("Exam", back_populates="jury", order_by="(Exam.position, Exam.id)")
 
     @property
     def label(self) -> str:
@@ -105,6 +142,13 @@ class Exam(db.Model):
     starts_at = db.Column(db.DateTime, nullable=False)  # UTC
     duration_minutes = db.Column(db.Integer, nullable=False)
     attempt = db.Column(db.Integer, nullable=False, default=1)
+    # Order of the slot within its jury; start times follow from it.
+    position = db.Column(db.Integer, nullable=False, default=1)
+    status = db.Column(db.String(20), nullable=False, default=SCHEDULED)
+    # A sitting moved to another session (absence, carence, conflict) points to the new one.
+    moved_to_id = db.Column(db.Integer, db.ForeignKey("exams.id"), nullable=True)
+    # A retake points to the failed attempt it follows.
+    retake_of_id = db.Column(db.Integer, db.ForeignKey("exams.id"), nullable=True)
     phase = db.Column(db.String(20), nullable=False, default=GRADING)
     # The jury's president when the deliberation opened: whose grid has the casting vote.
     president_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
@@ -120,12 +164,31 @@ class Exam(db.Model):
     candidate = db.relationship("Candidate", lazy="joined")
     closed_by = db.relationship("User", foreign_keys=[closed_by_id])
     president = db.relationship("User", foreign_keys=[president_id])
+    moved_to = db.relationship("Exam", foreign_keys=[moved_to_id], remote_side=[id])
+    retake_of = db.relationship("Exam", foreign_keys=[retake_of_id], remote_side=[id])
 
     __table_args__ = (
         db.CheckConstraint("phase in ('grading', 'deliberation', 'closed')", name="phase"),
+        db.CheckConstraint(
+            "status in ('scheduled', 'absent_excused', 'absent_unexcused', 'moved')",
+            name="status"),
         db.Index("ix_exams_jury", "jury_id"),
+        db.Index("ix_exams_candidate", "candidate_id"),
     )
 
     @property
     def phase_label(self) -> str:
         return EXAM_PHASES[self.phase]
+
+    @property
+    def status_label(self) -> str:
+        return EXAM_STATUSES[self.status]
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_active(self) -> bool:
+        """Still to sit (or sitting): not absent, not moved elsewhere."""
+        return self.status == SCHEDULED

@@ -41,9 +41,9 @@ def test_login_without_csrf_token_is_refused(web):
 
 @pytest.mark.parametrize("roles,landing", [
     ((JUROR,), "/jury/"),
-    ((ORGANISER,), "/sessions/"),
+    ((ORGANISER,), "/tableau-de-bord/"),
     ((COUNCIL,), "/sessions/"),
-    ((ORGANISER, COUNCIL, JUROR), "/sessions/"),
+    ((ORGANISER, COUNCIL, JUROR), "/tableau-de-bord/"),
 ])
 def test_each_role_lands_on_its_home(web, app, roles, landing):
     response = web.login(make_user(*roles))

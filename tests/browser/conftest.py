@@ -232,7 +232,8 @@ class Live:
         path = self.tmp_path / f"live-{next(self._numbers)}.db"
         shutil.copy(self.template_db, path)
         settings = {"PROGRESS_POLL_SECONDS": 1, **config}
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", **settings)
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+                         FILES_DIR=str(path.parent / "files"), **settings)
         with app.app_context():
             setup = make_exam(code)
             seeded = Seeded(setup.exam.id, setup.president.email, setup.member.email,

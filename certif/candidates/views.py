@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("candidates", __name__, url_prefix="/candidats")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("convocations", __name__, url_prefix="/convocations")

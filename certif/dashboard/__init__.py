@@ -1,0 +1,1 @@
+"""The organiser's home: what is due, soonest first."""

@@ -1,0 +1,1 @@
+"""PDF documents (xhtml2pdf) from templates/pdf/."""

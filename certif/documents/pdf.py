@@ -1,0 +1,53 @@
+"""HTML templates (templates/pdf/) to PDF bytes with xhtml2pdf.
+
+The documents use DejaVu Sans when the system has it (every French character,
+œ and the euro sign included); otherwise xhtml2pdf's Helvetica.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from flask import render_template
+from xhtml2pdf import pisa
+
+from ..errors import ServiceError
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+
+
+class DocumentError(ServiceError):
+    status = 500
+
+
+def _font_paths() -> dict[str, str] | None:
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            return {"regular": regular.as_uri(), "bold": bold.as_uri()}
+    return None
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """Render `template` (under templates/pdf/) and convert it; raise if xhtml2pdf fails."""
+    html = render_template(template, pdf_fonts=_font_paths(), **context)
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    if result.err:
+        raise DocumentError("Le document PDF n'a pas pu être produit.")
+    return out.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pdf_response(data: bytes, filename: str, *, attachment: bool = False):
+    from flask import make_response
+    response = make_response(data)
+    response.mimetype = "application/pdf"
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Jurors: their habilitation profile (annex 7) and their conflict-of-interest declarations."""

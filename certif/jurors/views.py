@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("jurors", __name__, url_prefix="/jures")

@@ -1,0 +1,1 @@
+"""Outgoing email: through SMTP when configured, otherwise into an outbox in instance/."""

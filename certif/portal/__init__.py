@@ -1,0 +1,1 @@
+"""Candidate pages reached through signed, expiring links (no account)."""

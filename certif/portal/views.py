@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__, url_prefix="/c")
