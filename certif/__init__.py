@@ -51,9 +51,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .jurors.views import bp as jurors_bp
     from .mail.views import bp as mail_bp
     from .portal.views import bp as portal_bp
+    from .sessions.exception_views import bp as exceptions_bp
     from .sessions.views import bp as sessions_bp
-    for blueprint in (auth_bp, candidates_bp, convocations_bp, dashboard_bp, grading_bp,
-                      jurors_bp, mail_bp, portal_bp, sessions_bp):
+    for blueprint in (auth_bp, candidates_bp, convocations_bp, dashboard_bp, exceptions_bp,
+                      grading_bp, jurors_bp, mail_bp, portal_bp, sessions_bp):
         app.register_blueprint(blueprint)
     return app
 
