@@ -17,6 +17,7 @@ from certif import create_app
 from certif.auth.models import JUROR, User
 from certif.candidates.models import Candidate
 from certif.extensions import db
+from certif.jurors.models import ConflictDeclaration, JurorProfile
 from certif.referentials.models import Referential
 from certif.referentials.services import import_all, layout
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
@@ -67,6 +68,8 @@ def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
             user = User(email=f"jure{i + 1:02d}@bench.test", first_name="Juré",
                         last_name=f"Bench{i + 1:02d}", password_hash=password_hash)
             user.grant(JUROR)
+            user.juror_profile = JurorProfile(profession="Community manager", years_experience=8,
+                                              external=True, habilitation_result="favourable")
             jurors.append(user)
         db.session.add_all(jurors)
         starts = datetime(2026, 12, 1, 8, 0)
@@ -86,8 +89,12 @@ def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
                                   email=f"candidat{c + 1:04d}@bench.test", training_end_date=end)
             jury = jury_rows[c % juries]
             slot = c // juries
-            jury.exams.append(Exam(candidate=candidate, duration_minutes=ref.exam_minutes,
-                                   starts_at=starts + timedelta(minutes=slot * ref.exam_minutes)))
+            exam = Exam(candidate=candidate, duration_minutes=ref.exam_minutes, position=slot + 1,
+                        starts_at=starts + timedelta(minutes=slot * ref.exam_minutes))
+            jury.exams.append(exam)
+            # Both jurors declared they do not know the candidate: grading is open.
+            db.session.add_all(ConflictDeclaration(exam=exam, juror=m.juror, has_conflict=False)
+                               for m in jury.members)
         db.session.commit()
         for i, user in enumerate(jurors):
             out.jurors.append(JurorInfo(user.id, user.email, i // 2, i % 2 == 0))

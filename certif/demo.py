@@ -9,9 +9,10 @@ from .auth.models import COUNCIL, JUROR, ORGANISER, ROLES, User
 from .candidates.models import Candidate
 from .database import write_transaction
 from .extensions import db
+from .jurors.models import JurorProfile
 from .referentials.models import Referential
 from .sessions.models import Exam, ExamSession, Jury, JuryMember
-from .timeutil import paris_to_utc
+from .timeutil import paris_to_utc, utcnow
 
 PASSWORD = "certif-demo"
 
@@ -20,18 +21,24 @@ STAFF = [
     ("conseil@certif.test", "Sylvie", "Moscou", [COUNCIL]),
 ]
 JURORS = [
-    ("jure1@certif.test", "Claire", "Fontaine"),
-    ("jure2@certif.test", "Karim", "Benali"),
-    ("jure3@certif.test", "Élodie", "Marchand"),
-    ("jure4@certif.test", "Thomas", "Nguyen"),
-    ("jure5@certif.test", "Julie", "Perrin"),
-    ("jure6@certif.test", "Antoine", "Roussel"),
+    ("jure1@certif.test", "Claire", "Fontaine", "Community manager", 9),
+    ("jure2@certif.test", "Karim", "Benali", "Formateur en communication digitale", 12),
+    ("jure3@certif.test", "Élodie", "Marchand", "Community manager", 6),
+    ("jure4@certif.test", "Thomas", "Nguyen", "Formateur en communication digitale", 7),
+    ("jure5@certif.test", "Julie", "Perrin", "Community manager", 11),
+    ("jure6@certif.test", "Antoine", "Roussel", "Community manager", 5),
+    # A juror whose habilitation the organiser has not decided yet.
+    ("jure7@certif.test", "Samia", "Haddad", "Chargée de communication", 3),
 ]
 CANDIDATES = [
     ("Léa", "Dubois"), ("Hugo", "Lefèvre"), ("Inès", "Moreau"),
     ("Lucas", "Girard"), ("Chloé", "Lambert"), ("Nathan", "Bonnet"),
     ("Manon", "Faure"), ("Yanis", "Mercier"),
+    # Not yet placed in a session: for the organiser to try the workspace.
+    ("Sarah", "Petit"), ("Maxime", "Roux"), ("Camille", "Fournier"),
 ]
+# Decided with the disability referent (seed 000, I.D.3).
+ACCOMMODATION = ("Sarah", "Petit", "Temps majoré d'un tiers décidé avec le référent handicap.", 10)
 
 
 def next_weekday(today: date) -> date:
@@ -50,6 +57,19 @@ def _user(email, first, last, roles):
     return user
 
 
+def _juror(email, first, last, profession, years):
+    user = _user(email, first, last, [JUROR])
+    decided = years >= 5
+    user.juror_profile = JurorProfile(
+        profession=profession, years_experience=years, external=True, city="Paris",
+        postal_code="75011", phone="06 12 34 56 78", workplace="Indépendant",
+        professionalisation_date=date.today() - timedelta(days=40),
+        habilitation_result="favourable" if decided else None,
+        habilitation_comment="Conditions remplies (annexe 7)." if decided else None,
+        habilitation_decided_at=utcnow() if decided else None)
+    return user
+
+
 def _session(number, referential, day, jury_specs, candidates, mode="remote"):
     session = ExamSession(number=number, referential=referential, mode=mode,
                           starts_at=paris_to_utc(day, time(9, 0)), status="convened",
@@ -63,7 +83,7 @@ def _session(number, referential, day, jury_specs, candidates, mode="remote"):
         jury.members = [JuryMember(juror=juror_a, seat=1), JuryMember(juror=juror_b, seat=2)]
         mine = candidates[(position - 1) * per_jury: position * per_jury]
         for slot, candidate in enumerate(mine):
-            jury.exams.append(Exam(candidate=candidate, duration_minutes=minutes,
+            jury.exams.append(Exam(candidate=candidate, duration_minutes=minutes, position=slot + 1,
                                    starts_at=session.starts_at + timedelta(minutes=slot * minutes)))
     return session
 
@@ -76,17 +96,28 @@ def load_demo() -> bool:
     with write_transaction():
         for email, first, last, roles in STAFF:
             _user(email, first, last, roles)
-        jurors = [_user(email, first, last, [JUROR]) for email, first, last in JURORS]
+        jurors = [_juror(*spec) for spec in JURORS]
         candidates = [Candidate(first_name=f, last_name=l,
                                 email=f"{f.lower()}.{l.lower()}@exemple.fr".replace("é", "e").replace("è", "e"),
                                 training_end_date=date.today() - timedelta(days=20))
                       for f, l in CANDIDATES]
+        for candidate in candidates:
+            candidate.phone = "06 00 00 00 00"
+            candidate.city, candidate.postal_code = "Paris", "75010"
+            if (candidate.first_name, candidate.last_name) == ACCOMMODATION[:2]:
+                candidate.accommodation, candidate.extra_minutes = ACCOMMODATION[2:]
         db.session.add_all(candidates)
         day = next_weekday(date.today())
         _session("2026-RS6240-01", refs["RS6240"], day,
                  [(jurors[0], jurors[1]), (jurors[2], jurors[3])], candidates[:6])
-        _session("2026-CM-01", refs["RNCP-CM"], day, [(jurors[4], jurors[5])], candidates[6:],
+        _session("2026-CM-01", refs["RNCP-CM"], day, [(jurors[4], jurors[5])], candidates[6:8],
                  mode="both")
+        # A session still to prepare: no jury yet, nobody convened.
+        later = next_weekday(day + timedelta(days=20))
+        db.session.add(ExamSession(number="2026-RS6240-02", referential=refs["RS6240"],
+                                   mode="remote", status="draft",
+                                   starts_at=paris_to_utc(later, time(9, 0)),
+                                   video_link="https://visio.example.org/certif-2026-rs6240-02"))
         db.session.flush()
         record(None, "demo.load", "database", None, new="demo")
     return True
@@ -104,5 +135,8 @@ def print_logins() -> None:
             db.select(Jury).join(JuryMember).where(JuryMember.juror_id == user.id)).all()
         seats = [f"juré {j.session.referential.code} {j.label.lower()}"
                  + (" (préside le jury)" if j.president_id == user.id else "") for j in juries]
+        profile = getattr(user, "juror_profile", None)
+        if profile is not None and not profile.is_habilitated:
+            seats.append("juré, habilitation à décider")
         click.echo(f"  {user.email:<28} {user.full_name:<20} {', '.join(filter(None, [roles, *seats]))}")
     click.echo("")

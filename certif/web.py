@@ -132,6 +132,8 @@ def init_app(app: Flask) -> None:
         403: "Vous n'avez pas accès à cette page.",
         404: "Page introuvable.",
         405: "Méthode non autorisée.",
+        410: "Ce lien a expiré.",
+        413: "Fichier trop volumineux : l'envoi dépasse la taille autorisée.",
         500: "Erreur interne : l'action n'a pas été enregistrée. Réessayez.",
     }
     for status, message in messages.items():
