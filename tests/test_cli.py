@@ -15,10 +15,11 @@ def test_setup_loads_the_demo_once_and_prints_the_logins(app):
     assert "Données de démonstration chargées." in result.output
     assert "jure1@certif.test" in result.output and "certif-demo" in result.output
     assert "(préside le jury)" in result.output
+    assert "habilitation à décider" in result.output  # jure7 awaits the organiser's decision
     db.session.commit()
     sessions = db.session.scalars(db.select(ExamSession).order_by(ExamSession.number)).all()
     assert [(s.number, s.referential.code, len(s.juries)) for s in sessions] == [
-        ("2026-CM-01", "RNCP-CM", 1), ("2026-RS6240-01", "RS6240", 2)]
+        ("2026-CM-01", "RNCP-CM", 1), ("2026-RS6240-01", "RS6240", 2), ("2026-RS6240-02", "RS6240", 0)]
     assert count(Exam) == 8
     assert all(j.president_id is not None and len(j.members) == 2
                for j in db.session.scalars(db.select(Jury)))
