@@ -1,13 +1,131 @@
-from flask import Blueprint
+"""The organiser's convocation screens: per session, per candidate, per juror, and the PDFs.
 
-from ..auth.models import ORGANISER
-from ..web import error_response, role_required
+Every form is a plain post (no JavaScript needed); a form error re-renders the
+sending page with status 400, a refused email re-renders it with status 502.
+"""
+from flask import Blueprint, flash, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth.models import JUROR, ORGANISER
+from ..documents.pdf import pdf_response
+from ..errors import NotFound
+from ..sessions.services import get_exam
+from ..web import redirect_after_write, role_required
+from . import services
+from .forms import ConfirmForm, SendForm
 
 bp = Blueprint("convocations", __name__, url_prefix="/convocations")
 
 
-# Placeholder so that the session page can link here while this page is written.
+def _blank_form() -> SendForm:
+    """The sending form as first shown: hand delivery today, by the organiser."""
+    return SendForm(formdata=None, channel=services.HAND, handed_on=services.paris_today().isoformat(),
+                    handed_by=current_user.full_name)
+
+
 @bp.get("/sessions/<id:session_id>")
 @role_required(ORGANISER)
 def session(session_id: int):
-    return error_response(404, "Page en construction.")
+    overview = services.session_convocations(session_id)
+    return render_template("convocations/session.html", overview=overview, form=_blank_form(),
+                           confirm=ConfirmForm(), today=services.paris_today().isoformat())
+
+
+@bp.get("/examens/<id:exam_id>.pdf")
+@role_required(ORGANISER)
+def candidate_pdf(exam_id: int):
+    exam = get_exam(exam_id)
+    return pdf_response(services.candidate_pdf(exam), services.candidate_filename(exam))
+
+
+@bp.get("/sessions/<id:session_id>/jures/<id:juror_id>.pdf")
+@role_required(ORGANISER, JUROR)
+def juror_pdf(session_id: int, juror_id: int):
+    # A juror reaches their own convocation only; another's does not exist for them.
+    if not current_user.has_role(ORGANISER) and current_user.id != juror_id:
+        raise NotFound("Convocation introuvable.")
+    session, juror = services.juror_target(session_id, juror_id)
+    return pdf_response(services.juror_pdf(session, juror), services.juror_filename(session, juror))
+
+
+@bp.route("/examens/<id:exam_id>/envoyer", methods=["GET", "POST"])
+@role_required(ORGANISER)
+def send_candidate(exam_id: int):
+    target = services.candidate_target(exam_id)
+    session = target.exam.jury.session
+    back = url_for(".session", session_id=session.id, _anchor=f"candidat-{exam_id}")
+    return _send_page(target, session, back, lambda form: services.send_candidate(
+        current_user, exam_id, form.channel.data, form.handed_on.data, form.handed_by.data))
+
+
+@bp.route("/sessions/<id:session_id>/jures/<id:juror_id>/envoyer", methods=["GET", "POST"])
+@role_required(ORGANISER)
+def send_juror(session_id: int, juror_id: int):
+    session, target = services.juror_convocation_target(session_id, juror_id)
+    back = url_for(".session", session_id=session.id, _anchor=f"jure-{juror_id}")
+    return _send_page(target, session, back, lambda form: services.send_juror(
+        current_user, session_id, juror_id, form.channel.data, form.handed_on.data,
+        form.handed_by.data))
+
+
+def _send_page(target: services.Target, session, back: str, send):
+    """GET: the sending form; POST: send, then back to the session page."""
+    if request.method == "GET":
+        return _render_send(target, session, _blank_form())
+    form = SendForm()
+    if not form.validate():
+        return _render_send(target, session, form), 400
+    was_draft = session.status == services.DRAFT
+    try:
+        convocation = send(form)
+    except services.MailNotSent as exc:
+        return _render_send(target, session, form, failure=exc.message), 502
+    flash(_sent_message(convocation, target.name), "info")
+    if was_draft and convocation.session.status == services.CONVENED:
+        flash(_CONVENED, "info")
+    return redirect_after_write(back)
+
+
+def _render_send(target, session, form, failure=None):
+    return render_template("convocations/send.html", target=target, session=session, form=form,
+                           failure=failure, today=services.paris_today().isoformat())
+
+
+_CONVENED = ("Tout le monde est convoqué : la session passe à l'état "
+             "« Convocations envoyées ».")
+
+
+def _sent_message(convocation, name: str) -> str:
+    if convocation.channel == services.HAND:
+        return f"Remise en main propre de la convocation de {name} enregistrée."
+    if convocation.mail.transport == "outbox":
+        return (f"Convocation de {name} déposée dans la boîte d'envoi locale pour "
+                f"{convocation.recipient} (aucun serveur SMTP n'est configuré : le message ne "
+                "part pas).")
+    return f"Convocation envoyée par e-mail à {name} ({convocation.recipient})."
+
+
+@bp.post("/sessions/<id:session_id>/envoyer-tout")
+@role_required(ORGANISER)
+def send_all(session_id: int):
+    summary = services.send_all_unsent(current_user, session_id)
+    _flash_summary(summary)
+    return redirect_after_write(url_for(".session", session_id=session_id))
+
+
+def _flash_summary(summary: services.BatchSummary) -> None:
+    if summary.sent:
+        n = len(summary.sent)
+        flash(f"{n} convocation{'s' if n > 1 else ''} envoyée{'s' if n > 1 else ''} par e-mail : "
+              f"{', '.join(summary.sent)}.", "info")
+    elif not summary.failed:
+        flash("Aucune convocation à envoyer par e-mail.", "info")
+    if summary.skipped:
+        flash("Non envoyées : " + " ; ".join(f"{who} ({why})" for who, why in summary.skipped)
+              + ".", "error")
+    if summary.failed:
+        flash("Échec de l'envoi, rien n'est enregistré comme envoyé pour : "
+              + " ; ".join(f"{who} ({why})" for who, why in summary.failed)
+              + ". Réessayez plus tard ; le détail est dans les courriels.", "error")
+    if summary.convened:
+        flash(_CONVENED, "info")

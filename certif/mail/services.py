@@ -9,7 +9,7 @@ import secrets
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
@@ -38,6 +38,7 @@ def build_message(to: list[str], subject: str, body: str,
     message["From"] = formataddr((config["MAIL_SENDER_NAME"], config["MAIL_SENDER"]))
     message["To"] = ", ".join(to)
     message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)  # required by RFC 5322; shown in the outbox
     message["Message-ID"] = make_msgid(domain=config["MAIL_SENDER"].rpartition("@")[2] or None)
     message.set_content(body)
     for attachment in attachments:

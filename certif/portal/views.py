@@ -1,11 +1,54 @@
-from flask import Blueprint
+"""The candidate's page, reached through their signed, expiring link (no account).
+
+The token is in the URL: every answer says `Referrer-Policy: no-referrer` (so no
+link followed from the page leaks it) and `Cache-Control: private, no-store`.
+"""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf.csrf import CSRFError
+
+from ..documents.pdf import pdf_response
+from ..errors import ServiceError
+from ..extensions import db
+from . import services
 
 bp = Blueprint("portal", __name__, url_prefix="/c")
 
 
+@bp.after_request
+def private_headers(response):
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.errorhandler(ServiceError)
+def portal_error(exc: ServiceError):
+    # The candidate has no account: a page of its own, without the staff's links.
+    db.session.rollback()
+    return render_template("portal/error.html", status=exc.status, message=exc.message), exc.status
+
+
+@bp.errorhandler(CSRFError)
+def portal_csrf_error(exc: CSRFError):
+    return render_template("portal/error.html", status=400, message=(
+        "Le formulaire a expiré : rechargez la page puis recommencez.")), 400
+
+
 @bp.get("/<token>")
 def home(token: str):
-    # Placeholder until the portal page is written (issue 3, convocations helper).
-    from .tokens import candidate_from_token
-    candidate = candidate_from_token(token)
-    return candidate.full_name
+    page = services.portal_page(token)
+    return render_template("portal/home.html", page=page, token=token)
+
+
+@bp.get("/<token>/convocations/<id:exam_id>.pdf")
+def convocation_pdf(token: str, exam_id: int):
+    data, filename = services.convocation_pdf(token, exam_id)
+    return pdf_response(data, filename)
+
+
+@bp.post("/<token>/rattrapage/<id:exam_id>")
+def request_retake(token: str, exam_id: int):
+    services.request_retake(token, exam_id)
+    flash("Votre demande pour repasser l'épreuve est enregistrée. Le responsable d'organisation "
+          "vous enverra une nouvelle convocation.", "info")
+    return redirect(url_for(".home", token=token, _anchor=f"passage-{exam_id}"), 303)

@@ -1,0 +1,118 @@
+"""What a candidate reaches through their personal link: their sittings, convocations, retakes.
+
+The token is never stored nor written to the audit log: it identifies the
+candidate for this request only (`candidate_from_token`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ..candidates.models import Candidate, RetakeRequest
+from ..convocations import services as convocations
+from ..errors import NotFound
+from ..extensions import db
+from ..sessions import exceptions
+from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
+from ..timeutil import utcnow
+from .tokens import candidate_from_token
+
+MSG_NO_EXAM = "Ce passage n'existe pas ou ne vous concerne pas."
+MSG_NO_CONVOCATION = "Aucune convocation n'est disponible pour ce passage."
+
+
+@dataclass
+class Sitting:
+    """One of the candidate's exams, as their page shows it."""
+
+    exam: Exam
+    session: ExamSession
+    upcoming: bool
+    retake: exceptions.RetakeStatus | None = None
+
+    @property
+    def has_convocation(self) -> bool:
+        return (self.exam.status == SCHEDULED and self.exam.phase != CLOSED
+                and self.exam.jury.stopped_at is None
+                and self.session.status not in ("cancelled", "closed"))
+
+    @property
+    def state(self) -> str:
+        if self.session.status == "cancelled":
+            return "Session annulée"
+        if self.exam.status != SCHEDULED:
+            return self.exam.status_label
+        if self.exam.jury.stopped_at is not None:
+            return "Jury empêché : vous serez convoqué(e) à une autre session"
+        if self.exam.phase == CLOSED:
+            return "Épreuve passée : résultat délibéré"
+        return "Épreuve passée" if not self.upcoming else "Convoqué(e)"
+
+    @property
+    def shows_video_link(self) -> bool:
+        return self.upcoming and self.has_convocation and self.session.is_remote \
+            and bool(self.session.video_link)
+
+
+@dataclass
+class PortalPage:
+    candidate: Candidate
+    upcoming: list[Sitting]
+    past: list[Sitting]
+    contact: str
+
+
+def candidate_exams(candidate: Candidate) -> list[Exam]:
+    return db.session.scalars(
+        db.select(Exam).join(Jury, Exam.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(Exam.candidate_id == candidate.id)
+        .options(db.joinedload(Exam.jury).joinedload(Jury.session)
+                 .joinedload(ExamSession.referential))
+        .order_by(Exam.starts_at, Exam.id)).unique().all()
+
+
+def _is_upcoming(exam: Exam, session: ExamSession, now) -> bool:
+    return (exam.status == SCHEDULED and exam.phase != CLOSED and session.status != "cancelled"
+            and exam.ends_at + timedelta(hours=1) >= now)
+
+
+def portal_page(token: str) -> PortalPage:
+    candidate = candidate_from_token(token)
+    now = utcnow()
+    upcoming, past = [], []
+    for exam in candidate_exams(candidate):
+        session = exam.jury.session
+        sitting = Sitting(exam=exam, session=session, upcoming=_is_upcoming(exam, session, now))
+        if sitting.upcoming:
+            upcoming.append(sitting)
+        else:
+            if exceptions.is_unfavourable(exam):
+                sitting.retake = exceptions.retake_status(exam)
+            past.append(sitting)
+    past.reverse()  # the most recent first
+    return PortalPage(candidate=candidate, upcoming=upcoming, past=past,
+                      contact=convocations.contact_email())
+
+
+def own_exam(candidate: Candidate, exam_id: int) -> Exam:
+    """One of the candidate's exams; 404 for anyone else's, as if it did not exist."""
+    exam = db.session.get(Exam, exam_id)
+    if exam is None or exam.candidate_id != candidate.id:
+        raise NotFound(MSG_NO_EXAM)
+    return exam
+
+
+def convocation_pdf(token: str, exam_id: int) -> tuple[bytes, str]:
+    """The candidate's convocation for one of their scheduled exams, and its file name."""
+    exam = own_exam(candidate_from_token(token), exam_id)
+    sitting = Sitting(exam=exam, session=exam.jury.session, upcoming=True)
+    if not sitting.has_convocation:
+        raise NotFound(MSG_NO_CONVOCATION)
+    return convocations.candidate_pdf(exam), convocations.candidate_filename(exam)
+
+
+def request_retake(token: str, exam_id: int) -> RetakeRequest:
+    """The candidate asks, from their link, to sit again after an unfavourable result."""
+    exam = own_exam(candidate_from_token(token), exam_id)
+    return exceptions.request_retake(exam.id, actor=None, channel="candidate")

@@ -1,0 +1,1 @@
+from ..convocations.helpers import organiser, setup, smtp_server, staff  # noqa: F401  (fixtures)
