@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 from certif.auth.models import COUNCIL, JUROR, ORGANISER, User
 from certif.candidates.models import Candidate
 from certif.extensions import db
+from certif.jurors.models import ConflictDeclaration
 from certif.referentials.models import Referential
 from certif.referentials.services import layout
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
@@ -51,7 +52,12 @@ class ExamSetup:
         return list(self.layout.scheme.criteria)
 
 
-def make_exam(code: str = "RS6240", president=None, member=None, candidates: int = 1) -> ExamSetup:
+def make_exam(code: str = "RS6240", president=None, member=None, candidates: int = 1,
+              declared: bool = True) -> ExamSetup:
+    """A session with one jury of two jurors and `candidates` exams, ready to grade.
+
+    With `declared`, both jurors have already declared they do not know each
+    candidate (no conflict of interest), so grading is open."""
     n = next(_seq)
     president = president or make_user(JUROR, first_name="Paule", last_name=f"Presidente{n}")
     member = member or make_user(JUROR, first_name="Marc", last_name=f"Membre{n}")
@@ -66,6 +72,9 @@ def make_exam(code: str = "RS6240", president=None, member=None, candidates: int
         exams.append(Exam(candidate=candidate, duration_minutes=ref.exam_minutes,
                           starts_at=session.starts_at + timedelta(minutes=30 * i)))
     jury.exams.extend(exams)
+    if declared:
+        db.session.add_all(ConflictDeclaration(exam=exam, juror=juror, has_conflict=False)
+                           for exam in exams for juror in (president, member))
     db.session.add(session)
     db.session.commit()
     return ExamSetup(exams[0], president, member, jury, session)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import render_template
 from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from ..errors import ServiceError
 
@@ -33,7 +34,10 @@ def render_pdf(template: str, **context) -> bytes:
     """Render `template` (under templates/pdf/) and convert it; raise if xhtml2pdf fails."""
     html = render_template(template, pdf_fonts=_font_paths(), **context)
     out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    # Nothing remote; local files only from the font folders (xhtml2pdf refuses the rest).
+    policy = ResourceAccessPolicy(allow_remote=False,
+                                  extra_roots=tuple(d for d in FONT_DIRS if d.exists()))
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
     if result.err:
         raise DocumentError("Le document PDF n'a pas pu être produit.")
     return out.getvalue()

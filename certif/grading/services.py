@@ -15,6 +15,7 @@ from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..jurors.models import ConflictDeclaration
 from ..referentials.services import Layout, layout
 from ..sessions.models import CLOSED, DELIBERATION, GRADING, Exam, ExamSession, Jury, JuryMember
 from ..timeutil import utcnow
@@ -31,6 +32,16 @@ MSG_GRID_LOCKED = ("La délibération est ouverte : les grilles individuelles so
                    "les modifications se font désormais en délibération.")
 MSG_CLOSED = "La délibération est close : les notes sont verrouillées et ne peuvent plus être modifiées."
 MSG_PRESIDENT_ONLY = "Seul le président du jury peut faire cela."
+# Conflict of interest (seed 000, I.C.1): each juror declares before grading a candidate.
+MSG_DECLARE_FIRST = ("Déclarez d'abord que vous ne connaissez pas ce candidat, personnellement "
+                     "ou professionnellement, avant de l'évaluer.")
+MSG_CONFLICT = ("Vous avez déclaré connaître ce candidat : vous ne pouvez pas l'évaluer. "
+                "Le responsable d'organisation doit le confier à un autre jury.")
+MSG_ALREADY_DECLARED = "Vous avez déjà déclaré pour ce candidat : la déclaration ne peut pas être modifiée."
+MSG_CONFLICT_NO_DELIBERATION = ("Un juré a déclaré connaître ce candidat : la délibération ne peut pas "
+                                "être ouverte. Le responsable d'organisation doit confier le candidat "
+                                "à un autre jury.")
+DECLARATIONS = {"none": False, "conflict": True}
 
 
 def label(value: bool | None) -> str | None:
@@ -109,12 +120,63 @@ class GridState:
     access: ExamAccess
     marks: dict[int, bool]
     result: rules.GridResult
+    declaration: ConflictDeclaration | None = None
+
+    @property
+    def must_declare(self) -> bool:
+        """Grading is open, and this juror has not said yet whether they know the candidate."""
+        return self.access.exam.phase == GRADING and self.declaration is None
+
+    @property
+    def blocked_by_conflict(self) -> bool:
+        return self.declaration is not None and self.declaration.has_conflict
 
 
 def own_grid(user, exam_id: int) -> GridState:
     access = exam_access(user, exam_id)
     _, marks = juror_grid(exam_id, user.id)
-    return GridState(access, marks, rules.score(access.layout.scheme, marks))
+    return GridState(access, marks, rules.score(access.layout.scheme, marks),
+                     declaration_of(exam_id, user.id))
+
+
+# --- Conflict of interest -------------------------------------------------------------
+
+def declaration_of(exam_id: int, juror_id: int) -> ConflictDeclaration | None:
+    return db.session.scalar(db.select(ConflictDeclaration).filter_by(
+        exam_id=exam_id, juror_id=juror_id))
+
+
+def _require_no_conflict(user, exam_id: int) -> ConflictDeclaration:
+    declaration = declaration_of(exam_id, user.id)
+    if declaration is None:
+        raise Conflict(MSG_DECLARE_FIRST)
+    if declaration.has_conflict:
+        raise Conflict(MSG_CONFLICT)
+    return declaration
+
+
+def declare(user, exam_id: int, raw_value: str | None, comment: str | None = None) -> ConflictDeclaration:
+    """The juror says, once, whether they know the candidate; a conflict blocks their grading."""
+    if raw_value not in DECLARATIONS:
+        raise InvalidInput("Choisissez votre déclaration : vous connaissez ce candidat ou non.")
+    has_conflict = DECLARATIONS[raw_value]
+    comment = (comment or "").replace("\r\n", "\n").strip() or None
+    if comment and len(comment) > MAX_COMMENT:
+        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
+    with write_transaction():
+        access = exam_access(user, exam_id, lock=True)
+        if declaration_of(exam_id, user.id) is not None:
+            raise Conflict(MSG_ALREADY_DECLARED)
+        _require_phase(access.exam, GRADING)
+        declaration = ConflictDeclaration(exam_id=exam_id, juror_id=user.id,
+                                          has_conflict=has_conflict,
+                                          comment=comment if has_conflict else None)
+        db.session.add(declaration)
+        db.session.flush()
+        record(user, "conflict.declare", "exam", exam_id, None,
+               "conflit" if has_conflict else "aucun conflit",
+               comment=declaration.comment, candidate_id=access.exam.candidate_id)
+    return declaration
 
 
 def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> GridState:
@@ -124,6 +186,7 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
         _require_phase(access.exam, GRADING)
+        declaration = _require_no_conflict(user, exam_id)
         grid_id, marks = juror_grid(exam_id, user.id)
         if grid_id is None:
             grid = Grid(exam_id=exam_id, juror_id=user.id)
@@ -142,7 +205,7 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
             record(user, "mark.set", "grid", grid_id, label(old), label(value),
                    exam_id=exam_id, criterion=criterion.code)
             marks[criterion_id] = value
-    return GridState(access, marks, rules.score(access.layout.scheme, marks))
+    return GridState(access, marks, rules.score(access.layout.scheme, marks), declaration)
 
 
 @dataclass
@@ -225,6 +288,16 @@ def _deliberation_state(access: ExamAccess) -> Deliberation:
     return Deliberation(access, president_marks, other_marks, jury_marks, final, result)
 
 
+def _sitting_conflict(exam: Exam) -> bool:
+    """A juror of the exam's jury declared knowing the candidate."""
+    return db.session.scalar(
+        db.select(ConflictDeclaration.id)
+        .join(JuryMember, and_(JuryMember.jury_id == exam.jury_id,
+                               JuryMember.juror_id == ConflictDeclaration.juror_id))
+        .where(ConflictDeclaration.exam_id == exam.id, ConflictDeclaration.has_conflict.is_(True))
+        .limit(1)) is not None
+
+
 def _president_access(user, exam_id: int, phase: str) -> ExamAccess:
     access = exam_access(user, exam_id, lock=True)
     if not access.is_president(user):
@@ -242,6 +315,8 @@ def open_deliberation(user, exam_id: int) -> None:
         if not access.is_president(user):
             raise Forbidden(MSG_PRESIDENT_ONLY)
         _require_phase(access.exam, GRADING)
+        if _sitting_conflict(access.exam):
+            raise Conflict(MSG_CONFLICT_NO_DELIBERATION)
         jury_size = db.session.scalar(
             db.select(func.count(JuryMember.id)).where(JuryMember.jury_id == access.exam.jury_id))
         if jury_size != 2 or not progress(user, access).both_complete:
@@ -344,13 +419,7 @@ class JurorExam:
     exam: Exam
     marked: int
     criteria: int
-
-
-@dataclass
-class JurorExam:
-    exam: Exam
-    marked: int
-    criteria: int
+    declaration: ConflictDeclaration | None = None
 
 
 def juror_exams(user) -> list[JurorExam]:
@@ -363,5 +432,8 @@ def juror_exams(user) -> list[JurorExam]:
     marked = dict(db.session.execute(
         db.select(Grid.exam_id, func.count(Mark.id)).join(Mark, Mark.grid_id == Grid.id)
         .where(Grid.juror_id == user.id).group_by(Grid.exam_id)).all())
-    return [JurorExam(e, marked.get(e.id, 0), len(layout(e.jury.session.referential_id).criteria))
+    declared = {d.exam_id: d for d in db.session.scalars(
+        db.select(ConflictDeclaration).where(ConflictDeclaration.juror_id == user.id))}
+    return [JurorExam(e, marked.get(e.id, 0), len(layout(e.jury.session.referential_id).criteria),
+                      declared.get(e.id))
             for e in exams]

@@ -31,6 +31,19 @@ def grid(exam_id: int):
                            poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
 
 
+@bp.post("/examens/<id:exam_id>/declaration")
+@role_required(JUROR)
+def declare(exam_id: int):
+    declaration = services.declare(current_user, exam_id, request.form.get("value"),
+                                   request.form.get("comment"))
+    if declaration.has_conflict:
+        flash("Votre déclaration est enregistrée : vous n'évaluerez pas ce candidat. "
+              "Le responsable d'organisation en est informé.", "info")
+    else:
+        flash("Déclaration enregistrée : vous pouvez commencer l'évaluation.", "info")
+    return redirect_after_write(url_for(".grid", exam_id=exam_id))
+
+
 @bp.post("/examens/<id:exam_id>/grille/criteres/<id:criterion_id>")
 @role_required(JUROR)
 def set_mark(exam_id: int, criterion_id: int):

@@ -1,3 +1,203 @@
-from flask import Blueprint
+"""Jurors: the organiser's list and pages, the juror's own profile, the CV, annex 7.
+
+Organisers manage every juror; a juror reaches only their own profile, CV and form
+(another juror's management pages are 403, their files 404).
+"""
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from ..auth.models import JUROR, ORGANISER
+from ..documents.pdf import pdf_response
+from ..errors import InvalidInput, NotFound
+from ..web import error_response, redirect_after_write, role_required
+from . import services, storage
+from .forms import CvForm, DecisionForm, JurorForm
 
 bp = Blueprint("jurors", __name__, url_prefix="/jures")
+
+
+def _is_self(user_id: int) -> bool:
+    return current_user.id == user_id and current_user.has_role(JUROR)
+
+
+def _require_organiser_or_self(user_id: int) -> None:
+    """A juror's own files; someone else's are not even said to exist."""
+    if not (current_user.has_role(ORGANISER) or _is_self(user_id)):
+        raise NotFound(services.MSG_NO_JUROR)
+
+
+def _from_own_profile(user_id: int) -> bool:
+    """The request came from "Mon profil" (an organiser may also be a juror)."""
+    return _is_self(user_id) and (request.form.get("from") == "self"
+                                  or not current_user.has_role(ORGANISER))
+
+
+# --- Organiser ------------------------------------------------------------------------
+
+@bp.get("/")
+@role_required(ORGANISER)
+def index():
+    return render_template("jurors/index.html", rows=services.list_jurors())
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@role_required(ORGANISER)
+def new():
+    form = JurorForm()
+    if form.validate_on_submit():
+        try:
+            user, password = services.create_juror(current_user, form.identity(), form.profile())
+        except InvalidInput as exc:
+            form.email.errors.append(exc.message)
+        else:
+            flash(f"Compte de juré créé pour {user.full_name}. Mot de passe provisoire : {password} "
+                  "— notez-le maintenant et transmettez-le au juré avec son adresse e-mail : "
+                  "il ne sera plus jamais affiché.", "info")
+            return redirect_after_write(url_for(".show", user_id=user.id))
+    status = 400 if form.errors else 200
+    return render_template("jurors/new.html", form=form), status
+
+
+@bp.get("/<id:user_id>")
+@role_required(ORGANISER, JUROR)
+def show(user_id: int):
+    if not current_user.has_role(ORGANISER):
+        if _is_self(user_id):
+            return redirect(url_for(".my_profile"))
+        return error_response(403, "Vous n'avez pas accès à cette page.")
+    return _show_page(user_id, DecisionForm(), CvForm())
+
+
+def _show_page(user_id: int, decision_form, cv_form, status: int = 200, cv_error: str | None = None):
+    user = services.get_juror(user_id)
+    profile = user.juror_profile
+    if request.method == "GET" and profile is not None and profile.habilitation_result:
+        decision_form.result.data = profile.habilitation_result
+        decision_form.comment.data = profile.habilitation_comment
+    return render_template(
+        "jurors/show.html", juror=user, profile=profile,
+        recommendation=services.recommendation_for(profile),
+        changes=services.changes_since_decision(profile),
+        changed=services.changed_since_decision(profile),
+        juries=services.juror_juries(user.id), decision_form=decision_form,
+        cv_form=cv_form, cv_error=cv_error, cv_max=storage.max_size_label(),
+        session_url=_session_url), status
+
+
+def _session_url(session) -> str | None:
+    """The session's page, when the sessions screens provide one."""
+    try:
+        return url_for("sessions.show", session_id=session.id)
+    except BuildError:
+        return None
+
+
+@bp.route("/<id:user_id>/modifier", methods=["GET", "POST"])
+@role_required(ORGANISER)
+def edit(user_id: int):
+    user = services.get_juror(user_id)
+    form = JurorForm()
+    if request.method == "GET":
+        form.fill_from(user, user.juror_profile)
+    elif form.validate_on_submit():
+        try:
+            changed = services.update_juror(current_user, user_id, form.identity(), form.profile())
+        except InvalidInput as exc:
+            form.email.errors.append(exc.message)
+        else:
+            flash(f"Fiche de {user.full_name} enregistrée." if changed else "Aucune modification.",
+                  "info")
+            return redirect_after_write(url_for(".show", user_id=user_id))
+    status = 400 if form.errors else 200
+    return render_template("jurors/edit.html", form=form, juror=user), status
+
+
+@bp.post("/<id:user_id>/habilitation")
+@role_required(ORGANISER)
+def decide(user_id: int):
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            profile = services.decide(current_user, user_id, form.result.data, form.comment.data)
+        except InvalidInput as exc:
+            form.comment.errors.append(exc.message)
+        else:
+            flash(f"Habilitation enregistrée : avis {profile.habilitation_label.lower()}.", "info")
+            return redirect_after_write(url_for(".show", user_id=user_id, _anchor="habilitation"))
+    return _show_page(user_id, form, CvForm(), status=400)
+
+
+# --- The juror themself ---------------------------------------------------------------
+
+@bp.route("/mon-profil", methods=["GET", "POST"])
+@role_required(JUROR)
+def my_profile():
+    form = JurorForm()
+    del form.email  # the login: only the organiser changes it
+    if request.method == "GET":
+        form.fill_from(current_user, current_user.juror_profile)
+    elif form.validate_on_submit():
+        changed = services.update_juror(current_user, current_user.id, form.identity(), form.profile())
+        flash("Votre fiche est enregistrée." if changed else "Aucune modification.", "info")
+        return redirect_after_write(url_for(".my_profile"))
+    status = 400 if form.errors else 200
+    return _my_profile_page(form, CvForm(), status)
+
+
+def _my_profile_page(form, cv_form, status: int = 200, cv_error: str | None = None):
+    profile = current_user.juror_profile
+    return render_template(
+        "jurors/my_profile.html", form=form, cv_form=cv_form, cv_error=cv_error,
+        profile=profile, recommendation=services.recommendation_for(profile),
+        cv_max=storage.max_size_label()), status
+
+
+# --- CV and annex 7 (organiser, or the juror themself) --------------------------------
+
+@bp.post("/<id:user_id>/cv")
+@role_required(ORGANISER, JUROR)
+def upload_cv(user_id: int):
+    _require_organiser_or_self(user_id)
+    cv_form = CvForm()  # CSRF is checked by the app before the view runs
+    upload = request.files.get("cv")
+    error = None
+    if upload is None or not upload.filename:
+        error = "Choisissez le fichier du CV, au format PDF."
+    else:
+        # One byte more than allowed is enough to tell it is too big.
+        data = upload.stream.read(storage.max_bytes() + 1)
+        try:
+            services.replace_cv(current_user, user_id, data, upload.filename)
+        except InvalidInput as exc:
+            error = exc.message
+    own = _from_own_profile(user_id)
+    if error is None:
+        flash("CV enregistré.", "info")
+        back = url_for(".my_profile") if own else url_for(".show", user_id=user_id)
+        return redirect_after_write(back + "#cv")
+    if not own:
+        return _show_page(user_id, DecisionForm(), cv_form, status=400, cv_error=error)
+    form = JurorForm()
+    del form.email
+    form.fill_from(current_user, current_user.juror_profile)
+    return _my_profile_page(form, cv_form, status=400, cv_error=error)
+
+
+@bp.get("/<id:user_id>/cv")
+@role_required(ORGANISER, JUROR)
+def cv(user_id: int):
+    _require_organiser_or_self(user_id)
+    path, download_name = services.cv_download(user_id)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=download_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<id:user_id>/fiche-habilitation.pdf")
+@role_required(ORGANISER, JUROR)
+def habilitation_pdf(user_id: int):
+    _require_organiser_or_self(user_id)
+    data, filename = services.habilitation_pdf(user_id)
+    return pdf_response(data, filename)

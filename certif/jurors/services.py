@@ -1,0 +1,433 @@
+"""Jurors: accounts, habilitation profile (annex 7), the organiser's decision, the CV,
+and the reads other domains need (who may sit on a jury, declared conflicts).
+
+Every write runs in `write_transaction` and records an audit entry (entity "juror",
+entity_id the juror's user id).
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import and_
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.models import AuditEntry
+from ..audit.services import record
+from ..auth.models import JUROR, User, UserRole
+from ..database import write_transaction
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..referentials.models import Referential
+from ..sessions.models import Exam, ExamSession, Jury, JuryMember
+from ..timeutil import utcnow
+from . import rules, storage
+from .models import FAVOURABLE, HABILITATION_RESULTS, UNFAVOURABLE, ConflictDeclaration, JurorProfile
+
+# The annex 7 fields, in the form's order, with their French labels.
+PROFILE_FIELDS = {
+    "address": "Adresse",
+    "postal_code": "Code postal",
+    "city": "Ville",
+    "phone": "Téléphone",
+    "profession": "Profession",
+    "workplace": "Lieu d'exercice",
+    "years_experience": "Ancienneté (années d'expérience professionnelle)",
+    "external": "Externe à l'organisme",
+    "professionalisation_date": "Date de la session de professionnalisation",
+}
+IDENTITY_FIELDS = {"first_name": "Prénom", "last_name": "Nom", "email": "Adresse e-mail"}
+# The fields the habilitation rules read: a change to one after a decision is flagged.
+DECISIVE_FIELDS = ("profession", "years_experience", "external", "professionalisation_date")
+ANNEX_REFERENTIAL = "RS6240"  # annex 7 belongs to the RS6240 procedure (seed 000)
+MAX_COMMENT = 2000
+
+MSG_NO_JUROR = "Juré introuvable."
+MSG_EMAIL_TAKEN = "Un compte existe déjà avec cette adresse e-mail."
+MSG_COMMENT_NEEDED_UNFAVOURABLE = ("Expliquez l'avis défavorable dans le commentaire : "
+                                   "il est obligatoire dans ce cas.")
+MSG_COMMENT_NEEDED_DEROGATION = ("Les conditions d'habilitation ne sont pas toutes remplies : "
+                                 "justifiez l'avis favorable dans le commentaire.")
+
+
+# --- Reads ----------------------------------------------------------------------------
+
+def recommendation_for(profile: JurorProfile | None, today: date | None = None) -> rules.Recommendation:
+    if profile is None:
+        return rules.recommend(None, None, None, None, today)
+    return rules.recommend(profile.profession, profile.years_experience, profile.external,
+                           profile.professionalisation_date, today)
+
+
+def changed_since_decision(profile: JurorProfile | None) -> bool:
+    """The profile was edited after the organiser's decision (the decision still stands)."""
+    return bool(profile and profile.habilitation_decided_at
+                and profile.updated_at > profile.habilitation_decided_at)
+
+
+@dataclass
+class JurorRow:
+    user: User
+    profile: JurorProfile | None
+    recommendation: rules.Recommendation
+
+    @property
+    def decision(self) -> str | None:
+        return self.profile.habilitation_result if self.profile else None
+
+    @property
+    def decision_label(self) -> str:
+        return self.profile.habilitation_label if self.profile else "Fiche non renseignée"
+
+    @property
+    def changed_since_decision(self) -> bool:
+        return changed_since_decision(self.profile)
+
+
+def list_jurors() -> list[JurorRow]:
+    """Every account with the juror role, by name, with its profile and recommendation."""
+    users = db.session.scalars(
+        db.select(User).join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == JUROR))
+        .options(db.selectinload(User.juror_profile))
+        .order_by(User.last_name, User.first_name, User.id)).unique().all()
+    return [JurorRow(u, u.juror_profile, recommendation_for(u.juror_profile)) for u in users]
+
+
+def get_juror(user_id: int) -> User:
+    """The account with the juror role, else NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.has_role(JUROR):
+        raise NotFound(MSG_NO_JUROR)
+    return user
+
+
+def juror_juries(user_id: int) -> list[Jury]:
+    """The juries a juror sits on, most recent session first."""
+    return db.session.scalars(
+        db.select(Jury).join(JuryMember, JuryMember.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(JuryMember.juror_id == user_id)
+        .options(db.joinedload(Jury.session).joinedload(ExamSession.referential))
+        .order_by(ExamSession.starts_at.desc(), Jury.position)).unique().all()
+
+
+@dataclass
+class ProfileChange:
+    at: object
+    actor: User | None
+    fields: list[str]  # French labels
+
+
+def changes_since_decision(profile: JurorProfile | None) -> list[ProfileChange]:
+    """The edits (from the audit log) made after the decision, oldest first."""
+    if not changed_since_decision(profile):
+        return []
+    entries = db.session.scalars(
+        db.select(AuditEntry)
+        .where(AuditEntry.entity == "juror", AuditEntry.entity_id == profile.user_id,
+               AuditEntry.action.in_(("juror.update", "juror.cv")),
+               AuditEntry.at >= profile.habilitation_decided_at)
+        .options(db.joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.at, AuditEntry.id)).unique().all()
+    changes = []
+    for entry in entries:
+        if entry.action == "juror.cv":
+            labels = ["CV"]
+        else:
+            names = (entry.details or {}).get("fields", [])
+            labels = [PROFILE_FIELDS[n] for n in names if n in PROFILE_FIELDS]
+        if labels:
+            changes.append(ProfileChange(entry.at, entry.actor, labels))
+    return changes
+
+
+# --- Who may sit on a jury (used by the sessions screens) -----------------------------
+
+def _name(user: User) -> str:
+    return user.full_name
+
+
+def habilitation_problem(user: User | int | None) -> str | None:
+    """Why this user cannot sit on a jury (French, with their name), or None if they can."""
+    if isinstance(user, int):
+        user = db.session.get(User, user)
+    if user is None:
+        return MSG_NO_JUROR
+    if not user.has_role(JUROR):
+        return f"{_name(user)} n'a pas de compte de juré : ne peut pas siéger dans un jury."
+    if not user.active:
+        return f"{_name(user)} : compte désactivé, ne peut pas siéger dans un jury."
+    profile = user.juror_profile
+    if profile is None:
+        return (f"{_name(user)} : fiche d'habilitation non renseignée, "
+                "ne peut pas siéger dans un jury.")
+    if profile.habilitation_result is None:
+        return (f"{_name(user)} : habilitation en attente de décision, "
+                "ne peut pas siéger dans un jury.")
+    if profile.habilitation_result == UNFAVOURABLE:
+        return f"{_name(user)} : habilitation défavorable, ne peut pas siéger dans un jury."
+    return None
+
+
+def is_habilitated(user_id: int) -> bool:
+    return habilitation_problem(user_id) is None
+
+
+# --- Conflict-of-interest declarations (read by sessions, grading, dashboard) ---------
+
+def conflicts_for_exams(exam_ids, *, sitting_only: bool = True) -> dict[int, list[ConflictDeclaration]]:
+    """Declared conflicts (has_conflict) per exam id, oldest first.
+
+    With `sitting_only` (the default), only those of jurors who still sit on the
+    exam's jury: once the candidate is moved to another jury the conflict is
+    resolved and no longer listed. `sitting_only=False` returns them all (e.g. to
+    refuse moving a candidate back before a juror who declared knowing them).
+    """
+    ids = list(exam_ids)
+    if not ids:
+        return {}
+    query = (db.select(ConflictDeclaration)
+             .where(ConflictDeclaration.exam_id.in_(ids), ConflictDeclaration.has_conflict.is_(True))
+             .options(db.joinedload(ConflictDeclaration.juror))
+             .order_by(ConflictDeclaration.declared_at, ConflictDeclaration.id))
+    if sitting_only:
+        query = (query.join(Exam, Exam.id == ConflictDeclaration.exam_id)
+                 .join(JuryMember, and_(JuryMember.jury_id == Exam.jury_id,
+                                        JuryMember.juror_id == ConflictDeclaration.juror_id)))
+    found: dict[int, list[ConflictDeclaration]] = {}
+    for declaration in db.session.scalars(query).unique():
+        found.setdefault(declaration.exam_id, []).append(declaration)
+    return found
+
+
+def declarations_for_exam(exam_id: int) -> list[ConflictDeclaration]:
+    """Every declaration made for an exam (conflict or not), oldest first."""
+    return db.session.scalars(
+        db.select(ConflictDeclaration).where(ConflictDeclaration.exam_id == exam_id)
+        .options(db.joinedload(ConflictDeclaration.juror))
+        .order_by(ConflictDeclaration.declared_at, ConflictDeclaration.id)).unique().all()
+
+
+def declaration_of(exam_id: int, juror_id: int) -> ConflictDeclaration | None:
+    return db.session.scalar(db.select(ConflictDeclaration).filter_by(
+        exam_id=exam_id, juror_id=juror_id))
+
+
+def declarations_of_juror(juror_id: int, exam_ids) -> dict[int, ConflictDeclaration]:
+    """A juror's declarations for some exams, by exam id."""
+    ids = list(exam_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(db.select(ConflictDeclaration).where(
+        ConflictDeclaration.juror_id == juror_id, ConflictDeclaration.exam_id.in_(ids))).all()
+    return {d.exam_id: d for d in rows}
+
+
+# --- Writes ---------------------------------------------------------------------------
+
+def _json(values: dict) -> str:
+    return json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _email_taken(email: str, except_user_id: int | None = None) -> bool:
+    query = db.select(User.id).where(db.func.lower(User.email) == email.lower())
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _clean(values: dict, allowed) -> dict:
+    """Only the known fields; text stripped, empty text stored as None."""
+    cleaned = {}
+    for key in allowed:
+        if key not in values:
+            continue
+        value = values[key]
+        if isinstance(value, str):
+            value = value.strip() or None
+        cleaned[key] = value
+    return cleaned
+
+
+def _check_profile(profile: dict) -> None:
+    # The forms validate first; this keeps the service safe when called otherwise.
+    years = profile.get("years_experience")
+    if years is not None and not (0 <= years <= 80):
+        raise InvalidInput("L'ancienneté doit être un nombre d'années entre 0 et 80.")
+    when = profile.get("professionalisation_date")
+    if when is not None and not isinstance(when, date):
+        raise InvalidInput("Date de la session de professionnalisation invalide.")
+
+
+def new_password() -> str:
+    """A temporary password the organiser passes on to the juror (shown once)."""
+    return secrets.token_urlsafe(12)
+
+
+def create_juror(actor, identity: dict, profile: dict) -> tuple[User, str]:
+    """Create a juror account and its habilitation profile; return it and its password."""
+    identity = _clean(identity, IDENTITY_FIELDS)
+    profile = _clean(profile, PROFILE_FIELDS)
+    email = (identity.get("email") or "").lower()
+    if not email or not identity.get("first_name") or not identity.get("last_name"):
+        raise InvalidInput("Le prénom, le nom et l'adresse e-mail sont obligatoires.")
+    _check_profile(profile)
+    password = new_password()
+    try:
+        with write_transaction():
+            if _email_taken(email):
+                raise InvalidInput(MSG_EMAIL_TAKEN)
+            user = User(email=email, first_name=identity["first_name"],
+                        last_name=identity["last_name"])
+            user.set_password(password)
+            user.grant(JUROR)
+            user.juror_profile = JurorProfile(**profile, updated_at=utcnow())
+            db.session.add(user)
+            db.session.flush()
+            record(actor, "juror.create", "juror", user.id, new=_json({**identity, **profile}),
+                   email=email)
+    except IntegrityError:
+        # Another request created the same email meanwhile.
+        raise InvalidInput(MSG_EMAIL_TAKEN) from None
+    return user, password
+
+
+def update_juror(actor, user_id: int, identity: dict, profile: dict) -> list[str]:
+    """Apply the edited fields (only those given); return the names of those that changed."""
+    identity = _clean(identity, IDENTITY_FIELDS)
+    profile = _clean(profile, PROFILE_FIELDS)
+    _check_profile(profile)
+    if "email" in identity:
+        if not identity["email"]:
+            raise InvalidInput("L'adresse e-mail est obligatoire.")
+        identity["email"] = identity["email"].lower()
+    for key in ("first_name", "last_name"):
+        if key in identity and not identity[key]:
+            raise InvalidInput(f"Le champ « {IDENTITY_FIELDS[key]} » est obligatoire.")
+    try:
+        with write_transaction():
+            user = get_juror(user_id)
+            if "email" in identity and identity["email"] != user.email \
+                    and _email_taken(identity["email"], user.id):
+                raise InvalidInput(MSG_EMAIL_TAKEN)
+            record_profile = user.juror_profile
+            if record_profile is None:
+                record_profile = user.juror_profile = JurorProfile(updated_at=utcnow())
+            old, new = {}, {}
+            for target, values in ((user, identity), (record_profile, profile)):
+                for key, value in values.items():
+                    if getattr(target, key) != value:
+                        old[key], new[key] = getattr(target, key), value
+                        setattr(target, key, value)
+            if new:
+                if any(key in PROFILE_FIELDS for key in new):
+                    record_profile.updated_at = utcnow()
+                decisive = [k for k in new if k in DECISIVE_FIELDS]
+                record(actor, "juror.update", "juror", user.id, _json(old), _json(new),
+                       fields=sorted(new), decisive=decisive,
+                       after_decision=record_profile.habilitation_result is not None)
+    except IntegrityError:
+        raise InvalidInput(MSG_EMAIL_TAKEN) from None
+    return sorted(new)
+
+
+def decide(actor, user_id: int, result: str | None, comment: str | None) -> JurorProfile:
+    """Record the organiser's habilitation decision (favourable or unfavourable)."""
+    if result not in HABILITATION_RESULTS:
+        raise InvalidInput("Choisissez le résultat de l'habilitation : favorable ou défavorable.")
+    comment = (comment or "").replace("\r\n", "\n").strip() or None
+    if comment and len(comment) > MAX_COMMENT:
+        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
+    with write_transaction():
+        user = get_juror(user_id)
+        profile = user.juror_profile
+        if profile is None:
+            profile = user.juror_profile = JurorProfile(updated_at=utcnow())
+            db.session.flush()
+        # Unfavourable, or favourable against the rules: the comment says why.
+        if not comment and result == UNFAVOURABLE:
+            raise InvalidInput(MSG_COMMENT_NEEDED_UNFAVOURABLE)
+        recommendation = recommendation_for(profile)
+        if not comment and result == FAVOURABLE and not recommendation.favourable:
+            raise InvalidInput(MSG_COMMENT_NEEDED_DEROGATION)
+        old = profile.habilitation_result
+        profile.habilitation_result = result
+        profile.habilitation_comment = comment
+        profile.habilitation_decided_at = utcnow()
+        profile.habilitation_decided_by_id = actor.id
+        record(actor, "juror.decide", "juror", user.id, old, result, comment=comment,
+               recommended=recommendation.favourable, complete=recommendation.complete)
+    return profile
+
+
+def replace_cv(actor, user_id: int, data: bytes, filename: str | None) -> None:
+    """Store a new CV (a checked PDF) in place of the previous one."""
+    get_juror(user_id)  # 404 before anything else
+    storage.check_pdf(data)
+    name = storage.write(data)
+    try:
+        with write_transaction():
+            user = get_juror(user_id)
+            profile = user.juror_profile
+            if profile is None:
+                profile = user.juror_profile = JurorProfile()
+            old_name, old_original = profile.cv_file, profile.cv_original_name
+            profile.cv_file = name
+            profile.cv_original_name = _original_name(filename)
+            profile.cv_uploaded_at = profile.updated_at = utcnow()
+            record(actor, "juror.cv", "juror", user.id, old_original, profile.cv_original_name,
+                   size=len(data))
+    except BaseException:
+        storage.delete(name)  # nothing references it
+        raise
+    storage.delete(old_name)  # only once the new one is committed
+
+
+def _original_name(filename: str | None) -> str:
+    name = Path((filename or "").replace("\\", "/")).name.strip()
+    return (name or "cv.pdf")[:255]
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-") or "jure"
+
+
+def cv_download(user_id: int) -> tuple[Path, str]:
+    """The CV's path on disk and the name to download it as; NotFound if there is none."""
+    user = get_juror(user_id)
+    profile = user.juror_profile
+    if profile is None or not profile.cv_file:
+        raise NotFound("Aucun CV n'a été déposé pour ce juré.")
+    path = storage.path_of(profile.cv_file)
+    if not path.is_file():
+        raise NotFound("Le fichier du CV est introuvable : déposez-le à nouveau.")
+    return path, f"CV-{_slug(user.first_name)}-{_slug(user.last_name).upper()}.pdf"
+
+
+def annex_referential() -> Referential | None:
+    """The referential annex 7 is about: RS6240, latest version."""
+    return db.session.scalar(db.select(Referential).filter_by(code=ANNEX_REFERENTIAL)
+                             .order_by(Referential.version.desc()).limit(1))
+
+
+def registration_label(code: str) -> str:
+    """RS6240 -> "RS 6240", as the annex writes it."""
+    return re.sub(r"^([A-Za-z]+)\s*(\d)", r"\1 \2", code)
+
+
+def habilitation_pdf(user_id: int) -> tuple[bytes, str]:
+    """Annex 7 filled from the profile; its bytes and file name."""
+    from ..documents.pdf import render_pdf
+    user = get_juror(user_id)
+    referential = annex_referential()
+    data = render_pdf("pdf/habilitation.html", juror=user, profile=user.juror_profile,
+                      referential=referential,
+                      registration=registration_label(referential.code) if referential else "",
+                      FAVOURABLE=FAVOURABLE, UNFAVOURABLE=UNFAVOURABLE)
+    return data, f"fiche-habilitation-{_slug(user.first_name)}-{_slug(user.last_name).upper()}.pdf"

@@ -1,0 +1,330 @@
+"""The jurors' screens: who reaches what, creating and editing a juror, the decision."""
+from datetime import date
+
+import pytest
+
+from certif.audit.models import AuditEntry
+from certif.auth.models import JUROR, User
+from certif.extensions import db
+from certif.jurors.models import JurorProfile
+from certif.jurors.services import habilitation_problem, is_habilitated
+
+from ..factories import make_user
+from .conftest import with_profile
+
+NEW = {
+    "first_name": "Élodie", "last_name": "Marchand", "email": "Elodie.Marchand@exemple.fr",
+    "address": "3 place Bellecour", "postal_code": "69002", "city": "Lyon",
+    "phone": "+33 6 11 22 33 44", "profession": "Formatrice en communication digitale",
+    "workplace": "Organisme Formadigit", "years_experience": "9", "external": "oui",
+    "professionalisation_date": "2026-01-20",
+}
+
+
+def audit(action, entity_id=None):
+    query = db.select(AuditEntry).filter_by(action=action)
+    if entity_id is not None:
+        query = query.filter_by(entity_id=entity_id)
+    return db.session.scalars(query.order_by(AuditEntry.id)).all()
+
+
+def profile_of(user_id):
+    return db.session.scalar(db.select(JurorProfile).filter_by(user_id=user_id))
+
+
+# --- Who reaches what ------------------------------------------------------------------
+
+def organiser_pages(juror):
+    return ["/jures/", "/jures/nouveau", f"/jures/{juror.id}", f"/jures/{juror.id}/modifier"]
+
+
+def test_anonymous_is_sent_to_login(web, juror):
+    for url in organiser_pages(juror) + ["/jures/mon-profil", f"/jures/{juror.id}/cv",
+                                         f"/jures/{juror.id}/fiche-habilitation.pdf"]:
+        response = web.get(url)
+        assert response.status_code == 302, url
+        assert "/connexion" in response.headers["Location"]
+    response = web.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"}, csrf=False)
+    assert response.status_code in (302, 400)
+    assert profile_of(juror.id).habilitation_result is None
+
+
+def test_juror_cannot_reach_the_organiser_pages(as_juror, juror, other_juror):
+    assert as_juror.get("/jures/").status_code == 403
+    assert as_juror.get("/jures/nouveau").status_code == 403
+    assert as_juror.get(f"/jures/{other_juror.id}").status_code == 403
+    assert as_juror.get(f"/jures/{other_juror.id}/modifier").status_code == 403
+    assert as_juror.post(f"/jures/{other_juror.id}/modifier", {**NEW}).status_code == 403
+    assert as_juror.post("/jures/nouveau", {**NEW}).status_code == 403
+    # Not even on themself: the decision is the organiser's.
+    response = as_juror.post(f"/jures/{juror.id}/habilitation",
+                             {"result": "favourable", "comment": "Moi"})
+    assert response.status_code == 403
+    assert profile_of(juror.id).habilitation_result is None
+    assert db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr")) is None
+
+
+def test_juror_own_page_leads_to_their_profile(as_juror, juror):
+    response = as_juror.get(f"/jures/{juror.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/jures/mon-profil")
+
+
+def test_council_gets_403(council, make_web, juror):
+    web = make_web(council)
+    for url in organiser_pages(juror) + ["/jures/mon-profil"]:
+        assert web.get(url).status_code == 403, url
+
+
+def test_organiser_reaches_every_page(as_organiser, juror):
+    for url in organiser_pages(juror):
+        assert as_organiser.get(url).status_code == 200, url
+    # Not a juror, or no such account: 404.
+    assert as_organiser.get("/jures/999999").status_code == 404
+    organiser_only = make_user("organiser")
+    assert as_organiser.get(f"/jures/{organiser_only.id}").status_code == 404
+
+
+def test_list_shows_recommendation_and_decision(as_organiser, juror, other_juror):
+    profile = profile_of(other_juror.id)
+    profile.years_experience = 3
+    profile.habilitation_result = "unfavourable"
+    db.session.commit()
+    incomplete = make_user(JUROR, first_name="Zoé", last_name="Sansfiche")
+    page = as_organiser.get("/jures/").text
+    assert "Claire FONTAINE" in page and "Karim BENALI" in page and "Zoé SANSFICHE" in page
+    assert "Conditions remplies" in page
+    assert "Conditions non remplies" in page
+    assert "Profil incomplet" in page
+    assert "Défavorable" in page and "En attente de décision" in page
+    assert juror.email in page
+    assert incomplete.email in page
+
+
+# --- Creating a juror -----------------------------------------------------------------
+
+def test_create_juror_with_a_password_shown_once(as_organiser, organiser):
+    response = as_organiser.post("/jures/nouveau", NEW)
+    assert response.status_code == 303, response.text
+    user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
+    assert user is not None and user.roles == {JUROR}
+    assert response.headers["Location"].endswith(f"/jures/{user.id}")
+    profile = profile_of(user.id)
+    assert profile.profession == "Formatrice en communication digitale"
+    assert profile.years_experience == 9 and profile.external is True
+    assert profile.professionalisation_date == date(2026, 1, 20)
+    assert profile.postal_code == "69002" and profile.habilitation_result is None
+    page = as_organiser.get(response.headers["Location"]).text
+    assert "Mot de passe provisoire" in page and "il ne sera plus jamais affiché" in page
+    password = page.split("Mot de passe provisoire : ")[1].split(" ")[0]
+    assert user.check_password(password)
+    # Once only.
+    assert "Mot de passe provisoire" not in as_organiser.get(f"/jures/{user.id}").text
+    entry = audit("juror.create", user.id)[0]
+    assert entry.actor_id == organiser.id and password not in (entry.new_value or "")
+
+
+def test_new_juror_can_log_in_with_the_password(as_organiser, web):
+    response = as_organiser.post("/jures/nouveau", NEW)
+    page = as_organiser.get(response.headers["Location"]).text
+    password = page.split("Mot de passe provisoire : ")[1].split(" ")[0]
+    user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
+    login = web.login(user, password=password)
+    assert login.headers["Location"].endswith("/jury/")
+    assert web.get("/jures/mon-profil").status_code == 200
+
+
+def test_create_with_an_existing_email_is_refused(as_organiser, juror):
+    response = as_organiser.post("/jures/nouveau", {**NEW, "email": juror.email.upper()})
+    assert response.status_code == 400
+    assert "Un compte existe déjà avec cette adresse e-mail." in response.text
+    assert db.session.scalar(db.select(db.func.count(User.id)).filter_by(last_name="Marchand")) == 0
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("first_name", "", "Saisissez le prénom."),
+    ("email", "pas-une-adresse", "Adresse e-mail invalide."),
+    ("years_experience", "-1", "Saisissez un nombre d&#39;années entre 0 et 80."),
+    ("years_experience", "cinq", "Saisissez un nombre entier d&#39;années"),
+    ("professionalisation_date", "2026-13-45", "Date invalide"),
+    ("postal_code", "6900", "Code postal invalide"),
+])
+def test_create_with_bad_input_writes_nothing(as_organiser, field, value, message):
+    response = as_organiser.post("/jures/nouveau", {**NEW, field: value})
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert db.session.scalar(db.select(db.func.count(User.id)).filter_by(last_name="Marchand")) == 0
+    assert audit("juror.create") == []
+
+
+# --- Editing ----------------------------------------------------------------------------
+
+def test_organiser_edits_a_profile(as_organiser, juror, organiser):
+    page = as_organiser.get(f"/jures/{juror.id}/modifier").text
+    assert 'value="Community manager"' in page and 'value="69003"' in page
+    response = as_organiser.post(f"/jures/{juror.id}/modifier", {
+        **NEW, "first_name": "Claire", "last_name": "Fontaine", "email": "claire@exemple.fr",
+        "years_experience": "12"})
+    assert response.status_code == 303
+    profile = profile_of(juror.id)
+    assert profile.years_experience == 12
+    assert db.session.get(User, juror.id).email == "claire@exemple.fr"
+    entry = audit("juror.update", juror.id)[-1]
+    assert entry.actor_id == organiser.id
+    assert "years_experience" in entry.details["fields"] and "email" in entry.details["fields"]
+    assert '"years_experience": 7' in entry.old_value and '"years_experience": 12' in entry.new_value
+
+
+@pytest.mark.parametrize("field, value", [
+    ("years_experience", "-3"), ("years_experience", "douze"), ("years_experience", "81"),
+    ("professionalisation_date", "32/01/2026"), ("email", "claire@"), ("phone", "appelez-moi"),
+])
+def test_edit_with_bad_input_writes_nothing(as_organiser, juror, field, value):
+    before = as_organiser.get(f"/jures/{juror.id}/modifier")
+    assert before.status_code == 200
+    data = {**NEW, "first_name": "Claire", "last_name": "Fontaine", "email": juror.email,
+            field: value}
+    response = as_organiser.post(f"/jures/{juror.id}/modifier", data)
+    assert response.status_code == 400
+    assert "Le formulaire contient des erreurs" in response.text
+    profile = profile_of(juror.id)
+    assert profile.years_experience == 7 and profile.profession == "Community manager"
+    assert audit("juror.update") == []
+
+
+def test_edit_to_an_email_already_taken(as_organiser, juror, other_juror):
+    data = {**NEW, "first_name": "Claire", "last_name": "Fontaine", "email": other_juror.email}
+    response = as_organiser.post(f"/jures/{juror.id}/modifier", data)
+    assert response.status_code == 400
+    assert "Un compte existe déjà avec cette adresse e-mail." in response.text
+    assert db.session.get(User, juror.id).email == juror.email
+    assert profile_of(juror.id).profession == "Community manager"
+
+
+def test_juror_edits_their_own_profile_but_not_their_email(as_juror, juror):
+    page = as_juror.get("/jures/mon-profil")
+    assert page.status_code == 200
+    assert 'value="Community manager"' in page.text and 'name="email"' not in page.text
+    response = as_juror.post("/jures/mon-profil", {
+        **NEW, "first_name": "Claire", "last_name": "Fontaine", "email": "pirate@exemple.fr"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/jures/mon-profil")
+    user = db.session.get(User, juror.id)
+    assert user.email != "pirate@exemple.fr"
+    assert profile_of(juror.id).profession == "Formatrice en communication digitale"
+    assert audit("juror.update", juror.id)[-1].actor_id == juror.id
+
+
+def test_juror_own_profile_bad_input(as_juror, juror):
+    response = as_juror.post("/jures/mon-profil", {
+        **NEW, "first_name": "Claire", "last_name": "Fontaine", "years_experience": "-2"})
+    assert response.status_code == 400
+    assert profile_of(juror.id).years_experience == 7
+
+
+def test_juror_without_profile_fills_it_in(make_web):
+    user = make_user(JUROR, first_name="Nina", last_name="Nouvelle")
+    web = make_web(user)
+    assert web.get("/jures/mon-profil").status_code == 200
+    response = web.post("/jures/mon-profil", {**NEW, "first_name": "Nina", "last_name": "Nouvelle"})
+    assert response.status_code == 303
+    assert profile_of(user.id).years_experience == 9
+
+
+# --- The decision -----------------------------------------------------------------------
+
+def test_organiser_records_a_favourable_decision(as_organiser, organiser, juror):
+    page = as_organiser.get(f"/jures/{juror.id}").text
+    assert "Avis favorable recommandé" in page
+    assert "ne peut pas encore siéger" in page
+    assert not is_habilitated(juror.id)
+    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable",
+                                                                      "comment": ""})
+    assert response.status_code == 303
+    profile = profile_of(juror.id)
+    assert profile.habilitation_result == "favourable"
+    assert profile.habilitation_decided_by_id == organiser.id
+    assert profile.habilitation_decided_at is not None
+    assert is_habilitated(juror.id) and habilitation_problem(db.session.get(User, juror.id)) is None
+    entry = audit("juror.decide", juror.id)[0]
+    assert (entry.old_value, entry.new_value, entry.actor_id) == (None, "favourable", organiser.id)
+    page = as_organiser.get(f"/jures/{juror.id}").text
+    assert "Sephora LABI" in page and "Modifier la décision" in page
+
+
+def test_unfavourable_needs_a_comment_then_is_recorded(as_organiser, juror):
+    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "unfavourable"})
+    assert response.status_code == 400
+    assert "Expliquez l&#39;avis défavorable" in response.text
+    assert profile_of(juror.id).habilitation_result is None
+    response = as_organiser.post(f"/jures/{juror.id}/habilitation",
+                                 {"result": "unfavourable", "comment": "CV à compléter."})
+    assert response.status_code == 303
+    profile = profile_of(juror.id)
+    assert (profile.habilitation_result, profile.habilitation_comment) == ("unfavourable",
+                                                                           "CV à compléter.")
+    assert "habilitation défavorable" in habilitation_problem(db.session.get(User, juror.id))
+    # Changing one's mind is audited old -> new.
+    as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"})
+    entries = audit("juror.decide", juror.id)
+    assert [(e.old_value, e.new_value) for e in entries] == [(None, "unfavourable"),
+                                                             ("unfavourable", "favourable")]
+
+
+def test_favourable_against_the_rules_needs_a_justification(as_organiser, juror):
+    profile = profile_of(juror.id)
+    profile.years_experience = 4
+    db.session.commit()
+    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"})
+    assert response.status_code == 400
+    assert "justifiez l&#39;avis favorable" in response.text
+    assert profile_of(juror.id).habilitation_result is None
+    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {
+        "result": "favourable", "comment": "Expérience équivalente en agence, validée."})
+    assert response.status_code == 303
+    assert audit("juror.decide", juror.id)[0].details["recommended"] is False
+
+
+@pytest.mark.parametrize("data", [{}, {"result": "peut-etre"}, {"result": ""}])
+def test_decision_bad_input(as_organiser, juror, data):
+    response = as_organiser.post(f"/jures/{juror.id}/habilitation", data)
+    assert response.status_code == 400
+    assert "Choisissez le résultat" in response.text
+    assert profile_of(juror.id).habilitation_result is None
+    assert audit("juror.decide") == []
+
+
+def test_profile_changed_after_the_decision_is_flagged(as_organiser, as_juror, juror):
+    as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"})
+    assert "modifiée après la décision" not in as_organiser.get(f"/jures/{juror.id}").text
+    # Saving without change flags nothing.
+    same = {"first_name": "Claire", "last_name": "Fontaine", "address": "12 rue des Lilas",
+            "postal_code": "69003", "city": "Lyon", "phone": "06 12 34 56 78",
+            "profession": "Community manager", "workplace": "Agence Sociale",
+            "years_experience": "7", "external": "oui", "professionalisation_date": "2025-09-15"}
+    as_juror.post("/jures/mon-profil", same)
+    assert "modifiée après la décision" not in as_organiser.get(f"/jures/{juror.id}").text
+    as_juror.post("/jures/mon-profil", {**same, "profession": "Développeur web"})
+    page = as_organiser.get(f"/jures/{juror.id}").text
+    assert "La fiche a été modifiée après la décision" in page
+    assert "Claire FONTAINE : Profession" in page
+    assert "Fiche modifiée depuis la décision" in as_organiser.get("/jures/").text
+    # The decision stands until the organiser records another one.
+    assert profile_of(juror.id).habilitation_result == "favourable"
+    assert audit("juror.update", juror.id)[-1].details["decisive"] == ["profession"]
+
+
+def test_habilitation_problem_reasons(app):
+    no_profile = make_user(JUROR, first_name="Paul", last_name="Vide")
+    assert habilitation_problem(no_profile) == ("Paul VIDE : fiche d'habilitation non renseignée, "
+                                                "ne peut pas siéger dans un jury.")
+    pending = make_user(JUROR, first_name="Anne", last_name="Attente")
+    with_profile(pending)
+    assert "habilitation en attente de décision" in habilitation_problem(pending)
+    organiser = make_user("organiser", first_name="Org", last_name="Anisatrice")
+    assert "n'a pas de compte de juré" in habilitation_problem(organiser)
+    ok = make_user(JUROR)
+    with_profile(ok, habilitation_result="favourable")
+    assert habilitation_problem(ok) is None and is_habilitated(ok.id)
+    assert habilitation_problem(ok.id) is None
