@@ -17,7 +17,8 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..jurors.models import ConflictDeclaration
 from ..referentials.services import Layout, layout
-from ..sessions.models import CLOSED, DELIBERATION, GRADING, Exam, ExamSession, Jury, JuryMember
+from ..sessions.models import (CLOSED, DELIBERATION, GRADING, SCHEDULED, Exam, ExamSession, Jury,
+                               JuryMember)
 from ..timeutil import utcnow
 from . import rules
 from .models import DeliberationMark, Grid, Mark
@@ -168,6 +169,7 @@ def declare(user, exam_id: int, raw_value: str | None, comment: str | None = Non
         if declaration_of(exam_id, user.id) is not None:
             raise Conflict(MSG_ALREADY_DECLARED)
         _require_phase(access.exam, GRADING)
+        _require_sitting(access.exam)
         declaration = ConflictDeclaration(exam_id=exam_id, juror_id=user.id,
                                           has_conflict=has_conflict,
                                           comment=comment if has_conflict else None)
@@ -186,6 +188,7 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
         _require_phase(access.exam, GRADING)
+        _require_sitting(access.exam)
         declaration = _require_no_conflict(user, exam_id)
         grid_id, marks = juror_grid(exam_id, user.id)
         if grid_id is None:
@@ -227,6 +230,16 @@ def progress(user, access: ExamAccess) -> Progress:
         .where(Grid.exam_id == access.exam.id).group_by(Grid.juror_id)).all())
     own = counts.pop(user.id, 0)
     return Progress(own, sum(counts.values()), len(access.layout.criteria))
+
+
+MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
+                   "arrêté pour la carence d'un juré).")
+
+
+def _require_sitting(exam: Exam) -> None:
+    """Grading stops for a candidate who is absent or moved, and on a stopped jury (carence)."""
+    if exam.phase == GRADING and (exam.status != SCHEDULED or exam.jury.stopped_at is not None):
+        raise Conflict(MSG_NOT_SITTING)
 
 
 def _require_phase(exam: Exam, phase: str) -> None:
@@ -315,6 +328,7 @@ def open_deliberation(user, exam_id: int) -> None:
         if not access.is_president(user):
             raise Forbidden(MSG_PRESIDENT_ONLY)
         _require_phase(access.exam, GRADING)
+        _require_sitting(access.exam)
         if _sitting_conflict(access.exam):
             raise Conflict(MSG_CONFLICT_NO_DELIBERATION)
         jury_size = db.session.scalar(

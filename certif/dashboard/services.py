@@ -1,0 +1,266 @@
+"""What the organiser has to do, soonest first: the dashboard's list of due items.
+
+Each item has a kind, a due date, a French label and the page where it is done.
+The due dates follow the procedure (seed 000) where it gives one; elsewhere the
+rule chosen here is stated beside it (decision):
+
+* convene — a session whose candidates or jurors have no current convocation:
+  due CONVENE_LEAD_DAYS before the session (decision: two weeks, so that RNCP
+  candidates still have time for the technical dossier due 10 days before);
+* replacement — a jury stopped by a juror's absence, without replacement
+  session: due on the last day the replacement may be held (30 days);
+* retake_schedule — a retake request not yet placed in a session: due
+  RETAKE_ANSWER_DAYS after the request (decision: answered within a week);
+* retake_window — an unfavourable result without retake request, whose 2-month
+  window closes within WINDOW_NOTICE_DAYS: due on the window's last day;
+* conflict — a juror declared knowing a candidate still to sit before them:
+  due on the day of the sitting;
+* habilitation — a juror profile without decision: due on the first session
+  they sit on, else HABILITATION_REVIEW_DAYS after the profile's last change;
+* late_sitting — a candidate placed more than 3 months after their training:
+  due on the day of the sitting.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from ..candidates.models import RetakeRequest
+from ..convocations.queries import (is_current, latest_candidate_convocations,
+                                   latest_juror_convocations)
+from ..extensions import db
+from ..grading.rules import UNFAVORABLE
+from ..jurors.models import ConflictDeclaration, JurorProfile
+from ..sessions import rules
+from ..sessions.exceptions import (paris_day, paris_today, pending_exams, replacement_session_of,
+                                   result_day)
+from ..sessions.models import CLOSED, GRADING, SCHEDULED, Exam, ExamSession, Jury, JuryMember
+from ..timeutil import french_date, paris_to_utc
+
+CONVENE_LEAD_DAYS = 14
+RETAKE_ANSWER_DAYS = 7
+WINDOW_NOTICE_DAYS = 30
+HABILITATION_REVIEW_DAYS = 7
+UPCOMING_STATUSES = ("draft", "convened", "in_progress")
+
+# In the order the counts are shown, and ties on the same day are listed.
+KINDS = {
+    "replacement": "Sessions de remplacement à organiser",
+    "conflict": "Conflits d'intérêts à résoudre",
+    "convene": "Convocations à envoyer",
+    "retake_schedule": "Rattrapages à planifier",
+    "retake_window": "Délais de rattrapage qui se terminent",
+    "habilitation": "Habilitations à décider",
+    "late_sitting": "Passages plus de 3 mois après la formation",
+}
+
+
+@dataclass
+class DueItem:
+    kind: str
+    due: date
+    label: str
+    # Where it is done: the first of these pages that exists, as (endpoint, values).
+    links: list[tuple[str, dict]]
+    detail: str | None = None
+    today: date = field(default_factory=paris_today, repr=False)
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < self.today
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.due, list(KINDS).index(self.kind), self.label)
+
+
+def due_items(today: date | None = None) -> list[DueItem]:
+    """Everything due, soonest first (overdue items first of all)."""
+    today = today or paris_today()
+    items = [
+        *sessions_to_convene(today),
+        *replacements_to_organise(today),
+        *retakes_to_schedule(today),
+        *retake_windows_closing(today),
+        *conflicts_to_resolve(today),
+        *habilitations_to_decide(today),
+        *late_sittings(today),
+    ]
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def counts(items: list[DueItem]) -> list[tuple[str, str, int]]:
+    """(kind, label, count) of the kinds present, in KINDS order."""
+    per_kind = Counter(item.kind for item in items)
+    return [(kind, label, per_kind[kind]) for kind, label in KINDS.items() if per_kind[kind]]
+
+
+def _upcoming_sessions(today: date) -> list[ExamSession]:
+    return db.session.scalars(
+        db.select(ExamSession)
+        .where(ExamSession.status.in_(UPCOMING_STATUSES),
+               ExamSession.starts_at >= paris_to_utc(today, time(0)))
+        .options(db.selectinload(ExamSession.juries).selectinload(Jury.exams))
+        .order_by(ExamSession.starts_at)).all()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
+# --- Each kind --------------------------------------------------------------------------
+
+def sessions_to_convene(today: date) -> list[DueItem]:
+    items = []
+    for session in _upcoming_sessions(today):
+        juries = [j for j in session.juries if j.stopped_at is None]
+        exams = [e for j in juries for e in j.exams if e.status == SCHEDULED and e.phase == GRADING]
+        jurors = {m.juror_id for j in juries for m in j.members}
+        sent = latest_candidate_convocations(e.id for e in exams)
+        sent_jurors = latest_juror_convocations(session.id)
+        candidates_due = sum(not is_current(sent.get(e.id), e.starts_at) for e in exams)
+        jurors_due = sum(not is_current(sent_jurors.get(j), session.starts_at) for j in jurors)
+        if not candidates_due and not jurors_due:
+            continue
+        parts = [p for p in (candidates_due and _plural(candidates_due, "candidat"),
+                             jurors_due and _plural(jurors_due, "juré")) if p]
+        items.append(DueItem(
+            "convene", paris_day(session.starts_at) - timedelta(days=CONVENE_LEAD_DAYS),
+            f"Session n° {session.number} du {french_date(session.starts_at)} : convocations à "
+            f"envoyer ou à renvoyer ({' et '.join(parts)})",
+            [("convocations.session", {"session_id": session.id}),
+             ("sessions.show", {"session_id": session.id})],
+            today=today))
+    return items
+
+
+def replacements_to_organise(today: date) -> list[DueItem]:
+    juries = db.session.scalars(
+        db.select(Jury).where(Jury.stopped_at.is_not(None))
+        .options(db.joinedload(Jury.session), db.selectinload(Jury.exams))).unique().all()
+    items = []
+    for jury in juries:
+        waiting = pending_exams(jury)
+        if not waiting or replacement_session_of(jury.id) is not None:
+            continue
+        deadline = rules.replacement_deadline(paris_day(jury.session.starts_at))
+        items.append(DueItem(
+            "replacement", deadline,
+            f"Session n° {jury.session.number}, {jury.label.lower()} arrêté (carence) : organiser "
+            f"la session de remplacement pour {_plural(len(waiting), 'candidat')}",
+            [("exceptions.replacement", {"jury_id": jury.id})],
+            detail=f"Au plus tard le {french_date(deadline)} (30 jours).", today=today))
+    return items
+
+
+def retakes_to_schedule(today: date) -> list[DueItem]:
+    requests = db.session.scalars(
+        db.select(RetakeRequest).where(RetakeRequest.new_exam_id.is_(None))
+        .options(db.joinedload(RetakeRequest.exam))).unique().all()
+    return [DueItem(
+        "retake_schedule", paris_day(r.requested_at) + timedelta(days=RETAKE_ANSWER_DAYS),
+        f"{r.exam.candidate.full_name} a demandé à repasser l'épreuve le "
+        f"{french_date(r.requested_at)} : choisir la session du rattrapage",
+        [("exceptions.schedule_retake", {"exam_id": r.exam_id})], today=today)
+        for r in requests]
+
+
+def retake_windows_closing(today: date) -> list[DueItem]:
+    # A window closing within the notice opened at most 2 months + notice ago.
+    since = paris_to_utc(rules.add_months(today, -rules.RETAKE_MONTHS) - timedelta(days=1), time(0))
+    requested = db.select(RetakeRequest.exam_id)
+    retaken = db.select(Exam.retake_of_id).where(Exam.retake_of_id.is_not(None))
+    exams = db.session.scalars(
+        db.select(Exam).where(Exam.phase == CLOSED, Exam.decision == UNFAVORABLE,
+                              Exam.closed_at >= since, Exam.id.not_in(requested),
+                              Exam.id.not_in(retaken))).all()
+    items = []
+    for exam in exams:
+        deadline = rules.retake_deadline(result_day(exam))
+        if today <= deadline <= today + timedelta(days=WINDOW_NOTICE_DAYS):
+            items.append(DueItem(
+                "retake_window", deadline,
+                f"{exam.candidate.full_name} (avis défavorable le {french_date(exam.closed_at)}) "
+                f"peut demander un rattrapage jusqu'au {french_date(deadline)}",
+                [("exceptions.exam", {"exam_id": exam.id})], today=today))
+    return items
+
+
+def conflicts_to_resolve(today: date) -> list[DueItem]:
+    rows = db.session.execute(
+        db.select(ConflictDeclaration, Exam)
+        .join(Exam, ConflictDeclaration.exam_id == Exam.id)
+        .join(Jury, Exam.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        # Still on that juror's jury: moving the candidate to another jury resolves it.
+        .join(JuryMember, (JuryMember.jury_id == Exam.jury_id)
+              & (JuryMember.juror_id == ConflictDeclaration.juror_id))
+        .where(ConflictDeclaration.has_conflict.is_(True), Exam.status == SCHEDULED,
+               Exam.phase == GRADING, Jury.stopped_at.is_(None),
+               ExamSession.status.not_in(("cancelled", "closed")))
+        .options(db.joinedload(ConflictDeclaration.juror))).unique().all()
+    return [DueItem(
+        "conflict", paris_day(exam.starts_at),
+        f"{declaration.juror.full_name} a déclaré connaître {exam.candidate.full_name} "
+        f"(session n° {exam.jury.session.number}, {exam.jury.label.lower()}) : confier le "
+        "candidat à un autre jury",
+        [("sessions.show", {"session_id": exam.jury.session_id}),
+         ("exceptions.exam", {"exam_id": exam.id})], today=today)
+        for declaration, exam in rows]
+
+
+def habilitations_to_decide(today: date) -> list[DueItem]:
+    profiles = db.session.scalars(
+        db.select(JurorProfile).where(JurorProfile.habilitation_result.is_(None))
+        .options(db.joinedload(JurorProfile.user))).unique().all()
+    if not profiles:
+        return []
+    first_sitting = dict(db.session.execute(
+        db.select(JuryMember.juror_id, db.func.min(ExamSession.starts_at))
+        .join(Jury, JuryMember.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(ExamSession.status.in_(UPCOMING_STATUSES),
+               ExamSession.starts_at >= paris_to_utc(today, time(0)),
+               JuryMember.juror_id.in_([p.user_id for p in profiles]))
+        .group_by(JuryMember.juror_id)).all())
+    items = []
+    for profile in profiles:
+        sits = first_sitting.get(profile.user_id)
+        due = (paris_day(sits) if sits else
+               paris_day(profile.updated_at) + timedelta(days=HABILITATION_REVIEW_DAYS))
+        detail = (f"Siège le {french_date(sits)} : sans habilitation favorable, il ne peut pas "
+                  "siéger." if sits else None)
+        items.append(DueItem(
+            "habilitation", due,
+            f"Habilitation de {profile.user.full_name} à décider",
+            [("jurors.show", {"user_id": profile.user_id}), ("jurors.index", {})],
+            detail=detail, today=today))
+    return items
+
+
+def late_sittings(today: date) -> list[DueItem]:
+    items = []
+    for session in _upcoming_sessions(today):
+        day = paris_day(session.starts_at)
+        for jury in session.juries:
+            if jury.stopped_at is not None:
+                continue
+            for exam in jury.exams:
+                if exam.status != SCHEDULED or exam.phase != GRADING or exam.retake_of_id:
+                    continue  # a retake follows the 2-month window instead
+                end = exam.candidate.training_end_date
+                if rules.sitting_warning(end, day) is None:
+                    continue
+                items.append(DueItem(
+                    "late_sitting", day,
+                    f"{exam.candidate.full_name} passerait l'épreuve le {french_date(day)} "
+                    f"(session n° {session.number}), plus de 3 mois après la fin de sa "
+                    f"formation le {french_date(end)}",
+                    [("exceptions.exam", {"exam_id": exam.id})],
+                    detail=f"Limite : {french_date(rules.sitting_deadline(end))}.", today=today))
+    return items
