@@ -72,7 +72,7 @@ def _juror(email, first, last, profession, years):
 
 def _session(number, referential, day, jury_specs, candidates, mode="remote"):
     session = ExamSession(number=number, referential=referential, mode=mode,
-                          starts_at=paris_to_utc(day, time(9, 0)), status="convened",
+                          starts_at=paris_to_utc(day, time(9, 0)), status="draft",
                           video_link="https://visio.example.org/certif-" + number.lower())
     db.session.add(session)
     minutes = referential.exam_minutes

@@ -164,9 +164,11 @@ def init_app(app: Flask) -> None:
         response.vary.add("HX-Request")
         return response
 
+    from .audit.labels import action_label
     from .grading.presenters import decision_label, mark_label, status_label
     app.jinja_env.globals.update(
-        decision_label=decision_label, status_label=status_label, mark_label=mark_label)
+        decision_label=decision_label, status_label=status_label, mark_label=mark_label,
+        action_label=action_label)
     app.jinja_env.filters.update(
         fr_date=french_date, fr_time=french_time, fr_datetime=french_datetime,
         fr_timestamp=french_timestamp, fr_number=fr_number)

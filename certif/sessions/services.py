@@ -6,10 +6,30 @@ runs them inside its own `write_transaction` and records the audit entry.
 """
 from __future__ import annotations
 
-from ..errors import NotFound
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..auth.models import JUROR, User, UserRole
+from ..candidates.models import Appeal, Candidate, RetakeRequest
+from ..convocations.models import Convocation
+from ..convocations.queries import (is_current, latest_candidate_convocations,
+                                    latest_juror_convocations)
+from ..database import write_transaction
+from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..grading.models import DeliberationMark, Grid
+from ..jurors.models import ConflictDeclaration
+from ..jurors.services import conflicts_for_exams, habilitation_problem
+from ..referentials.models import Referential
+from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import rules
-from .models import SCHEDULED, Exam, ExamSession, Jury
+from .models import (CLOSED, GRADING, MODES, SCHEDULED, SESSION_STATUSES, Exam, ExamSession, Jury,
+                     JuryMember)
 
 
 def sessions_overview() -> list[ExamSession]:
@@ -76,3 +96,740 @@ def add_exam(jury: Jury, candidate, *, attempt: int = 1, retake_of: Exam | None 
     db.session.flush()
     reschedule(jury)
     return exam
+
+
+# --- The organiser's session workspace ---------------------------------------------------
+#
+# Every write below runs in one `write_transaction` and records its audit entry in it.
+# Refusals raise InvalidInput (400: what was typed is wrong), Conflict (409: the state
+# of the session forbids it) or NotFound (404), each with a French message.
+
+MAX_TEXT = 2000
+# Forward only, one step at a time; "cancelled" is reached by `cancel_session` instead.
+NEXT_STATUS = {"draft": "convened", "convened": "in_progress", "in_progress": "deliberated",
+               "deliberated": "closed"}
+STEP_LABELS = {"convened": "Marquer la session comme convoquée",
+               "in_progress": "Ouvrir la session (jour de l'épreuve)",
+               "deliberated": "Marquer la session comme délibérée",
+               "closed": "Clôturer la session"}
+# Juries and their candidates are put together before the day.
+PREPARING = ("draft", "convened")
+# Slots can still be reordered or moved on the day (a late candidate, a declared conflict).
+PLANNING = ("draft", "convened", "in_progress")
+FINISHED = ("deliberated", "closed", "cancelled")
+
+
+class FieldError(InvalidInput):
+    """Bad input tied to one field of the form, so the form can show it beside the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class FieldConflict(Conflict):
+    """A conflict (409) about one field's value, e.g. a session number already taken."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def paris_today() -> date:
+    return to_paris(utcnow()).date()
+
+
+def session_day(session: ExamSession) -> date:
+    return to_paris(session.starts_at).date()
+
+
+def latest_referentials() -> list[Referential]:
+    """The latest version of each certification: the ones a new session can pin."""
+    latest = (db.select(Referential.code, func.max(Referential.version).label("version"))
+              .group_by(Referential.code).subquery())
+    return db.session.scalars(
+        db.select(Referential).join(latest, (Referential.code == latest.c.code)
+                                    & (Referential.version == latest.c.version))
+        .order_by(Referential.code)).all()
+
+
+# --- Create, edit, cancel -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionFields:
+    """What the organiser types for a session (Paris wall-clock date and time)."""
+
+    number: str
+    referential_id: int
+    day: date
+    start: time
+    mode: str
+    place: str | None = None
+    video_link: str | None = None
+    technical_requirements: str | None = None
+
+    @property
+    def starts_at(self) -> datetime:
+        return paris_to_utc(self.day, self.start)
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _checked(fields: SessionFields) -> SessionFields:
+    """The fields trimmed, with what the mode does not use dropped; FieldError when wrong."""
+    number = _clean(fields.number)
+    if number is None:
+        raise FieldError("number", "Indiquez le numéro de la session.")
+    if len(number) > 40:
+        raise FieldError("number", "Le numéro de session ne peut dépasser 40 caractères.")
+    if fields.day is None:
+        raise FieldError("day", "Indiquez la date de l'épreuve.")
+    if fields.start is None:
+        raise FieldError("start", "Indiquez l'heure de début.")
+    if fields.mode not in MODES:
+        raise FieldError("mode", "Choisissez une modalité : à distance, en présentiel ou les deux.")
+    on_site, remote = fields.mode in ("on_site", "both"), fields.mode in ("remote", "both")
+    place = _clean(fields.place) if on_site else None
+    link = _clean(fields.video_link) if remote else None
+    if on_site and place is None:
+        raise FieldError("place", "Indiquez le lieu de la session (épreuve en présentiel).")
+    if remote and link is None:
+        raise FieldError("video_link", "Indiquez le lien de visioconférence (épreuve à distance).")
+    if link is not None and not _is_https_url(link):
+        raise FieldError("video_link", "Le lien de visioconférence doit être une adresse "
+                                       "commençant par https://.")
+    requirements = _clean(fields.technical_requirements)
+    if requirements is not None and len(requirements) > MAX_TEXT:
+        raise FieldError("technical_requirements",
+                         f"Les prérequis techniques ne peuvent dépasser {MAX_TEXT} caractères.")
+    return replace(fields, number=number, place=place, video_link=link,
+                   technical_requirements=requirements)
+
+
+def _is_https_url(link: str) -> bool:
+    try:
+        parts = urlsplit(link)
+        host = parts.hostname
+    except ValueError:  # e.g. "https://[" (an unclosed IPv6 address)
+        return False
+    return (parts.scheme == "https" and bool(host) and not any(c.isspace() for c in link)
+            and len(link) <= 500)
+
+
+def _require_future(fields: SessionFields, today: date) -> None:
+    if fields.day < today:
+        raise FieldError("day", "La date de la session est passée : choisissez une date à venir.")
+
+
+def _require_free_number(number: str, session_id: int | None = None) -> None:
+    query = db.select(ExamSession.id).where(ExamSession.number == number)
+    if session_id is not None:
+        query = query.where(ExamSession.id != session_id)
+    if db.session.scalar(query) is not None:
+        raise FieldConflict("number", f"Le numéro de session « {number} » est déjà utilisé : "
+                                      "choisissez-en un autre.")
+
+
+def _require_latest_referential(referential_id: int) -> Referential:
+    referential = next((r for r in latest_referentials() if r.id == referential_id), None)
+    if referential is None:
+        raise FieldError("referential_id", "Choisissez une certification dans la liste.")
+    return referential
+
+
+def create_session(actor, fields: SessionFields, *, today: date | None = None) -> ExamSession:
+    """A new session in draft, pinned to the latest version of its referential."""
+    fields = _checked(fields)
+    _require_future(fields, today or paris_today())
+    with write_transaction():
+        _require_free_number(fields.number)
+        referential = _require_latest_referential(fields.referential_id)
+        session = ExamSession(number=fields.number, referential=referential,
+                              starts_at=fields.starts_at, mode=fields.mode, place=fields.place,
+                              video_link=fields.video_link,
+                              technical_requirements=fields.technical_requirements,
+                              status="draft")
+        db.session.add(session)
+        _flush_number(session.number)
+        record(actor, "session.create", "session", session.id, new=session.number,
+               referential=referential.label, starts_at=session.starts_at.isoformat(),
+               mode=session.mode)
+    return session
+
+
+def referential_locked_reason(session: ExamSession) -> str | None:
+    """Why the pinned referential can no longer change (None while it still can)."""
+    if session.status != "draft":
+        return "La certification ne peut plus changer une fois la session convoquée."
+    if _session_exam_count(session.id):
+        return ("La certification ne peut plus changer : des candidats sont déjà placés "
+                "dans les jurys de cette session.")
+    return None
+
+
+def _session_exam_count(session_id: int) -> int:
+    return db.session.scalar(db.select(func.count(Exam.id)).join(Jury, Exam.jury_id == Jury.id)
+                             .where(Jury.session_id == session_id))
+
+
+def edit_locked_reason(session: ExamSession) -> str | None:
+    if session.status in FINISHED:
+        return (f"La session est « {session.status_label.lower()} » : "
+                "elle ne peut plus être modifiée.")
+    return None
+
+
+def update_session(actor, session_id: int, fields: SessionFields, *,
+                   today: date | None = None) -> ExamSession:
+    """Change a session's facts; a new date or time reschedules every jury's slots
+    (the convocations already sent then show as to be sent again)."""
+    fields = _checked(fields)
+    with write_transaction():
+        session = get_session(session_id, lock=True)
+        locked = edit_locked_reason(session)
+        if locked:
+            raise Conflict(locked)
+        _require_free_number(fields.number, session.id)
+        moved = fields.starts_at != session.starts_at
+        if moved:
+            if session.status == "in_progress":
+                raise Conflict("La session est en cours : sa date et son heure ne peuvent plus "
+                               "changer.")
+            _require_future(fields, today or paris_today())
+        if fields.referential_id != session.referential_id:
+            reason = referential_locked_reason(session)
+            if reason:
+                raise Conflict(reason)
+            old_label = session.referential.label
+            session.referential = _require_latest_referential(fields.referential_id)
+            record(actor, "session.update", "session", session.id, old_label,
+                   session.referential.label, field="referential")
+        for name in ("number", "mode", "place", "video_link", "technical_requirements"):
+            old, new = getattr(session, name), getattr(fields, name)
+            if old != new:
+                setattr(session, name, new)
+                record(actor, "session.update", "session", session.id, old, new, field=name)
+        if moved:
+            record(actor, "session.update", "session", session.id,
+                   session.starts_at.isoformat(), fields.starts_at.isoformat(), field="starts_at")
+            session.starts_at = fields.starts_at
+            for jury in session.juries:
+                reschedule(jury)
+        _flush_number(session.number)
+    return session
+
+
+def _flush_number(number: str) -> None:
+    """Flush, turning a race on the unique number (another organiser, same instant) into a 409."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise FieldConflict("number", f"Le numéro de session « {number} » est déjà utilisé : "
+                                      "choisissez-en un autre.") from exc
+
+
+def cancel_session(actor, session_id: int, reason: str | None) -> ExamSession:
+    reason = _clean(reason)
+    if reason is None:
+        raise FieldError("reason", "Indiquez le motif de l'annulation.")
+    if len(reason) > MAX_TEXT:
+        raise FieldError("reason", f"Le motif ne peut dépasser {MAX_TEXT} caractères.")
+    with write_transaction():
+        session = get_session(session_id, lock=True)
+        if session.status == "cancelled":
+            raise Conflict("Cette session est déjà annulée.")
+        if session.status not in PREPARING:
+            raise Conflict(f"La session est « {session.status_label.lower()} » : elle ne peut "
+                           "plus être annulée. Pour un candidat qui ne peut pas venir, "
+                           "déclarez son absence ou reportez-le.")
+        old = session.status
+        session.status = "cancelled"
+        session.cancelled_at = utcnow()
+        session.cancel_reason = reason
+        record(actor, "session.cancel", "session", session.id, old, "cancelled", reason=reason)
+    return session
+
+
+# --- What the session page and the status guards need, loaded once ------------------------
+
+@dataclass
+class SessionFacts:
+    session: ExamSession
+    candidate_convocations: dict  # exam id -> latest Convocation
+    juror_convocations: dict  # juror id -> latest Convocation
+    conflicts: dict  # exam id -> [ConflictDeclaration] of jurors sitting on its jury now
+    graded: set  # ids of exams that have at least one grid
+    habilitation: dict  # juror id -> French reason they cannot sit, or None
+    replacements: dict  # stopped jury id -> its replacement session (or None)
+
+    @property
+    def juries(self) -> list[Jury]:
+        return list(self.session.juries)
+
+    @property
+    def sitting_juries(self) -> list[Jury]:
+        """The juries that sit: not stopped by a juror's absence (carence)."""
+        return [j for j in self.session.juries if j.stopped_at is None]
+
+    def active_exams(self) -> list[Exam]:
+        return [e for j in self.session.juries for e in active_exams(j)]
+
+    def candidate_convened(self, exam: Exam) -> bool:
+        return is_current(self.candidate_convocations.get(exam.id), exam.starts_at)
+
+    def juror_convened(self, juror) -> bool:
+        return is_current(self.juror_convocations.get(juror.id), self.session.starts_at)
+
+
+def session_facts(session: ExamSession) -> SessionFacts:
+    exams = [e for j in session.juries for e in j.exams]
+    active_ids = [e.id for e in exams if e.is_active]
+    graded = set(db.session.scalars(
+        db.select(Grid.exam_id).where(Grid.exam_id.in_([e.id for e in exams])))) if exams else set()
+    jurors = {m.juror.id: m.juror for j in session.juries for m in j.members}
+    stopped = [j.id for j in session.juries if j.stopped_at is not None]
+    replacements = {jury_id: None for jury_id in stopped}
+    if stopped:
+        for replacement in db.session.scalars(
+                db.select(ExamSession).where(ExamSession.replaces_jury_id.in_(stopped))):
+            replacements[replacement.replaces_jury_id] = replacement
+    return SessionFacts(
+        session=session,
+        candidate_convocations=latest_candidate_convocations(active_ids) if active_ids else {},
+        juror_convocations=latest_juror_convocations(session.id),
+        # Only the jurors who sit on the exam's jury now: moving the candidate resolves it.
+        conflicts=conflicts_for_exams(active_ids) if active_ids else {},
+        graded=graded,
+        habilitation={juror_id: habilitation_problem(juror) for juror_id, juror in jurors.items()},
+        replacements=replacements)
+
+
+def jury_problem(jury: Jury) -> str | None:
+    """Why a jury cannot sit as composed: two distinct jurors, one of them presiding."""
+    ids = [m.juror_id for m in jury.members]
+    if len(ids) != 2 or len(set(ids)) != 2:
+        return f"{jury.label} est incomplet : il faut deux jurés."
+    if jury.president_id not in ids:
+        return f"{jury.label} n'a pas de président : nommez l'un de ses deux jurés."
+    return None
+
+
+def convene_problem(facts: SessionFacts) -> str | None:
+    """Why the session cannot be marked as convened yet."""
+    juries = facts.sitting_juries
+    if not juries:
+        return "Aucun jury n'est constitué : ajoutez au moins un jury."
+    for jury in juries:
+        problem = jury_problem(jury)
+        if problem:
+            return problem
+        for juror in jury.jurors:
+            if facts.habilitation.get(juror.id):
+                return f"{jury.label} – {facts.habilitation[juror.id]}"
+    exams = facts.active_exams()
+    if not exams:
+        return "Aucun candidat n'est placé dans les jurys de cette session."
+    unsent = [e for e in exams if not facts.candidate_convened(e)]
+    if unsent:
+        who = _count(len(unsent), "candidat n'a", "candidats n'ont")
+        return f"{who} pas reçu de convocation à jour : envoyez les convocations d'abord."
+    jurors = [j for jury in juries for j in jury.jurors if not facts.juror_convened(j)]
+    if jurors:
+        who = _count(len(jurors), "juré n'a", "jurés n'ont")
+        return f"{who} pas reçu de convocation à jour : envoyez les convocations d'abord."
+    return None
+
+
+def start_problem(session: ExamSession, today: date) -> str | None:
+    day = session_day(session)
+    if today < day:
+        return f"La session ne peut être ouverte qu'à partir du jour de l'épreuve, le {french_date(day)}."
+    return None
+
+
+def deliberate_problem(facts: SessionFacts) -> str | None:
+    """Every candidate who sits (before a jury that sits) must have a closed deliberation."""
+    still_open = [e for jury in facts.sitting_juries for e in active_exams(jury)
+                  if e.phase != CLOSED]
+    if not still_open:
+        return None
+    names = ", ".join(e.candidate.full_name for e in still_open[:5])
+    if len(still_open) > 5:
+        names += " …"
+    if len(still_open) == 1:
+        return f"La délibération de {names} n'est pas encore close."
+    return f"{len(still_open)} délibérations ne sont pas encore closes : {names}."
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"1 {one}" if n == 1 else f"{n} {many}"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    target: str
+    label: str
+    problem: str | None  # why it cannot be taken now; None when it can
+
+    @property
+    def target_label(self) -> str:
+        return SESSION_STATUSES[self.target]
+
+
+def next_step(facts: SessionFacts, today: date | None = None) -> NextStep | None:
+    session = facts.session
+    target = NEXT_STATUS.get(session.status)
+    if target is None:
+        return None
+    today = today or paris_today()
+    problem = {"convened": lambda: convene_problem(facts),
+               "in_progress": lambda: start_problem(session, today),
+               "deliberated": lambda: deliberate_problem(facts),
+               "closed": lambda: None}[target]()
+    return NextStep(target, STEP_LABELS[target], problem)
+
+
+def advance_session(actor, session_id: int, target: str | None, *,
+                    today: date | None = None) -> ExamSession:
+    """Move the session one step forward, if its guard allows it; repeating is harmless."""
+    if target not in NEXT_STATUS.values():
+        raise InvalidInput("Étape demandée inconnue.")
+    with write_transaction():
+        session = get_session(session_id, lock=True)
+        if session.status == target:
+            return session  # a repeated click: already done
+        step = next_step(session_facts(session), today)
+        if step is None or step.target != target:
+            raise Conflict(f"La session est « {session.status_label.lower()} » : elle ne peut pas "
+                           f"passer à « {SESSION_STATUSES[target].lower()} ».")
+        if step.problem:
+            raise Conflict(step.problem)
+        old = session.status
+        session.status = target
+        record(actor, "session.status", "session", session.id, old, target)
+    return session
+
+
+# --- Juries --------------------------------------------------------------------------------
+
+def habilitation_problems(users) -> dict:
+    """user id -> why they cannot sit on a jury (None when they can)."""
+    return {user.id: habilitation_problem(user) for user in users}
+
+
+@dataclass(frozen=True)
+class JuryChoice:
+    juror_1_id: int | None
+    juror_2_id: int | None
+    president_id: int | None
+
+
+def juror_choices() -> list[User]:
+    """Active users with the juror role, by name (habilitated or not: the page says which)."""
+    return db.session.scalars(
+        db.select(User).join(UserRole).where(UserRole.role == JUROR, User.active.is_(True))
+        .order_by(User.last_name, User.first_name)).unique().all()
+
+
+def _chosen_jurors(session: ExamSession, choice: JuryChoice, jury: Jury | None = None) -> list[User]:
+    if not choice.juror_1_id or not choice.juror_2_id:
+        raise FieldError("juror_1_id" if not choice.juror_1_id else "juror_2_id",
+                         "Choisissez les deux jurés du jury.")
+    if choice.juror_1_id == choice.juror_2_id:
+        raise FieldError("juror_2_id", "Les deux jurés doivent être deux personnes différentes.")
+    if choice.president_id not in (choice.juror_1_id, choice.juror_2_id):
+        raise FieldError("president_id", "Le président doit être l'un des deux jurés du jury.")
+    jurors = []
+    for field, user_id in (("juror_1_id", choice.juror_1_id), ("juror_2_id", choice.juror_2_id)):
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise FieldError(field, "Juré introuvable.")
+        problem = habilitation_problem(user)
+        if problem:
+            raise FieldError(field, problem)
+        jurors.append(user)
+    for other in session.juries:
+        if other is jury or other.stopped_at is not None:
+            continue
+        for juror in jurors:
+            if any(m.juror_id == juror.id for m in other.members):
+                raise Conflict(f"{juror.full_name} siège déjà dans le {other.label} de cette "
+                               "session : un juré ne peut siéger que dans un jury par session.")
+    return jurors
+
+
+def _require_preparing(session: ExamSession) -> None:
+    if session.status not in PREPARING:
+        raise Conflict(f"La session est « {session.status_label.lower()} » : ses jurys ne "
+                       "peuvent plus être composés ni modifiés ici.")
+
+
+def _seat(jury: Jury, jurors: list[User], president_id: int) -> None:
+    jury.members = [JuryMember(juror=juror, seat=seat) for seat, juror in enumerate(jurors, 1)]
+    jury.president_id = president_id
+
+
+def _jury_text(jury: Jury) -> str:
+    names = [m.juror.full_name + (" (président)" if m.juror_id == jury.president_id else "")
+             for m in jury.members]
+    return ", ".join(names)
+
+
+def add_jury(actor, session_id: int, choice: JuryChoice) -> Jury:
+    with write_transaction():
+        session = get_session(session_id, lock=True)
+        _require_preparing(session)
+        jurors = _chosen_jurors(session, choice)
+        jury = Jury(position=max((j.position for j in session.juries), default=0) + 1)
+        _seat(jury, jurors, choice.president_id)
+        session.juries.append(jury)
+        db.session.flush()
+        record(actor, "jury.create", "jury", jury.id, new=_jury_text(jury), session_id=session.id,
+               position=jury.position)
+    return jury
+
+
+def _graded_exam_ids(exam_ids) -> set[int]:
+    ids = list(exam_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(db.select(Grid.exam_id).where(Grid.exam_id.in_(ids))))
+
+
+def edit_jury(actor, jury_id: int, choice: JuryChoice) -> Jury:
+    with write_transaction():
+        jury = get_jury(jury_id)
+        session = get_session(jury.session_id, lock=True)
+        _require_preparing(session)
+        if jury.stopped_at is not None:
+            raise Conflict(f"{jury.label} a été arrêté (carence) : il ne peut plus être modifié.")
+        if _graded_exam_ids(e.id for e in jury.exams):
+            raise Conflict(f"Un juré du {jury.label} a déjà commencé à évaluer : sa composition "
+                           "ne peut plus changer.")
+        jurors = _chosen_jurors(session, choice, jury)
+        old = _jury_text(jury)
+        if [m.juror_id for m in jury.members] != [j.id for j in jurors]:
+            jury.members = []
+            db.session.flush()  # free the seats before they are taken again
+            _seat(jury, jurors, choice.president_id)
+        jury.president_id = choice.president_id
+        db.session.flush()
+        new = _jury_text(jury)
+        if old != new:
+            record(actor, "jury.update", "jury", jury.id, old, new, session_id=session.id)
+    return jury
+
+
+def delete_jury(actor, jury_id: int) -> ExamSession:
+    with write_transaction():
+        jury = get_jury(jury_id)
+        session = get_session(jury.session_id, lock=True)
+        _require_preparing(session)
+        if jury.exams:
+            raise Conflict(f"{jury.label} a des candidats : retirez-les ou déplacez-les vers un "
+                           "autre jury avant de le supprimer.")
+        record(actor, "jury.delete", "jury", jury.id, _jury_text(jury), None,
+               session_id=session.id, position=jury.position)
+        session.juries.remove(jury)
+        db.session.flush()
+        # Keep the labels consecutive: Jury 1, Jury 2 …
+        for position, other in enumerate(session.juries, start=1):
+            other.position = position
+    return session
+
+
+# --- Candidates in slots ------------------------------------------------------------------
+
+def candidate_choices(session: ExamSession) -> list[Candidate]:
+    """Candidates who can still be placed: not already to sit in this session."""
+    placed = db.select(Exam.candidate_id).join(Jury, Exam.jury_id == Jury.id).where(
+        Jury.session_id == session.id, Exam.status == SCHEDULED)
+    return db.session.scalars(
+        db.select(Candidate).where(Candidate.id.not_in(placed))
+        .order_by(Candidate.last_name, Candidate.first_name, Candidate.id)).all()
+
+
+def _active_exam_in_session(session: ExamSession, candidate_id: int) -> Exam | None:
+    return db.session.scalar(
+        db.select(Exam).join(Jury, Exam.jury_id == Jury.id)
+        .where(Jury.session_id == session.id, Exam.candidate_id == candidate_id,
+               Exam.status == SCHEDULED))
+
+
+def _require_sitting(jury: Jury) -> None:
+    if jury.stopped_at is not None:
+        raise Conflict(f"{jury.label} a été arrêté (carence) : il ne reçoit plus de candidats.")
+
+
+@dataclass(frozen=True)
+class Placement:
+    exam: Exam
+    warning: str | None  # the 3-month rule: told, not refused
+
+
+def assign_candidate(actor, jury_id: int, candidate_id: int | None) -> Placement:
+    """Place a candidate at the end of a jury's slots; the slots are timed again."""
+    if not candidate_id:
+        raise FieldError("candidate_id", "Choisissez un candidat.")
+    with write_transaction():
+        jury = get_jury(jury_id)
+        session = get_session(jury.session_id, lock=True)
+        _require_preparing(session)
+        _require_sitting(jury)
+        candidate = db.session.get(Candidate, candidate_id)
+        if candidate is None:
+            raise FieldError("candidate_id", "Candidat introuvable.")
+        already = _active_exam_in_session(session, candidate.id)
+        if already is not None:
+            raise Conflict(f"{candidate.full_name} est déjà placé dans cette session "
+                           f"({already.jury.label}).")
+        exam = add_exam(jury, candidate)
+        record(actor, "exam.assign", "exam", exam.id, None, f"{jury.label}, {exam.position}",
+               session_id=session.id, jury_id=jury.id, candidate_id=candidate.id,
+               starts_at=exam.starts_at.isoformat())
+    return Placement(exam, rules.sitting_warning(candidate.training_end_date, session_day(session)))
+
+
+def _require_movable(exam: Exam, graded: set[int]) -> None:
+    if not exam.is_active:
+        raise Conflict(f"{exam.candidate.full_name} est « {exam.status_label.lower()} » : "
+                       "son passage ne peut plus être déplacé.")
+    if exam.phase != GRADING or exam.id in graded:
+        raise Conflict(f"L'évaluation de {exam.candidate.full_name} a commencé : son passage ne "
+                       "peut plus être déplacé.")
+
+
+def _planning_session(exam: Exam) -> ExamSession:
+    session = get_session(exam.jury.session_id, lock=True)
+    if session.status not in PLANNING:
+        raise Conflict(f"La session est « {session.status_label.lower()} » : les passages ne "
+                       "peuvent plus être déplacés.")
+    return session
+
+
+def move_slot(actor, exam_id: int, direction: str | None) -> Exam:
+    """Swap a candidate with the one before (up) or after (down) them; times follow."""
+    if direction not in ("up", "down"):
+        raise InvalidInput("Sens de déplacement inconnu : « monter » ou « descendre ».")
+    with write_transaction():
+        exam = get_exam(exam_id)
+        session = _planning_session(exam)
+        jury = exam.jury
+        _require_sitting(jury)
+        slots = sorted(active_exams(jury), key=lambda e: (e.position, e.id))
+        graded = _graded_exam_ids(e.id for e in slots)
+        _require_movable(exam, graded)
+        index = slots.index(exam)
+        other_index = index - 1 if direction == "up" else index + 1
+        if not 0 <= other_index < len(slots):
+            raise Conflict(f"{exam.candidate.full_name} est déjà "
+                           f"{'le premier' if direction == 'up' else 'le dernier'} de son jury.")
+        other = slots[other_index]
+        _require_movable(other, graded)
+        slots[index], slots[other_index] = other, exam
+        for position, each in enumerate(slots, start=1):
+            each.position = position
+        old_start = exam.starts_at
+        reschedule(jury)
+        record(actor, "exam.reorder", "exam", exam.id, old_start.isoformat(),
+               exam.starts_at.isoformat(), session_id=session.id, jury_id=jury.id,
+               direction=direction)
+    return exam
+
+
+def conflict_with(jury: Jury, candidate_id: int) -> ConflictDeclaration | None:
+    """A conflict declared by a juror of `jury` about this candidate (on any sitting)."""
+    members = [m.juror_id for m in jury.members]
+    if not members:
+        return None
+    return db.session.scalar(
+        db.select(ConflictDeclaration).join(Exam, ConflictDeclaration.exam_id == Exam.id)
+        .where(Exam.candidate_id == candidate_id, ConflictDeclaration.has_conflict.is_(True),
+               ConflictDeclaration.juror_id.in_(members)).limit(1))
+
+
+def change_jury(actor, exam_id: int, target_jury_id: int | None) -> Exam:
+    """Move a candidate to another jury of the same session, at the end of its slots.
+    This is how a declared conflict of interest is resolved."""
+    if not target_jury_id:
+        raise FieldError("jury_id", "Choisissez le jury qui recevra le candidat.")
+    with write_transaction():
+        exam = get_exam(exam_id)
+        session = _planning_session(exam)
+        source = exam.jury
+        target = db.session.get(Jury, target_jury_id)
+        if target is None or target.session_id != session.id:
+            raise FieldError("jury_id", "Choisissez un jury de cette session.")
+        if target.id == source.id:
+            raise FieldError("jury_id", f"{exam.candidate.full_name} est déjà dans le {source.label}.")
+        _require_sitting(source)
+        _require_sitting(target)
+        _require_movable(exam, _graded_exam_ids([exam.id]))
+        if jury_problem(target):
+            raise Conflict(jury_problem(target))
+        conflict = conflict_with(target, exam.candidate_id)
+        if conflict is not None:
+            raise Conflict(f"{conflict.juror.full_name} ({target.label}) a déclaré connaître "
+                           f"{exam.candidate.full_name} : choisissez un autre jury.")
+        exam.position = max((e.position for e in target.exams), default=0) + 1
+        exam.jury = target  # leaves source.exams, joins target.exams
+        db.session.flush()
+        reschedule(source)
+        reschedule(target)
+        record(actor, "exam.change_jury", "exam", exam.id, source.label, target.label,
+               session_id=session.id, from_jury_id=source.id, to_jury_id=target.id,
+               starts_at=exam.starts_at.isoformat())
+    return exam
+
+
+def unassign(actor, exam_id: int) -> Jury:
+    """Take a candidate out of a jury before anything was sent or graded for them."""
+    with write_transaction():
+        exam = get_exam(exam_id)
+        jury = exam.jury
+        session = get_session(jury.session_id, lock=True)
+        name = exam.candidate.full_name
+        if session.status not in PREPARING:
+            raise Conflict(f"La session est « {session.status_label.lower()} » : déclarez "
+                           f"l'absence de {name} ou reportez-le plutôt.")
+        if not exam.is_active:
+            raise Conflict(f"{name} est « {exam.status_label.lower()} » : son passage est "
+                           "conservé dans l'historique.")
+        if _graded_exam_ids([exam.id]) or exam.phase != GRADING:
+            raise Conflict(f"L'évaluation de {name} a commencé : il ne peut plus être retiré.")
+        if db.session.scalar(db.select(Convocation.id).where(Convocation.exam_id == exam.id)
+                             .limit(1)) is not None:
+            raise Conflict(f"Une convocation a déjà été envoyée à {name} : il ne peut plus être "
+                           "simplement retiré. Déplacez-le vers un autre jury, ou déclarez son "
+                           "absence ou son report depuis la page de son passage.")
+        if _exam_is_referenced(exam):
+            raise Conflict(f"Le passage de {name} est lié à un report, une reprise ou un recours : "
+                           "il ne peut pas être retiré.")
+        declarations = db.session.scalars(
+            db.select(ConflictDeclaration).where(ConflictDeclaration.exam_id == exam.id)).all()
+        for declaration in declarations:
+            db.session.delete(declaration)
+        record(actor, "exam.unassign", "exam", exam.id, f"{jury.label}, {exam.position}", None,
+               session_id=session.id, jury_id=jury.id, candidate_id=exam.candidate_id,
+               declarations_deleted=len(declarations))
+        jury.exams.remove(exam)
+        db.session.delete(exam)
+        db.session.flush()
+        reschedule(jury)
+    return jury
+
+
+def _exam_is_referenced(exam: Exam) -> bool:
+    """Whether other records point to this sitting (moves, retakes, appeals)."""
+    checks = (
+        db.select(Exam.id).where((Exam.moved_to_id == exam.id) | (Exam.retake_of_id == exam.id)),
+        db.select(RetakeRequest.id).where((RetakeRequest.exam_id == exam.id)
+                                          | (RetakeRequest.new_exam_id == exam.id)),
+        db.select(Appeal.id).where(Appeal.exam_id == exam.id),
+        db.select(DeliberationMark.id).where(DeliberationMark.exam_id == exam.id),
+    )
+    return (exam.moved_to_id is not None or exam.retake_of_id is not None
+            or any(db.session.scalar(q.limit(1)) is not None for q in checks))

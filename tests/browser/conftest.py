@@ -228,16 +228,21 @@ class Live:
         self.servers: list[LiveServer] = []
         self.contexts: list[BrowserContext] = []
 
-    def start(self, code: str = "RS6240", **config) -> LiveServer:
+    def start(self, code: str = "RS6240", seed=None, **config) -> LiveServer:
+        """A server on a copy of the template database, seeded by `seed(app)` (whatever it
+        returns becomes `server.seeded`) or, by default, with one exam ready to grade."""
         path = self.tmp_path / f"live-{next(self._numbers)}.db"
         shutil.copy(self.template_db, path)
         settings = {"PROGRESS_POLL_SECONDS": 1, **config}
         app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-                         FILES_DIR=str(path.parent / "files"), **settings)
+                         FILES_DIR=str(path.parent / f"files-{path.stem}"), **settings)
         with app.app_context():
-            setup = make_exam(code)
-            seeded = Seeded(setup.exam.id, setup.president.email, setup.member.email,
-                            setup.president.id, setup.member.id, setup.layout)
+            if seed is not None:
+                seeded = seed(app)
+            else:
+                setup = make_exam(code)
+                seeded = Seeded(setup.exam.id, setup.president.email, setup.member.email,
+                                setup.president.id, setup.member.id, setup.layout)
             db.session.remove()
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -253,6 +258,16 @@ class Live:
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
         return context
+
+    def user(self, server: LiveServer, email: str, heading: str, **options) -> Page:
+        """A new browser context in which `email` logged in; waits for their home's heading."""
+        page = self.context(**options).new_page()
+        page.goto(server.url + "/connexion")
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        return page
 
     def juror(self, server: LiveServer, email: str, *, cdn_unreachable: bool = False,
               **options) -> JurorPage:
