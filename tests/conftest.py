@@ -21,6 +21,7 @@ from .factories import PASSWORD
 # Set to run the suite on PostgreSQL instead of SQLite files, e.g.
 # CERTIF_TEST_DATABASE_URL=postgresql://certif:certif@localhost/certif_test pytest -m "not sqlite_only"
 POSTGRES_URL = database_url(os.environ.get("CERTIF_TEST_DATABASE_URL"))
+SHIPPED_REFERENTIALS = [0]  # the highest referential id after the template's import
 KEPT_TABLES = {"alembic_version", "referentials", "ref_blocks", "ref_competencies", "ref_criteria"}
 
 
@@ -40,6 +41,7 @@ def template_db(tmp_path_factory):
             db.session.commit()
         upgrade()
         import_all()
+        SHIPPED_REFERENTIALS[0] = db.session.scalar(db.text("SELECT max(id) FROM referentials"))
         if not POSTGRES_URL:
             db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
@@ -64,6 +66,12 @@ def app(template_db, tmp_path):
 def _empty_postgres_tables():
     tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
     db.session.execute(db.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    # Referential versions a test imported go too: the next test sees the shipped ones only.
+    shipped = db.session.scalar(db.text("SELECT max(id) FROM referentials WHERE id <= :n"),
+                                {"n": SHIPPED_REFERENTIALS[0]})
+    for table in ("ref_criteria", "ref_competencies", "ref_blocks"):
+        db.session.execute(db.text(f"DELETE FROM {table} WHERE referential_id > :n"), {"n": shipped})
+    db.session.execute(db.text("DELETE FROM referentials WHERE id > :n"), {"n": shipped})
     db.session.commit()
 
 

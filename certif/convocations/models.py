@@ -24,6 +24,9 @@ class Convocation(db.Model):
     handed_by = db.Column(db.String(200), nullable=True)  # … and who handed it
     # What the convocation announced: a later change of time makes it outdated.
     announced_start = db.Column(db.DateTime, nullable=False)
+    # SHA-256 of the other facts it announced (mode, place, link, duration, a juror's slots):
+    # a later change of any of them makes it outdated too.
+    announced_facts = db.Column(db.String(64), nullable=True)
     pdf_sha256 = db.Column(db.String(64), nullable=False)
     mail_id = db.Column(db.Integer, db.ForeignKey("outgoing_mails.id"), nullable=True)
 

@@ -62,7 +62,7 @@ def _clean_text(raw: str | None, *, required: str | None = None, limit: int = MA
 
 def _locked_exam(exam_id: int) -> Exam:
     """The exam as it is now, inside a write transaction (row locked on PostgreSQL)."""
-    exam = db.session.get(Exam, exam_id, with_for_update=True, populate_existing=True)
+    exam = db.session.get(Exam, exam_id, with_for_update={"of": Exam}, populate_existing=True)
     if exam is None:
         raise NotFound("Passage introuvable.")
     return exam
@@ -132,7 +132,7 @@ def replacement_problem(jury: Jury) -> str | None:
 def stop_jury(actor, jury_id: int, absent_juror_id: int | None, reason: str | None) -> Jury:
     """Record the absence of one of the two jurors: the jury cannot sit any more."""
     with write_transaction():
-        jury = db.session.get(Jury, jury_id, with_for_update=True, populate_existing=True)
+        jury = db.session.get(Jury, jury_id, with_for_update={"of": Jury}, populate_existing=True)
         if jury is None:
             raise NotFound("Jury introuvable.")
         problem = carence_problem(jury)
@@ -234,7 +234,7 @@ def _check_plan(plan: ReplacementPlan, jury: Jury) -> list[User]:
 def create_replacement(actor, jury_id: int, plan: ReplacementPlan) -> ExamSession:
     """The replacement session of a stopped jury, its jury, and its candidates moved there."""
     with write_transaction():
-        jury = db.session.get(Jury, jury_id, with_for_update=True, populate_existing=True)
+        jury = db.session.get(Jury, jury_id, with_for_update={"of": Jury}, populate_existing=True)
         if jury is None:
             raise NotFound("Jury introuvable.")
         problem = replacement_problem(jury)
@@ -496,7 +496,7 @@ def decide_appeal(actor, appeal_id: int, *, outcome: str | None, outcome_text: s
     """The management's answer to an appeal."""
     today = today or paris_today()
     with write_transaction():
-        appeal = db.session.get(Appeal, appeal_id, with_for_update=True, populate_existing=True)
+        appeal = db.session.get(Appeal, appeal_id, with_for_update={"of": Appeal}, populate_existing=True)
         if appeal is None:
             raise NotFound("Recours introuvable.")
         if appeal.outcome != "pending":

@@ -45,7 +45,7 @@ def sessions_overview() -> list[ExamSession]:
 def get_session(session_id: int, *, lock: bool = False) -> ExamSession:
     query = db.select(ExamSession).where(ExamSession.id == session_id)
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(of=ExamSession).execution_options(populate_existing=True)
     session = db.session.scalar(query)
     if session is None:
         raise NotFound("Session introuvable.")
