@@ -146,9 +146,10 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_bytes():
         # No text column accepts NUL (PostgreSQL refuses it): answer 400, not 500.
-        for values in (request.args, request.form):
-            if any("\x00" in v for v in values.values()):
-                return error_response(400, "Caractère invalide dans la requête.")
+        texts = [v for values in (request.args, request.form) for _, vs in values.lists() for v in vs]
+        texts += [f.filename or "" for _, fs in request.files.lists() for f in fs]
+        if any("\x00" in v for v in texts):
+            return error_response(400, "Caractère invalide dans la requête.")
         return None
 
     @app.after_request
@@ -160,7 +161,10 @@ def init_app(app: Flask) -> None:
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # A candidate's link carries its token in the path: never send it as a referrer
+        # (routing errors under /c/ included, which the portal's own hook does not see).
+        referrer = "no-referrer" if request.path.startswith("/c/") else "same-origin"
+        response.headers.setdefault("Referrer-Policy", referrer)
         response.vary.add("HX-Request")
         return response
 

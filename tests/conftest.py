@@ -41,7 +41,8 @@ def template_db(tmp_path_factory):
             db.session.commit()
         upgrade()
         import_all()
-        SHIPPED_REFERENTIALS[0] = db.session.scalar(db.text("SELECT max(id) FROM referentials"))
+        if POSTGRES_URL:
+            SHIPPED_REFERENTIALS[0] = db.session.scalar(db.text("SELECT max(id) FROM referentials"))
         if not POSTGRES_URL:
             db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()

@@ -51,7 +51,8 @@ def pdf_response(data: bytes, filename: str, *, attachment: bool = False):
     from flask import make_response
     response = make_response(data)
     response.mimetype = "application/pdf"
-    disposition = "attachment" if attachment else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # Werkzeug quotes the name (and adds filename* for non-ASCII names).
+    response.headers.set("Content-Disposition", "attachment" if attachment else "inline",
+                         filename=filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
