@@ -60,13 +60,14 @@ def _user(email, first, last, roles):
 def _juror(email, first, last, profession, years):
     user = _user(email, first, last, [JUROR])
     decided = years >= 5
-    user.juror_profile = JurorProfile(
+    now = utcnow()
+    user.juror_profile = JurorProfile(updated_at=now,
         profession=profession, years_experience=years, external=True, city="Paris",
         postal_code="75011", phone="06 12 34 56 78", workplace="Indépendant",
         professionalisation_date=date.today() - timedelta(days=40),
         habilitation_result="favourable" if decided else None,
         habilitation_comment="Conditions remplies (annexe 7)." if decided else None,
-        habilitation_decided_at=utcnow() if decided else None)
+        habilitation_decided_at=now if decided else None)
     return user
 
 

@@ -26,7 +26,7 @@ ABSENT_EXCUSED = "absent_excused"
 ABSENT_UNEXCUSED = "absent_unexcused"
 MOVED = "moved"
 EXAM_STATUSES = {
-    SCHEDULED: "Convoqué",
+    SCHEDULED: "Prévu",
     ABSENT_EXCUSED: "Absent excusé",
     ABSENT_UNEXCUSED: "Absent non excusé",
     MOVED: "Reporté",
