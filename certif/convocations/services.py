@@ -1,7 +1,13 @@
 """Convocations: the candidate's and the juror's, as PDFs, sent by email or handed over.
 
 Each sending is one `Convocation` row (a resend is just another row, so the
-history is kept) and one audit entry, written in a transaction of its own.
+history is kept) and one audit entry, written in a transaction of its own. An
+email is sent between two transactions, never while holding the write lock
+(see `_convey` and `mail.services`).
+
+A convocation records what it announced (start, and a digest of the other facts:
+`queries.candidate_facts`, `queries.juror_facts`): when they change, it is
+outdated and must be sent again.
 
 A failed email (the SMTP server refused it or could not be reached) records no
 convocation: the `OutgoingMail` row marked "failed" and an audit entry are
@@ -29,7 +35,9 @@ from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
 from ..sessions.services import convene_problem, get_exam, get_session, session_facts
 from ..timeutil import french_date, french_time, to_paris, utcnow
 from .models import CANDIDATE, CHANNELS, JUROR, Convocation
-from .queries import is_current, latest_candidate_convocations, latest_juror_convocations
+from .queries import (candidate_convocation_current, candidate_facts, facts_changed,
+                      is_current, juror_convocation_current, juror_facts,
+                      latest_candidate_convocations, latest_juror_convocations)
 
 EMAIL, HAND = "email", "hand"
 DRAFT, CONVENED = "draft", "convened"
@@ -66,8 +74,8 @@ MSG_HANDED_ON_INVALID = "Date de remise invalide : utilisez le format jj/mm/aaaa
 MSG_HANDED_ON_FUTURE = "La date de remise ne peut pas être dans le futur."
 MSG_HANDED_BY_MISSING = "Indiquez qui a remis la convocation."
 MSG_HANDED_BY_LONG = f"Le nom de la personne qui a remis la convocation dépasse {HANDED_BY_MAX} caractères."
-MSG_CHANGED = ("L'horaire a changé pendant la préparation de la convocation : rechargez la page "
-               "puis recommencez.")
+MSG_CHANGED = ("La convocation a changé pendant sa préparation (horaire, lieu, lien ou jury) : "
+               "rechargez la page puis recommencez.")
 
 
 class MailNotSent(ServiceError):
@@ -356,6 +364,7 @@ class Delivery:
     pdf: bytes
     filename: str
     announced_start: datetime
+    announced_facts: str  # queries.candidate_facts / juror_facts when it was prepared
     recipient: str | None = None
     subject: str = ""
     body: str = ""
@@ -394,22 +403,23 @@ def send_candidate(actor, exam_id: int, channel: str, handed_on=None, handed_by=
             raise InvalidInput(f"{exam.candidate.full_name} n'a pas d'adresse e-mail : remettez-lui "
                                "sa convocation en main propre (ou ajoutez son adresse).")
     handed_on, handed_by = _hand_fields(channel, handed_on, handed_by, today)
+    facts = candidate_facts(exam)  # what the document and the email below announce
     subject, body = candidate_message(exam) if channel == EMAIL else ("", "")
     delivery = Delivery(kind=CANDIDATE, channel=channel, session_id=exam.jury.session_id,
                         exam_id=exam.id, pdf=candidate_pdf(exam),
                         filename=candidate_filename(exam), announced_start=exam.starts_at,
+                        announced_facts=facts,
                         recipient=recipient, subject=subject, body=body,
                         handed_on=handed_on, handed_by=handed_by)
-    with write_transaction():
+
+    def still_holds() -> None:
         exam = get_exam(exam_id)
         _check_exam_convenable(exam)
-        if (exam.starts_at, exam.jury.session_id) != (delivery.announced_start,
-                                                      delivery.session_id):
+        if (exam.starts_at, exam.jury.session_id, candidate_facts(exam)) != (
+                delivery.announced_start, delivery.session_id, delivery.announced_facts):
             raise Conflict(MSG_CHANGED)
-        convocation, failed = _deliver(actor, delivery, exam.jury.session)
-    if failed is not None:
-        raise MailNotSent(_failure_message(delivery.recipient))
-    return convocation
+
+    return _convey(actor, delivery, still_holds)
 
 
 def send_juror(actor, session_id: int, juror_id: int, channel: str, handed_on=None,
@@ -419,21 +429,22 @@ def send_juror(actor, session_id: int, juror_id: int, channel: str, handed_on=No
     session, juror = juror_target(session_id, juror_id)
     _check_session_open(session)
     handed_on, handed_by = _hand_fields(channel, handed_on, handed_by, today)
+    facts = juror_facts(session, juror.id)  # what the document and the email below announce
     subject, body = juror_message(session, juror) if channel == EMAIL else ("", "")
     delivery = Delivery(kind=JUROR, channel=channel, session_id=session.id, juror_id=juror.id,
                         pdf=juror_pdf(session, juror), filename=juror_filename(session, juror),
-                        announced_start=juror_start(session, juror.id),
+                        announced_start=juror_start(session, juror.id), announced_facts=facts,
                         recipient=juror.email if channel == EMAIL else None,
                         subject=subject, body=body, handed_on=handed_on, handed_by=handed_by)
-    with write_transaction():
+
+    def still_holds() -> None:
         session, juror = juror_target(session_id, juror_id)
         _check_session_open(session)
-        if juror_start(session, juror.id) != delivery.announced_start:
+        if (juror_start(session, juror.id), juror_facts(session, juror.id)) != (
+                delivery.announced_start, delivery.announced_facts):
             raise Conflict(MSG_CHANGED)
-        convocation, failed = _deliver(actor, delivery, session)
-    if failed is not None:
-        raise MailNotSent(_failure_message(delivery.recipient))
-    return convocation
+
+    return _convey(actor, delivery, still_holds)
 
 
 def _failure_message(recipient: str | None) -> str:
@@ -442,34 +453,75 @@ def _failure_message(recipient: str | None) -> str:
             "remettez la convocation en main propre. Le détail de l'erreur est dans les courriels.")
 
 
-def _deliver(actor, delivery: Delivery, session: ExamSession):
-    """Inside the write transaction: email it (or not), record the sending, audit it.
+MSG_VANISHED = ("Le passage a été retiré de la session pendant l'envoi : le message est parti, "
+                "mais aucune convocation n'est enregistrée.")
 
-    Returns (convocation, None), or (None, failed mail) when the server refused it."""
-    entity, entity_id = delivery.audit_target
-    mail_row = None
-    if delivery.channel == EMAIL:
-        mail_row = mail.send([delivery.recipient], delivery.subject, delivery.body,
-                             (mail.Attachment(delivery.filename, delivery.pdf),))
-        if mail_row.status == "failed":
+
+def _convey(actor, delivery: Delivery, still_holds) -> Convocation:
+    """Record a hand delivery (one transaction), or email the convocation in three steps.
+
+    The SMTP exchange can take up to MAIL_TIMEOUT: it runs between two transactions
+    so that it never holds the write lock (every juror's save would wait for it).
+    1. re-check what is sent still holds, record the message as unconfirmed;
+    2. file and send it (no transaction);
+    3. record the outcome: the convocation and its audit entry, or the failure."""
+    with write_transaction():
+        _reread(delivery.session_id)
+        still_holds()
+        if delivery.channel == HAND:
+            return _record_sending(actor, delivery, None)
+        pending = mail.record_pending([delivery.recipient], delivery.subject, delivery.body,
+                                      (mail.Attachment(delivery.filename, delivery.pdf),))
+    error = mail.deliver(pending)
+    with write_transaction():
+        _reread(delivery.session_id)
+        mail_row = mail.record_outcome(pending, error)
+        if error is None:
+            convocation = _record_sending(actor, delivery, mail_row)
+        else:
+            entity, entity_id = delivery.audit_target
             record(actor, "convocation.email_failed", entity, entity_id, None, delivery.summary(),
                    kind=delivery.kind, juror_id=delivery.juror_id, mail_id=mail_row.id,
                    error=mail_row.error)
-            return None, mail_row
+    if error is not None:
+        raise MailNotSent(_failure_message(delivery.recipient))
+    if convocation is None:
+        raise Conflict(MSG_VANISHED)
+    return convocation
+
+
+def _reread(session_id: int) -> None:
+    """At the start of a write transaction: forget what was read before (objects outlive
+    commits here) and lock the session, so that what is checked is what now holds."""
+    db.session.expire_all()
+    get_session(session_id, lock=True)
+
+
+def _record_sending(actor, delivery: Delivery, mail_row) -> Convocation | None:
+    """Inside a write transaction: record what was sent (or handed over), audit it, and
+    move a draft session on when everyone is convened. None when the exam is gone."""
+    entity, entity_id = delivery.audit_target
+    if delivery.kind == CANDIDATE and db.session.get(Exam, delivery.exam_id) is None:
+        # Unassigned during the SMTP exchange (no convocation existed yet to forbid it).
+        record(actor, f"convocation.{delivery.channel}", entity, entity_id, None,
+               delivery.summary(), kind=delivery.kind, convocation_id=None,
+               mail_id=getattr(mail_row, "id", None), note="passage retiré pendant l'envoi")
+        return None
     convocation = Convocation(
         kind=delivery.kind, session_id=delivery.session_id, exam_id=delivery.exam_id,
         juror_id=delivery.juror_id, channel=delivery.channel, sent_by_id=getattr(actor, "id", None),
         recipient=delivery.recipient, handed_on=delivery.handed_on, handed_by=delivery.handed_by,
-        announced_start=delivery.announced_start, pdf_sha256=sha256(delivery.pdf),
-        mail_id=mail_row.id if mail_row else None)
+        announced_start=delivery.announced_start, announced_facts=delivery.announced_facts,
+        pdf_sha256=sha256(delivery.pdf), mail_id=mail_row.id if mail_row else None)
     db.session.add(convocation)
     db.session.flush()
     record(actor, f"convocation.{delivery.channel}", entity, entity_id, None, delivery.summary(),
            kind=delivery.kind, convocation_id=convocation.id, juror_id=delivery.juror_id,
            announced_start=delivery.announced_start.isoformat(),
+           announced_facts=delivery.announced_facts,
            pdf_sha256=convocation.pdf_sha256, mail_id=convocation.mail_id)
-    mark_convened_if_complete(actor, session)
-    return convocation, None
+    mark_convened_if_complete(actor, db.session.get(ExamSession, delivery.session_id))
+    return convocation
 
 
 def mark_convened_if_complete(actor, session: ExamSession) -> bool:
@@ -484,6 +536,11 @@ def mark_convened_if_complete(actor, session: ExamSession) -> bool:
     record(actor, "session.status", "session", session.id, DRAFT, CONVENED,
            reason="toutes les convocations sont envoyées")
     return True
+
+
+MSG_UNEXPECTED = ("erreur inattendue, détaillée dans le journal du serveur : vérifiez dans les "
+                  "courriels si le message est parti, puis réessayez ou remettez la convocation "
+                  "en main propre")
 
 
 @dataclass
@@ -508,7 +565,7 @@ def send_all_unsent(actor, session_id: int) -> BatchSummary:
     latest = latest_candidate_convocations(e.id for e in exams)
     todo = []
     for exam in exams:
-        if is_current(latest.get(exam.id), exam.starts_at):
+        if candidate_convocation_current(exam, latest.get(exam.id)):
             summary.already += 1
         elif not (exam.candidate.email or "").strip():
             summary.skipped.append((exam.candidate.full_name,
@@ -518,7 +575,7 @@ def send_all_unsent(actor, session_id: int) -> BatchSummary:
                          lambda exam_id=exam.id: send_candidate(actor, exam_id, EMAIL)))
     latest_jurors = latest_juror_convocations(session.id)
     for juror in session_jurors(session):
-        if is_current(latest_jurors.get(juror.id), juror_start(session, juror.id)):
+        if juror_convocation_current(session, juror, latest_jurors.get(juror.id)):
             summary.already += 1
         else:
             todo.append((f"{juror.full_name} (juré)",
@@ -530,6 +587,10 @@ def send_all_unsent(actor, session_id: int) -> BatchSummary:
             summary.failed.append((name, "le serveur de messagerie n'a pas accepté le message"))
         except ServiceError as exc:
             summary.skipped.append((name, exc.message))
+        except Exception:  # noqa: BLE001 — one recipient's bug must not stop the others
+            current_app.logger.exception("Unexpected error sending a convocation to %s", name)
+            db.session.rollback()
+            summary.failed.append((name, MSG_UNEXPECTED))
         else:
             summary.sent.append(name)
     if was_draft:
@@ -545,11 +606,19 @@ class Status:
     tone: str  # badge class: ok, warn, ko
 
 
-def convocation_status(convocation: Convocation | None, starts_at: datetime) -> Status:
+STATUS_TIME_CHANGED = "À renvoyer : horaire modifié"
+STATUS_FACTS_CHANGED = "À renvoyer : lieu, lien ou horaire modifié"
+STATUS_JURY_CHANGED = "À renvoyer : lieu, lien ou horaire modifié, ou jury recomposé"
+
+
+def convocation_status(convocation: Convocation | None, starts_at: datetime,
+                       facts: str | None = None, *, juror: bool = False) -> Status:
     if convocation is None:
         return Status("Non envoyée", "ko")
-    if not is_current(convocation, starts_at):
-        return Status("À renvoyer : horaire modifié", "warn")
+    if convocation.announced_start != starts_at:
+        return Status(STATUS_TIME_CHANGED, "warn")
+    if facts is not None and facts_changed(convocation, facts):
+        return Status(STATUS_JURY_CHANGED if juror else STATUS_FACTS_CHANGED, "warn")
     if convocation.channel == EMAIL:
         return Status(f"Envoyée le {french_date(convocation.sent_at)} par e-mail à "
                       f"{convocation.recipient}", "ok")
@@ -563,7 +632,8 @@ class Target:
 
     name: str
     email: str | None
-    starts_at: datetime  # what a current convocation announces
+    starts_at: datetime  # what a current convocation announces …
+    facts: str  # … with these facts (queries.candidate_facts / juror_facts)
     history: list[Convocation]  # oldest first
     exam: Exam | None = None
     juror: User | None = None
@@ -577,7 +647,8 @@ class Target:
     def status(self) -> Status:
         if self.exam is not None and self.exam.status != SCHEDULED:
             return Status(f"Pas de convocation : {self.exam.status_label.lower()}", "")
-        return convocation_status(self.latest, self.starts_at)
+        return convocation_status(self.latest, self.starts_at, self.facts,
+                                  juror=self.juror is not None)
 
     @property
     def can_send(self) -> bool:
@@ -586,7 +657,27 @@ class Target:
 
     @property
     def is_current(self) -> bool:
-        return is_current(self.latest, self.starts_at)
+        return is_current(self.latest, self.starts_at, self.facts)
+
+    def change_note(self, convocation: Convocation) -> str | None:
+        """What changed since a past sending, as its history line says it."""
+        if convocation.announced_start != self.starts_at:
+            return "horaire modifié depuis"
+        if facts_changed(convocation, self.facts):
+            return ("lieu, lien, horaires ou jury modifiés depuis" if self.juror is not None
+                    else "lieu, lien ou durée modifiés depuis")
+        return None
+
+
+def target_of_exam(exam: Exam, history: list[Convocation]) -> Target:
+    return Target(name=exam.candidate.full_name, email=exam.candidate.email,
+                  starts_at=exam.starts_at, facts=candidate_facts(exam), history=history,
+                  exam=exam, jury=exam.jury)
+
+
+def target_of_juror(session: ExamSession, juror: User, history: list[Convocation]) -> Target:
+    return Target(name=juror.full_name, email=juror.email, starts_at=juror_start(session, juror.id),
+                  facts=juror_facts(session, juror.id), history=history, juror=juror)
 
 
 @dataclass
@@ -623,10 +714,8 @@ def session_convocations(session_id: int) -> SessionConvocations:
             by_exam.setdefault(row.exam_id, []).append(row)
         else:
             by_juror.setdefault(row.juror_id, []).append(row)
-    candidates = [Target(name=e.candidate.full_name, email=e.candidate.email, starts_at=e.starts_at,
-                         history=by_exam.get(e.id, []), exam=e, jury=e.jury) for e in exams]
-    jurors = [Target(name=j.full_name, email=j.email, starts_at=juror_start(session, j.id),
-                     history=by_juror.get(j.id, []), juror=j) for j in session_jurors(session)]
+    candidates = [target_of_exam(e, by_exam.get(e.id, [])) for e in exams]
+    jurors = [target_of_juror(session, j, by_juror.get(j.id, [])) for j in session_jurors(session)]
     return SessionConvocations(session=session, candidates=candidates, jurors=jurors)
 
 
@@ -635,8 +724,7 @@ def candidate_target(exam_id: int) -> Target:
     history = db.session.scalars(
         db.select(Convocation).where(Convocation.kind == CANDIDATE, Convocation.exam_id == exam.id)
         .order_by(Convocation.sent_at, Convocation.id)).all()
-    return Target(name=exam.candidate.full_name, email=exam.candidate.email,
-                  starts_at=exam.starts_at, history=list(history), exam=exam, jury=exam.jury)
+    return target_of_exam(exam, list(history))
 
 
 def juror_convocation_target(session_id: int, juror_id: int) -> tuple[ExamSession, Target]:
@@ -645,6 +733,4 @@ def juror_convocation_target(session_id: int, juror_id: int) -> tuple[ExamSessio
         db.select(Convocation).where(Convocation.kind == JUROR, Convocation.session_id == session.id,
                                      Convocation.juror_id == juror.id)
         .order_by(Convocation.sent_at, Convocation.id)).all()
-    return session, Target(name=juror.full_name, email=juror.email,
-                           starts_at=juror_start(session, juror.id), history=list(history),
-                           juror=juror)
+    return session, target_of_juror(session, juror, list(history))

@@ -2,9 +2,23 @@
 
 Either way the exact message is kept as an .eml file under instance/outbox/ and
 recorded as an OutgoingMail row, so every sending can be read back later.
+
+Sending takes three steps, so that a slow or silent SMTP server never holds the
+database's write lock (which would freeze every other save meanwhile):
+
+1. `record_pending`, inside a write transaction: the message is recorded as not
+   yet confirmed (the caller re-checks and records whatever else it needs there);
+2. `deliver`, outside any transaction, once step 1 is committed: the .eml file is
+   written and the message handed to the SMTP server;
+3. `record_outcome`, inside a second write transaction: sent, or failed and why.
+
+If the process stops between the steps, the row stays "unconfirmed" (see
+`PENDING_NOTE`): the trace of a message that may have left is never lost.
+`send` runs the three steps for a caller with nothing else to record.
 """
 from __future__ import annotations
 
+import re
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -14,6 +28,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..database import write_transaction
 from ..extensions import db
 from .models import OutgoingMail
 
@@ -23,6 +38,25 @@ class Attachment:
     filename: str
     data: bytes
     mimetype: str = "application/pdf"
+
+
+# The schema knows two states (sent, failed): a message whose outcome is not recorded
+# yet is filed as failed with this note, which the outbox shows as "unconfirmed".
+PENDING_NOTE = ("Envoi non confirmé : le message était en cours d'envoi et son résultat n'a pas "
+                "été enregistré (le destinataire l'a peut-être reçu).")
+
+# Line breaks (including U+0085, U+2028, U+2029) and other control characters: in a
+# header they could end it and start another one (Bcc: …), or break the message.
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_safe(value: str) -> str:
+    """A header value on one line: each run of control characters becomes one space."""
+    return _UNSAFE_IN_HEADER.sub(" ", value or "").strip()
+
+
+def is_unconfirmed(mail: OutgoingMail) -> bool:
+    return mail.status == "failed" and mail.error == PENDING_NOTE
 
 
 def outbox_dir() -> Path:
@@ -35,41 +69,94 @@ def build_message(to: list[str], subject: str, body: str,
                   attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
-    message["From"] = formataddr((config["MAIL_SENDER_NAME"], config["MAIL_SENDER"]))
-    message["To"] = ", ".join(to)
-    message["Subject"] = subject
+    message["From"] = formataddr((header_safe(config["MAIL_SENDER_NAME"]),
+                                  header_safe(config["MAIL_SENDER"])))
+    message["To"] = ", ".join(header_safe(address) for address in to)
+    message["Subject"] = header_safe(subject)
     message["Date"] = formatdate(usegmt=True)  # required by RFC 5322; shown in the outbox
     message["Message-ID"] = make_msgid(domain=config["MAIL_SENDER"].rpartition("@")[2] or None)
     message.set_content(body)
     for attachment in attachments:
         maintype, _, subtype = attachment.mimetype.partition("/")
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
-                               filename=attachment.filename)
+                               filename=header_safe(attachment.filename))
     return message
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A message recorded by step 1, to deliver (step 2) then confirm (step 3)."""
+
+    mail_id: int
+    eml_file: str
+    transport: str
+    message: EmailMessage
+    data: bytes  # the message as it is filed and sent
+
+
+def record_pending(to: list[str], subject: str, body: str,
+                   attachments: tuple[Attachment, ...] = ()) -> Pending:
+    """Step 1, inside the caller's write transaction: record the message, unconfirmed."""
+    if not db.session.info.get("in_write_transaction"):
+        raise RuntimeError("record_pending() runs inside write_transaction()")
+    config = current_app.config
+    message = build_message(to, subject, body, attachments)
+    data = bytes(message)  # serialise now: a message that cannot be built is never recorded
+    mail = OutgoingMail(sender=config["MAIL_SENDER"],
+                        recipients=", ".join(header_safe(address) for address in to),
+                        subject=header_safe(subject), message_id=str(message["Message-ID"]),
+                        eml_file=f"{secrets.token_hex(12)}.eml",
+                        attachments=[a.filename for a in attachments],
+                        transport="smtp" if config.get("MAIL_SERVER") else "outbox",
+                        status="failed", error=PENDING_NOTE)
+    db.session.add(mail)
+    db.session.flush()
+    return Pending(mail_id=mail.id, eml_file=mail.eml_file, transport=mail.transport,
+                   message=message, data=data)
+
+
+def deliver(pending: Pending) -> str | None:
+    """Step 2, outside any write transaction: file the .eml, then hand it to SMTP.
+
+    Returns why it failed, or None. Never raises: whatever happens, step 3 can
+    record the outcome."""
+    if db.session.info.get("in_write_transaction"):
+        raise RuntimeError("deliver() must run outside write_transaction()")
+    try:
+        (outbox_dir() / pending.eml_file).write_bytes(pending.data)
+        if pending.transport == "smtp":
+            _smtp_send(pending.message)
+    except (OSError, smtplib.SMTPException) as exc:
+        return _describe(exc)
+    except Exception as exc:  # noqa: BLE001 — a bug must not leave the message unconfirmed
+        current_app.logger.exception("Unexpected error while sending mail %s", pending.mail_id)
+        return _describe(exc)
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def record_outcome(pending: Pending, error: str | None) -> OutgoingMail:
+    """Step 3, inside a write transaction: the message went, or failed and why."""
+    mail = db.session.get(OutgoingMail, pending.mail_id)
+    mail.status, mail.error = ("failed", error) if error else ("sent", None)
+    db.session.flush()
+    return mail
 
 
 def send(to: list[str], subject: str, body: str,
          attachments: tuple[Attachment, ...] = ()) -> OutgoingMail:
-    """Send (or file in the outbox) and record the message; call inside a write transaction.
+    """Send (or file in the outbox) and record the message; call OUTSIDE a write transaction.
 
     A failed SMTP delivery is recorded as failed, not raised: the caller decides
     what to tell the user (the sending can be retried)."""
-    config = current_app.config
-    message = build_message(to, subject, body, attachments)
-    name = f"{secrets.token_hex(12)}.eml"
-    (outbox_dir() / name).write_bytes(bytes(message))
-    mail = OutgoingMail(sender=config["MAIL_SENDER"], recipients=", ".join(to), subject=subject,
-                        message_id=message["Message-ID"], eml_file=name,
-                        attachments=[a.filename for a in attachments],
-                        transport="smtp" if config.get("MAIL_SERVER") else "outbox")
-    if mail.transport == "smtp":
-        try:
-            _smtp_send(message)
-        except (OSError, smtplib.SMTPException) as exc:
-            mail.status, mail.error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
-    db.session.add(mail)
-    db.session.flush()
-    return mail
+    with write_transaction():
+        pending = record_pending(to, subject, body, attachments)
+    error = deliver(pending)
+    with write_transaction():
+        return record_outcome(pending, error)
 
 
 def _smtp_send(message: EmailMessage) -> None:

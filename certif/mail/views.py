@@ -14,7 +14,7 @@ from ..extensions import db
 from ..timeutil import french_timestamp
 from ..web import role_required
 from .models import OutgoingMail
-from .services import read_eml
+from .services import PENDING_NOTE, read_eml
 
 bp = Blueprint("mail", __name__, url_prefix="/courriels")
 
@@ -32,13 +32,15 @@ class Part:
 @bp.get("/")
 @role_required(ORGANISER)
 def index():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     total = db.session.scalar(db.select(db.func.count(OutgoingMail.id)))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    # Clamped: a page past the last (or a huge number) shows the last page, never a 500.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     mails = db.session.scalars(
         db.select(OutgoingMail).order_by(OutgoingMail.created_at.desc(), OutgoingMail.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    return render_template("mail/index.html", mails=mails, page=page, pages=pages, total=total)
+    return render_template("mail/index.html", mails=mails, page=page, pages=pages, total=total,
+                           pending_note=PENDING_NOTE)
 
 
 def _get_mail(mail_id: int) -> OutgoingMail:
@@ -84,7 +86,7 @@ def show(mail_id: int):
                       len(p.get_payload(decode=True) or b""))
                  for i, p in enumerate(_attachments(message), start=1)]
     return render_template("mail/show.html", mail=mail, body=body, parts=parts, headers=headers,
-                           missing=message is None)
+                           missing=message is None, pending_note=PENDING_NOTE)
 
 
 @bp.get("/<id:mail_id>/pieces/<id:index>")

@@ -94,3 +94,20 @@ def test_only_the_organiser_reads_the_outbox(app, web, make_web, setup):
     for url in ("/courriels/", f"/courriels/{mail.id}", f"/courriels/{mail.id}/pieces/1",
                 f"/courriels/{mail.id}.eml"):
         assert juror.get(url).status_code == 403, url
+
+
+def test_page_past_the_last_shows_the_last_page(app, staff):
+    for i in range(3):
+        file_one(app, f"Message {i}", attachments=False)
+    for page in ("2", "99999999999999999999999", "-5", "0"):
+        r = staff.get(f"/courriels/?page={page}")
+        assert r.status_code == 200, page
+        assert "Message 2" in text(r) and "Aucun message" not in text(r)
+
+
+def test_send_files_the_message_then_confirms_it(app):
+    with app.test_request_context():
+        mail = mail_services.send(["alex@candidats.test"], "Objet\nBcc: x@pirate.test", "Texte")
+    assert (mail.status, mail.error, mail.transport) == ("sent", None, "outbox")
+    assert mail.subject == "Objet Bcc: x@pirate.test"
+    assert (mail_services.outbox_dir() / mail.eml_file).is_file()
