@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 from certif.auth.models import COUNCIL, JUROR, ORGANISER, User
 from certif.candidates.models import Candidate
 from certif.extensions import db
-from certif.jurors.models import ConflictDeclaration
+from certif.jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
 from certif.referentials.models import Referential
 from certif.referentials.services import layout
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
@@ -26,6 +26,14 @@ def make_user(*roles: str, first_name="Camille", last_name=None) -> User:
     for role in roles or (JUROR,):
         user.grant(role)
     db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_juror(first_name="Camille", last_name=None, result: str | None = FAVOURABLE) -> User:
+    """A juror with a habilitation profile: favourable unless told (None: still pending)."""
+    user = make_user(JUROR, first_name=first_name, last_name=last_name)
+    user.juror_profile = JurorProfile(habilitation_result=result)
     db.session.commit()
     return user
 
@@ -57,10 +65,11 @@ def make_exam(code: str = "RS6240", president=None, member=None, candidates: int
     """A session with one jury of two jurors and `candidates` exams, ready to grade.
 
     With `declared`, both jurors have already declared they do not know each
-    candidate (no conflict of interest), so grading is open."""
+    candidate (no conflict of interest), so grading is open. The jurors it creates are
+    habilitated (favourable decision): grading refuses a juror who is not."""
     n = next(_seq)
-    president = president or make_user(JUROR, first_name="Paule", last_name=f"Presidente{n}")
-    member = member or make_user(JUROR, first_name="Marc", last_name=f"Membre{n}")
+    president = president or make_juror("Paule", f"Presidente{n}")
+    member = member or make_juror("Marc", f"Membre{n}")
     ref = referential(code)
     session = ExamSession(number=f"S-{n}", referential=ref, starts_at=datetime(2026, 12, 1, 8, 0))
     jury = Jury(position=1, president=president)
@@ -80,4 +89,4 @@ def make_exam(code: str = "RS6240", president=None, member=None, candidates: int
     return ExamSetup(exams[0], president, member, jury, session)
 
 
-__all__ = ["make_user", "make_exam", "ExamSetup", "PASSWORD", "JUROR", "ORGANISER", "COUNCIL"]
+__all__ = ["make_user", "make_juror", "make_exam", "ExamSetup", "PASSWORD", "JUROR", "ORGANISER", "COUNCIL"]

@@ -15,7 +15,8 @@ from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..jurors.models import ConflictDeclaration
+from ..jurors.models import ConflictDeclaration, JurorProfile
+from ..jurors.services import habilitation_problem
 from ..referentials.services import Layout, layout
 from ..sessions.models import (CLOSED, DELIBERATION, GRADING, SCHEDULED, Exam, ExamSession, Jury,
                                JuryMember)
@@ -43,6 +44,18 @@ MSG_CONFLICT_NO_DELIBERATION = ("Un juré a déclaré connaître ce candidat : l
                                 "être ouverte. Le responsable d'organisation doit confier le candidat "
                                 "à un autre jury.")
 DECLARATIONS = {"none": False, "conflict": True}
+MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
+                   "arrêté pour la carence d'un juré).")
+MSG_SESSION_CANCELLED = ("La session n° {number} est annulée : ses candidats ne sont plus "
+                         "évalués et rien ne peut y être enregistré.")
+MSG_SESSION_CLOSED = ("La session n° {number} est clôturée : les évaluations et les délibérations "
+                      "sont verrouillées.")
+MSG_NOT_HABILITATED = ("Votre habilitation de juré n'est pas (ou plus) favorable : vous ne pouvez "
+                       "ni évaluer ni délibérer. Le responsable d'organisation doit vous remplacer "
+                       "dans ce jury.")
+# Grading and deliberating stop in these sessions; a draft one (its convocations not yet
+# sent on the exam day, in some setups) can be graded.
+STOPPED_SESSIONS = {"cancelled": MSG_SESSION_CANCELLED, "closed": MSG_SESSION_CLOSED}
 
 
 def label(value: bool | None) -> str | None:
@@ -57,15 +70,35 @@ def parse_value(raw: str | None) -> bool:
 
 @dataclass
 class ExamAccess:
-    """An exam as one of its jurors reaches it."""
+    """An exam as one of its jurors reaches it, with what decides whether they may write."""
 
     exam: Exam
     referential_id: int
     jury_president_id: int | None
+    jury_stopped_at: object | None  # the carence, if the jury was stopped
+    session_number: str
+    session_status: str
+    habilitation_problem: str | None  # why this juror may not sit (see jurors.services)
+    declaration: ConflictDeclaration | None  # this juror's, about this candidate
 
     @property
     def layout(self) -> Layout:
         return layout(self.referential_id)
+
+    @property
+    def write_refusal(self) -> str | None:
+        """Why this juror may write nothing on this exam now (French), or None.
+
+        The exam's phase is checked apart: it says which writes are possible.
+        """
+        if self.session_status in STOPPED_SESSIONS:
+            return STOPPED_SESSIONS[self.session_status].format(number=self.session_number)
+        if self.habilitation_problem is not None:
+            return MSG_NOT_HABILITATED
+        if self.exam.phase == GRADING and (self.exam.status != SCHEDULED
+                                           or self.jury_stopped_at is not None):
+            return MSG_NOT_SITTING
+        return None
 
     @property
     def president_id(self) -> int | None:
@@ -77,12 +110,20 @@ class ExamAccess:
 
 
 def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
-    """The exam if `user` sits on its jury; otherwise NotFound, as if it did not exist."""
+    """The exam if `user` sits on its jury; otherwise NotFound, as if it did not exist.
+
+    One statement (it runs on every click): the exam, its jury's and session's state,
+    the juror's habilitation profile and their declaration about the candidate.
+    """
     query = (
-        db.select(Exam, ExamSession.referential_id, Jury.president_id)
+        db.select(Exam, ExamSession.referential_id, Jury.president_id, Jury.stopped_at,
+                  ExamSession.number, ExamSession.status, JurorProfile, ConflictDeclaration)
         .join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
         .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
+        .outerjoin(JurorProfile, JurorProfile.user_id == user.id)
+        .outerjoin(ConflictDeclaration, and_(ConflictDeclaration.exam_id == Exam.id,
+                                             ConflictDeclaration.juror_id == user.id))
         .where(Exam.id == exam_id)
     )
     if lock:
@@ -93,7 +134,9 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     row = db.session.execute(query).first()
     if row is None:
         raise NotFound(MSG_NO_EXAM)
-    return ExamAccess(*row)
+    *facts, profile, declaration = row
+    return ExamAccess(*facts, habilitation_problem=habilitation_problem(user, profile),
+                      declaration=declaration)
 
 
 def criterion_of(access: ExamAccess, criterion_id: int):
@@ -136,19 +179,13 @@ class GridState:
 def own_grid(user, exam_id: int) -> GridState:
     access = exam_access(user, exam_id)
     _, marks = juror_grid(exam_id, user.id)
-    return GridState(access, marks, rules.score(access.layout.scheme, marks),
-                     declaration_of(exam_id, user.id))
+    return GridState(access, marks, rules.score(access.layout.scheme, marks), access.declaration)
 
 
 # --- Conflict of interest -------------------------------------------------------------
 
-def declaration_of(exam_id: int, juror_id: int) -> ConflictDeclaration | None:
-    return db.session.scalar(db.select(ConflictDeclaration).filter_by(
-        exam_id=exam_id, juror_id=juror_id))
-
-
-def _require_no_conflict(user, exam_id: int) -> ConflictDeclaration:
-    declaration = declaration_of(exam_id, user.id)
+def _require_no_conflict(access: ExamAccess) -> ConflictDeclaration:
+    declaration = access.declaration
     if declaration is None:
         raise Conflict(MSG_DECLARE_FIRST)
     if declaration.has_conflict:
@@ -166,10 +203,10 @@ def declare(user, exam_id: int, raw_value: str | None, comment: str | None = Non
         raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
     with write_transaction():
         access = exam_access(user, exam_id, lock=True)
-        if declaration_of(exam_id, user.id) is not None:
+        if access.declaration is not None:
             raise Conflict(MSG_ALREADY_DECLARED)
         _require_phase(access.exam, GRADING)
-        _require_sitting(access.exam)
+        _require_may_write(access)
         declaration = ConflictDeclaration(exam_id=exam_id, juror_id=user.id,
                                           has_conflict=has_conflict,
                                           comment=comment if has_conflict else None)
@@ -188,8 +225,8 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
         _require_phase(access.exam, GRADING)
-        _require_sitting(access.exam)
-        declaration = _require_no_conflict(user, exam_id)
+        _require_may_write(access)
+        declaration = _require_no_conflict(access)
         grid_id, marks = juror_grid(exam_id, user.id)
         if grid_id is None:
             grid = Grid(exam_id=exam_id, juror_id=user.id)
@@ -232,14 +269,12 @@ def progress(user, access: ExamAccess) -> Progress:
     return Progress(own, sum(counts.values()), len(access.layout.criteria))
 
 
-MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
-                   "arrêté pour la carence d'un juré).")
-
-
-def _require_sitting(exam: Exam) -> None:
-    """Grading stops for a candidate who is absent or moved, and on a stopped jury (carence)."""
-    if exam.phase == GRADING and (exam.status != SCHEDULED or exam.jury.stopped_at is not None):
-        raise Conflict(MSG_NOT_SITTING)
+def _require_may_write(access: ExamAccess) -> None:
+    """Nothing is written in a cancelled or closed session, by a juror without habilitation,
+    nor, while grading, for a candidate absent or moved or on a stopped jury (carence)."""
+    refusal = access.write_refusal
+    if refusal is not None:
+        raise Conflict(refusal)
 
 
 def _require_phase(exam: Exam, phase: str) -> None:
@@ -316,6 +351,7 @@ def _president_access(user, exam_id: int, phase: str) -> ExamAccess:
     if not access.is_president(user):
         raise Forbidden(MSG_PRESIDENT_ONLY)
     _require_phase(access.exam, phase)
+    _require_may_write(access)
     return access
 
 
@@ -328,7 +364,7 @@ def open_deliberation(user, exam_id: int) -> None:
         if not access.is_president(user):
             raise Forbidden(MSG_PRESIDENT_ONLY)
         _require_phase(access.exam, GRADING)
-        _require_sitting(access.exam)
+        _require_may_write(access)
         if _sitting_conflict(access.exam):
             raise Conflict(MSG_CONFLICT_NO_DELIBERATION)
         jury_size = db.session.scalar(

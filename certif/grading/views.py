@@ -130,4 +130,5 @@ def _deliberation_context(state: services.Deliberation) -> dict:
     other = next((j for j in jury.jurors if j.id != access.president_id), None)
     return dict(state=state, access=access, exam=access.exam, layout=access.layout,
                 president=president, other=other,
-                can_edit=access.is_president(current_user) and access.exam.phase == "deliberation")
+                can_edit=(access.is_president(current_user) and access.exam.phase == "deliberation"
+                          and access.write_refusal is None))

@@ -21,10 +21,10 @@ from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..database import write_transaction
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..referentials.models import Referential
-from ..sessions.models import Exam, ExamSession, Jury, JuryMember
+from ..sessions.models import DELIBERATION, GRADING, SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..timeutil import utcnow
 from . import rules, storage
 from .models import FAVOURABLE, HABILITATION_RESULTS, UNFAVOURABLE, ConflictDeclaration, JurorProfile
@@ -152,8 +152,15 @@ def _name(user: User) -> str:
     return user.full_name
 
 
-def habilitation_problem(user: User | int | None) -> str | None:
-    """Why this user cannot sit on a jury (French, with their name), or None if they can."""
+_LAZY = object()  # habilitation_problem: read the profile from the user
+
+
+def habilitation_problem(user: User | int | None, profile=_LAZY) -> str | None:
+    """Why this user cannot sit on a jury (French, with their name), or None if they can.
+
+    `profile`: the user's JurorProfile (or None: they have none) when the caller
+    already loaded it with another query, to spare one (grading runs this per click).
+    """
     if isinstance(user, int):
         user = db.session.get(User, user)
     if user is None:
@@ -162,7 +169,8 @@ def habilitation_problem(user: User | int | None) -> str | None:
         return f"{_name(user)} n'a pas de compte de juré : ne peut pas siéger dans un jury."
     if not user.active:
         return f"{_name(user)} : compte désactivé, ne peut pas siéger dans un jury."
-    profile = user.juror_profile
+    if profile is _LAZY:
+        profile = user.juror_profile
     if profile is None:
         return (f"{_name(user)} : fiche d'habilitation non renseignée, "
                 "ne peut pas siéger dans un jury.")
@@ -176,6 +184,37 @@ def habilitation_problem(user: User | int | None) -> str | None:
 
 def is_habilitated(user_id: int) -> bool:
     return habilitation_problem(user_id) is None
+
+
+# Sessions whose juries no longer grade: nothing is at stake there any more.
+FINISHED_SESSIONS = ("cancelled", "closed")
+
+
+def juries_still_grading(user_id: int) -> list[Jury]:
+    """The juries `user_id` sits on that still have candidates to grade or deliberate on.
+
+    A stopped jury (carence) grades no more, but its open deliberations go on.
+    """
+    still_open = (db.select(Exam.id)
+                  .where(Exam.jury_id == Jury.id, Exam.status == SCHEDULED,
+                         db.or_(Exam.phase == DELIBERATION,
+                                and_(Exam.phase == GRADING, Jury.stopped_at.is_(None))))
+                  .exists())
+    return db.session.scalars(
+        db.select(Jury)
+        .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user_id))
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(ExamSession.status.not_in(FINISHED_SESSIONS), still_open)
+        .options(db.joinedload(Jury.session))
+        .order_by(ExamSession.starts_at, Jury.position)).unique().all()
+
+
+def unfavourable_blocked_message(user: User, juries: list[Jury]) -> str:
+    where = ", ".join(f"session n° {jury.session.number} ({jury.label})" for jury in juries)
+    return (f"{_name(user)} siège dans un jury dont des candidats sont encore en cours "
+            f"d'évaluation ou de délibération : {where}. Un juré sans habilitation ne peut "
+            "pas évaluer : remplacez-le d'abord dans ce jury (modifier le jury, ou constater "
+            "une carence), puis enregistrez l'avis défavorable.")
 
 
 # --- Conflict-of-interest declarations (read by sessions, grading, dashboard) ---------
@@ -355,6 +394,11 @@ def decide(actor, user_id: int, result: str | None, comment: str | None) -> Juro
         recommendation = recommendation_for(profile)
         if not comment and result == FAVOURABLE and not recommendation.favourable:
             raise InvalidInput(MSG_COMMENT_NEEDED_DEROGATION)
+        if result == UNFAVOURABLE:
+            # Grading refuses a juror without habilitation: their candidates would be stranded.
+            juries = juries_still_grading(user.id)
+            if juries:
+                raise Conflict(unfavourable_blocked_message(user, juries))
         old = profile.habilitation_result
         profile.habilitation_result = result
         profile.habilitation_comment = comment
@@ -388,8 +432,15 @@ def replace_cv(actor, user_id: int, data: bytes, filename: str | None) -> None:
     storage.delete(old_name)  # only once the new one is committed
 
 
+def _printable(text: str) -> str:
+    """Without NUL, control, format (e.g. right-to-left override) or line/paragraph separators."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C"
+                   and unicodedata.category(ch) not in ("Zl", "Zp"))
+
+
 def _original_name(filename: str | None) -> str:
-    name = Path((filename or "").replace("\\", "/")).name.strip()
+    """The name the juror gave, shown on pages: its last path part, printable characters only."""
+    name = Path(_printable(filename or "").replace("\\", "/")).name.strip()
     return (name or "cv.pdf")[:255]
 
 

@@ -3,13 +3,14 @@
 Organisers manage every juror; a juror reaches only their own profile, CV and form
 (another juror's management pages are 403, their files 404).
 """
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, flash, make_response, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..web import error_response, redirect_after_write, role_required
 from . import services, storage
 from .forms import CvForm, DecisionForm, JurorForm
@@ -51,12 +52,22 @@ def new():
         except InvalidInput as exc:
             form.email.errors.append(exc.message)
         else:
-            flash(f"Compte de juré créé pour {user.full_name}. Mot de passe provisoire : {password} "
-                  "— notez-le maintenant et transmettez-le au juré avec son adresse e-mail : "
-                  "il ne sera plus jamais affiché.", "info")
-            return redirect_after_write(url_for(".show", user_id=user.id))
+            return _created_page(user, password)
     status = 400 if form.errors else 200
     return render_template("jurors/new.html", form=form), status
+
+
+def _created_page(user, password: str):
+    """The temporary password, shown once on this page only.
+
+    Not flashed: the flash travels in the session cookie, signed but readable.
+    Not kept either: no cache may store the page.
+    """
+    response = make_response(render_template("jurors/created.html", juror=user,
+                                             password=password), 201)
+    response.headers["Location"] = url_for(".show", user_id=user.id)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<id:user_id>")
@@ -122,6 +133,10 @@ def decide(user_id: int):
             profile = services.decide(current_user, user_id, form.result.data, form.comment.data)
         except InvalidInput as exc:
             form.comment.errors.append(exc.message)
+        except Conflict as exc:
+            # The juror still sits on a jury at work: the form says why, and what to do first.
+            form.result.errors.append(exc.message)
+            return _show_page(user_id, form, CvForm(), status=409)
         else:
             flash(f"Habilitation enregistrée : avis {profile.habilitation_label.lower()}.", "info")
             return redirect_after_write(url_for(".show", user_id=user_id, _anchor="habilitation"))

@@ -2,9 +2,12 @@
 import io
 from pathlib import Path
 
+import pytest
+
 from certif.audit.models import AuditEntry
 from certif.extensions import db
 from certif.jurors.models import JurorProfile
+from certif.jurors.services import _original_name
 
 from .conftest import PDF, PNG
 
@@ -122,3 +125,22 @@ def test_anonymous_upload_is_refused(app, web, juror):
     response = web.post(f"/jures/{juror.id}/cv", {"cv": (io.BytesIO(PDF), "cv.pdf")}, csrf=False)
     assert response.status_code in (302, 400)
     assert cv_files(app) == []
+
+
+@pytest.mark.parametrize("given, kept", [
+    ("a\x00b.pdf", "ab.pdf"),
+    ("CV\x1b[31m rouge\x07.pdf", "CV[31m rouge.pdf"),
+    ("mon\u202efdp.exe.pdf", "monfdp.exe.pdf"),  # a right-to-left override hides the real end
+    ("C:\\Users\\claire\\cv\u2028final.pdf", "cvfinal.pdf"),
+    ("\x00\x01", "cv.pdf"),
+])
+def test_the_given_file_name_is_kept_without_control_characters(given, kept):
+    assert _original_name(given) == kept
+
+
+def test_an_uploaded_name_with_control_characters_is_stored_cleaned(app, as_juror, juror):
+    response = upload(as_juror, juror, PDF, "CV\x1b\x07 Claire\u202e.pdf")
+    assert response.status_code == 303
+    assert profile_of(juror).cv_original_name == "CV Claire.pdf"
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action="juror.cv"))
+    assert entry.new_value == "CV Claire.pdf"

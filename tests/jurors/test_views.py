@@ -1,4 +1,5 @@
 """The jurors' screens: who reaches what, creating and editing a juror, the decision."""
+import re
 from datetime import date
 
 import pytest
@@ -103,31 +104,50 @@ def test_list_shows_recommendation_and_decision(as_organiser, juror, other_juror
 
 # --- Creating a juror -----------------------------------------------------------------
 
+def shown_password(page: str) -> str:
+    return re.search(r'<code id="mot-de-passe"[^>]*>([^<]+)</code>', page).group(1)
+
+
+def session_cookie(web) -> dict:
+    """What the signed (not encrypted) session cookie holds, decoded."""
+    app = web.client.application
+    cookie = web.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
 def test_create_juror_with_a_password_shown_once(as_organiser, organiser):
     response = as_organiser.post("/jures/nouveau", NEW)
-    assert response.status_code == 303, response.text
+    assert response.status_code == 201, response.text
     user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
     assert user is not None and user.roles == {JUROR}
-    assert response.headers["Location"].endswith(f"/jures/{user.id}")
     profile = profile_of(user.id)
     assert profile.profession == "Formatrice en communication digitale"
     assert profile.years_experience == 9 and profile.external is True
     assert profile.professionalisation_date == date(2026, 1, 20)
     assert profile.postal_code == "69002" and profile.habilitation_result is None
-    page = as_organiser.get(response.headers["Location"]).text
-    assert "Mot de passe provisoire" in page and "il ne sera plus jamais affiché" in page
-    password = page.split("Mot de passe provisoire : ")[1].split(" ")[0]
+    # The password is on the answer itself, which no cache may keep, with a link onwards.
+    page = response.text
+    assert "Compte de juré créé" in page and "il ne sera plus jamais affiché" in page
+    password = shown_password(page)
     assert user.check_password(password)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert f'href="/jures/{user.id}"' in page
     # Once only.
-    assert "Mot de passe provisoire" not in as_organiser.get(f"/jures/{user.id}").text
+    assert password not in as_organiser.get(f"/jures/{user.id}").text
     entry = audit("juror.create", user.id)[0]
     assert entry.actor_id == organiser.id and password not in (entry.new_value or "")
 
 
+def test_the_new_password_never_travels_in_the_session_cookie(as_organiser):
+    response = as_organiser.post("/jures/nouveau", NEW)
+    password = shown_password(response.text)
+    assert password not in str(session_cookie(as_organiser))
+    assert password not in response.headers.get("Set-Cookie", "")
+
+
 def test_new_juror_can_log_in_with_the_password(as_organiser, web):
     response = as_organiser.post("/jures/nouveau", NEW)
-    page = as_organiser.get(response.headers["Location"]).text
-    password = page.split("Mot de passe provisoire : ")[1].split(" ")[0]
+    password = shown_password(response.text)
     user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
     login = web.login(user, password=password)
     assert login.headers["Location"].endswith("/jury/")

@@ -1,0 +1,78 @@
+"""An unfavourable decision for a juror who still sits on a jury at work is refused
+(409): grading refuses a juror without habilitation, so their candidates would be
+stranded. The organiser replaces them in the jury first."""
+from certif.audit.models import AuditEntry
+from certif.extensions import db
+from certif.jurors.models import JurorProfile
+from certif.sessions.models import CLOSED, DELIBERATION
+from certif.timeutil import utcnow
+
+from ..factories import make_exam
+
+UNFAVOURABLE = {"result": "unfavourable", "comment": "Conditions non remplies."}
+
+
+def decide(web, juror, data=UNFAVOURABLE):
+    return web.post(f"/jures/{juror.id}/habilitation", data)
+
+
+def result_of(juror):
+    return db.session.scalar(db.select(JurorProfile.habilitation_result).filter_by(user_id=juror.id))
+
+
+def decisions(juror):
+    return db.session.scalars(db.select(AuditEntry).filter_by(action="juror.decide",
+                                                              entity_id=juror.id)).all()
+
+
+def test_unfavourable_is_refused_while_the_juror_grades(as_organiser):
+    setup = make_exam("RS6240")
+    response = decide(as_organiser, setup.member)
+    assert response.status_code == 409
+    assert f"session n° {setup.session.number} (Jury 1)" in response.text
+    assert "remplacez-le d&#39;abord dans ce jury" in response.text
+    assert "<html" in response.text and 'id="habilitation"' in response.text  # the page, with the form
+    assert result_of(setup.member) == "favourable" and decisions(setup.member) == []
+
+
+def test_unfavourable_is_refused_while_the_jury_deliberates(as_organiser):
+    setup = make_exam("RS6240")
+    setup.exam.phase = DELIBERATION
+    setup.jury.stopped_at = utcnow()  # a carence stops grading, not open deliberations
+    db.session.commit()
+    assert decide(as_organiser, setup.president).status_code == 409
+    assert result_of(setup.president) == "favourable"
+
+
+def test_the_refusal_names_every_session_still_at_work(as_organiser):
+    first = make_exam("RS6240")
+    second = make_exam("RS6240", president=first.member)
+    response = decide(as_organiser, first.member)
+    assert response.status_code == 409
+    assert first.session.number in response.text and second.session.number in response.text
+
+
+def test_unfavourable_is_recorded_once_nothing_is_left_to_grade(as_organiser):
+    setup = make_exam("RS6240")
+    setup.exam.phase = CLOSED
+    db.session.commit()
+    assert decide(as_organiser, setup.member).status_code == 303
+    assert result_of(setup.member) == "unfavourable"
+
+
+def test_unfavourable_is_recorded_for_a_cancelled_or_stopped_jury(as_organiser):
+    cancelled = make_exam("RS6240")
+    cancelled.session.status = "cancelled"
+    stopped = make_exam("RS6240")
+    stopped.jury.stopped_at = utcnow()  # carence: its candidates go to a replacement session
+    db.session.commit()
+    assert decide(as_organiser, cancelled.member).status_code == 303
+    assert decide(as_organiser, stopped.member).status_code == 303
+    assert result_of(cancelled.member) == result_of(stopped.member) == "unfavourable"
+
+
+def test_a_favourable_decision_is_never_refused(as_organiser):
+    setup = make_exam("RS6240")
+    response = decide(as_organiser, setup.member, {"result": "favourable", "comment": "Confirmé."})
+    assert response.status_code == 303
+    assert len(decisions(setup.member)) == 1
