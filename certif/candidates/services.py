@@ -6,7 +6,7 @@ the same candidate twice at the same moment.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_
@@ -24,6 +24,7 @@ from .csv_import import CandidateData, ImportResult, LineError, identity_key
 from .models import Appeal, Candidate, RetakeRequest, new_link_nonce
 
 PAGE_SIZE = 50
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds
 MAX_QUERY = 100
 IMPORT_ACTION = "candidate.import"
 
@@ -188,11 +189,23 @@ def _audit_value(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def update(actor, candidate_id: int, data: CandidateData) -> tuple[Candidate, dict]:
-    """Apply the form; returns the candidate and the changed fields {name: (old, new)}.
+@dataclass
+class Updated:
+    """What `update` did: the changed fields {name: (old, new)} and, for new extra
+    minutes, the sessions whose slots were timed again and those left as they were."""
+
+    candidate: Candidate
+    changes: dict
+    rescheduled: list[ExamSession] = field(default_factory=list)
+    kept: list[ExamSession] = field(default_factory=list)
+
+
+def update(actor, candidate_id: int, data: CandidateData) -> Updated:
+    """Apply the form.
 
     New extra minutes move the slots of the juries where the candidate is still
-    to be graded."""
+    to be graded, in sessions still being prepared (draft, convened); once a
+    session has started its times stay as they are (the page says so)."""
     with write_transaction():
         candidate = get_candidate(candidate_id)
         duplicate = _same_person(data, exclude_id=candidate.id)
@@ -201,19 +214,23 @@ def update(actor, candidate_id: int, data: CandidateData) -> tuple[Candidate, di
         changes = {name: (getattr(candidate, name), value)
                    for name, value in data.as_dict().items() if getattr(candidate, name) != value}
         if not changes:
-            return candidate, {}
+            return Updated(candidate, {})
         for name, (_, value) in changes.items():
             setattr(candidate, name, value)
         candidate.updated_at = utcnow()
-        rescheduled = _reschedule_juries(candidate) if "extra_minutes" in changes else []
+        rescheduled, kept = (_reschedule_juries(candidate) if "extra_minutes" in changes
+                             else ([], []))
         details = {"changes": {n: [_audit_value(o), _audit_value(v)]
                                for n, (o, v) in changes.items()}}
         if rescheduled:
-            details["rescheduled_juries"] = rescheduled
+            details["rescheduled_juries"] = sorted(j.id for j in rescheduled)
+        if kept:
+            details["kept_juries"] = sorted(j.id for j in kept)
         record(actor, "candidate.update", "candidate", candidate.id,
                old=_summary({n: o for n, (o, _) in changes.items()}),
                new=_summary({n: v for n, (_, v) in changes.items()}), **details)
-    return candidate, changes
+        result = Updated(candidate, changes, _sessions_of(rescheduled), _sessions_of(kept))
+    return result
 
 
 def _summary(values: dict) -> str:
@@ -221,14 +238,30 @@ def _summary(values: dict) -> str:
                      for name, value in values.items())
 
 
-def _reschedule_juries(candidate: Candidate) -> list[int]:
+# Slots are timed again only while the session is prepared; on the day they stay put.
+RESCHEDULABLE = ("draft", "convened")
+
+
+def _reschedule_juries(candidate: Candidate) -> tuple[list[Jury], list[Jury]]:
+    """Time again the juries where the candidate is still to be graded; returns those
+    rescheduled and those kept as they were (their session has started)."""
     db.session.flush()
     exams = db.session.scalars(db.select(Exam).where(
         Exam.candidate_id == candidate.id, Exam.status == SCHEDULED, Exam.phase == GRADING)).all()
     juries = {exam.jury.id: exam.jury for exam in exams}
+    rescheduled, kept = [], []
     for jury in juries.values():
-        reschedule(jury)
-    return sorted(juries)
+        if jury.session.status in RESCHEDULABLE:
+            reschedule(jury)
+            rescheduled.append(jury)
+        else:
+            kept.append(jury)
+    return rescheduled, kept
+
+
+def _sessions_of(juries: list[Jury]) -> list[ExamSession]:
+    sessions = {jury.session.id: jury.session for jury in juries}
+    return sorted(sessions.values(), key=lambda s: (s.starts_at, s.id))
 
 
 def renew_link(actor, candidate_id: int) -> Candidate:
@@ -311,6 +344,8 @@ class ImportBatch:
 
 def import_batch(entry_id: int) -> ImportBatch:
     """What an earlier import created, from its audit entry."""
+    if not 1 <= entry_id <= MAX_ID:  # a bigger number would overflow the INTEGER binding
+        raise NotFound("Import introuvable.")
     entry = db.session.get(AuditEntry, entry_id)
     if entry is None or entry.action != IMPORT_ACTION or not isinstance(entry.details, dict):
         raise NotFound("Import introuvable.")

@@ -49,11 +49,23 @@ def edit(candidate_id: int):
     if not form.validate_on_submit():
         return _form_page(form, candidate, 400 if form.is_submitted() else 200)
     try:
-        candidate, changes = services.update(current_user, candidate_id, form.cleaned)
+        updated = services.update(current_user, candidate_id, form.cleaned)
     except services.DuplicateCandidate as duplicate:
         return _form_page(form, candidate, 409, duplicate)
-    flash("Modifications enregistrées." if changes else "Aucune modification.", "info")
+    flash("Modifications enregistrées." if updated.changes else "Aucune modification.", "info")
+    _flash_slots(updated)
     return redirect_after_write(url_for(".show", candidate_id=candidate_id))
+
+
+def _flash_slots(updated: services.Updated) -> None:
+    """What new extra minutes did to the candidate's slots, session by session."""
+    for session in updated.rescheduled:
+        flash(f"Les horaires du jury de la session n° {session.number} ont été recalculés : "
+              "les convocations concernées sont à renvoyer.", "info")
+    for session in updated.kept:
+        flash(f"La session n° {session.number} est « {session.status_label.lower()} » : ses "
+              "horaires ne sont pas modifiés. Prévenez le jury du temps supplémentaire "
+              "accordé au candidat.", "warning")
 
 
 def _form_page(form, candidate, status, duplicate=None):

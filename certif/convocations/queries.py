@@ -2,7 +2,9 @@
 
 A convocation is current while what it announced still holds: its start time
 (`announced_start`) and the other facts it told (`announced_facts`, a SHA-256 of
-the mode, place, link, duration and, for a juror, their slots and fellow jurors).
+the mode, place, link, duration, the candidate's personal link (its nonce: renewing
+the link kills the one printed in the convocation) and, for a juror, their slots and
+fellow jurors).
 Rows sent before the facts were kept (NULL) are judged on their start time only.
 """
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ..audit.models import AuditEntry
 from ..extensions import db
 from ..sessions.models import SCHEDULED
 from .models import CANDIDATE, JUROR, Convocation
@@ -64,10 +67,21 @@ def _where(session) -> list:
 
 
 def candidate_facts(exam) -> str:
-    """SHA-256 of what the candidate's convocation announces besides its start."""
+    """SHA-256 of what the candidate's convocation announces besides its start, their
+    personal link included (`Candidate.link_nonce`: a renewed link is a changed fact)."""
     session = exam.jury.session
     return _digest(["candidate", *_where(session), exam.starts_at.isoformat(),
-                    exam.duration_minutes])
+                    exam.duration_minutes, exam.candidate.link_nonce])
+
+
+def link_renewed_since(candidate_id: int, moment) -> bool:
+    """Whether the candidate's personal link was renewed after `moment` (UTC), as the
+    audit log tells (the facts digest alone cannot say which fact changed)."""
+    return db.session.scalar(
+        db.select(AuditEntry.id).where(AuditEntry.action == "candidate.link_renewed",
+                                       AuditEntry.entity == "candidate",
+                                       AuditEntry.entity_id == candidate_id,
+                                       AuditEntry.at > moment).limit(1)) is not None
 
 
 def juror_jury_facts(session, juror_id: int) -> list:

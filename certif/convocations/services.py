@@ -37,7 +37,8 @@ from ..timeutil import french_date, french_time, to_paris, utcnow
 from .models import CANDIDATE, CHANNELS, JUROR, Convocation
 from .queries import (candidate_convocation_current, candidate_facts, facts_changed,
                       is_current, juror_convocation_current, juror_facts,
-                      latest_candidate_convocations, latest_juror_convocations)
+                      latest_candidate_convocations, latest_juror_convocations,
+                      link_renewed_since)
 
 EMAIL, HAND = "email", "hand"
 DRAFT, CONVENED = "draft", "convened"
@@ -609,16 +610,31 @@ class Status:
 STATUS_TIME_CHANGED = "À renvoyer : horaire modifié"
 STATUS_FACTS_CHANGED = "À renvoyer : lieu, lien ou horaire modifié"
 STATUS_JURY_CHANGED = "À renvoyer : lieu, lien ou horaire modifié, ou jury recomposé"
+STATUS_LINK_RENEWED = "À renvoyer : lien personnel renouvelé"
+OUTBOX_WORDING = "Déposée dans la boîte d'envoi (aucun serveur SMTP)"
+
+
+def went_to_outbox(convocation: Convocation) -> bool:
+    """An email sending that only reached the local outbox: nothing left the machine."""
+    return (convocation.channel == EMAIL and convocation.mail is not None
+            and convocation.mail.transport == "outbox")
 
 
 def convocation_status(convocation: Convocation | None, starts_at: datetime,
-                       facts: str | None = None, *, juror: bool = False) -> Status:
+                       facts: str | None = None, *, juror: bool = False,
+                       link_renewed: bool = False) -> Status:
+    """`link_renewed`: the candidate's personal link was renewed since the sending."""
     if convocation is None:
         return Status("Non envoyée", "ko")
     if convocation.announced_start != starts_at:
         return Status(STATUS_TIME_CHANGED, "warn")
     if facts is not None and facts_changed(convocation, facts):
+        if link_renewed:
+            return Status(STATUS_LINK_RENEWED, "warn")
         return Status(STATUS_JURY_CHANGED if juror else STATUS_FACTS_CHANGED, "warn")
+    if went_to_outbox(convocation):
+        return Status(f"{OUTBOX_WORDING} le {french_date(convocation.sent_at)} pour "
+                      f"{convocation.recipient}", "ok")
     if convocation.channel == EMAIL:
         return Status(f"Envoyée le {french_date(convocation.sent_at)} par e-mail à "
                       f"{convocation.recipient}", "ok")
@@ -648,7 +664,8 @@ class Target:
         if self.exam is not None and self.exam.status != SCHEDULED:
             return Status(f"Pas de convocation : {self.exam.status_label.lower()}", "")
         return convocation_status(self.latest, self.starts_at, self.facts,
-                                  juror=self.juror is not None)
+                                  juror=self.juror is not None,
+                                  link_renewed=self._link_renewed_since(self.latest))
 
     @property
     def can_send(self) -> bool:
@@ -659,10 +676,18 @@ class Target:
     def is_current(self) -> bool:
         return is_current(self.latest, self.starts_at, self.facts)
 
+    def _link_renewed_since(self, convocation: Convocation | None) -> bool:
+        """A candidate's link renewed after this sending (only asked once the facts differ)."""
+        return (self.exam is not None and convocation is not None
+                and facts_changed(convocation, self.facts)
+                and link_renewed_since(self.exam.candidate_id, convocation.sent_at))
+
     def change_note(self, convocation: Convocation) -> str | None:
         """What changed since a past sending, as its history line says it."""
         if convocation.announced_start != self.starts_at:
             return "horaire modifié depuis"
+        if self._link_renewed_since(convocation):
+            return "lien personnel renouvelé depuis"
         if facts_changed(convocation, self.facts):
             return ("lieu, lien, horaires ou jury modifiés depuis" if self.juror is not None
                     else "lieu, lien ou durée modifiés depuis")

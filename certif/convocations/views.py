@@ -3,7 +3,7 @@
 Every form is a plain post (no JavaScript needed); a form error re-renders the
 sending page with status 400, a refused email re-renders it with status 502.
 """
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.models import JUROR, ORGANISER
@@ -115,9 +115,12 @@ def send_all(session_id: int):
 
 def _flash_summary(summary: services.BatchSummary) -> None:
     if summary.sent:
-        n = len(summary.sent)
-        flash(f"{n} convocation{'s' if n > 1 else ''} envoyée{'s' if n > 1 else ''} par e-mail : "
-              f"{', '.join(summary.sent)}.", "info")
+        n, s = len(summary.sent), "s" if len(summary.sent) > 1 else ""
+        # Without an SMTP server the messages only reach the local outbox: say so.
+        how = ("par e-mail" if current_app.config.get("MAIL_SERVER")
+               else "dans la boîte d'envoi (aucun serveur SMTP)")
+        verb = "envoyée" if current_app.config.get("MAIL_SERVER") else "déposée"
+        flash(f"{n} convocation{s} {verb}{s} {how} : {', '.join(summary.sent)}.", "info")
     elif not summary.failed:
         flash("Aucune convocation à envoyer par e-mail.", "info")
     if summary.skipped:

@@ -17,8 +17,16 @@ rule chosen here is stated beside it (decision):
   due on the day of the sitting;
 * habilitation — a juror profile without decision: due on the first session
   they sit on, else HABILITATION_REVIEW_DAYS after the profile's last change;
+* habilitation_review — a juror whose profile changed after a favourable
+  decision (the decision still stands, the new facts may not support it): due
+  on the first session they sit on, else HABILITATION_REVIEW_DAYS after the change;
 * late_sitting — a candidate placed more than 3 months after their training:
-  due on the day of the sitting.
+  due on the day of the sitting;
+* stranded — a candidate still to sit in a cancelled session (cancelled before
+  the organiser had to move them first): due on the day they were to sit.
+
+Every kind reads the database a fixed number of times, whatever the number of
+sessions or items (batched queries, eager loads): the page stays fast.
 """
 from __future__ import annotations
 
@@ -27,14 +35,15 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from ..candidates.models import RetakeRequest
-from ..convocations.queries import (is_current, latest_candidate_convocations,
-                                   latest_juror_convocations)
+from ..convocations.models import JUROR as JUROR_CONVOCATION, Convocation
+from ..convocations.queries import (candidate_convocation_current, juror_convocation_current,
+                                    latest_candidate_convocations)
 from ..extensions import db
 from ..grading.rules import UNFAVORABLE
-from ..jurors.models import ConflictDeclaration, JurorProfile
+from ..jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
+from ..jurors.services import changed_since_decision
 from ..sessions import rules
-from ..sessions.exceptions import (paris_day, paris_today, pending_exams, replacement_session_of,
-                                   result_day)
+from ..sessions.exceptions import paris_day, paris_today, pending_exams, result_day
 from ..sessions.models import CLOSED, GRADING, SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..timeutil import french_date, paris_to_utc
 
@@ -51,7 +60,9 @@ KINDS = {
     "convene": "Convocations à envoyer",
     "retake_schedule": "Rattrapages à planifier",
     "retake_window": "Délais de rattrapage qui se terminent",
+    "stranded": "Candidats à replacer (session annulée)",
     "habilitation": "Habilitations à décider",
+    "habilitation_review": "Habilitations à revoir",
     "late_sitting": "Passages plus de 3 mois après la formation",
 }
 
@@ -82,14 +93,17 @@ class DueItem:
 def due_items(today: date | None = None) -> list[DueItem]:
     """Everything due, soonest first (overdue items first of all)."""
     today = today or paris_today()
+    upcoming = _upcoming_sessions(today)  # read once, for two kinds
     items = [
-        *sessions_to_convene(today),
+        *sessions_to_convene(today, upcoming),
         *replacements_to_organise(today),
         *retakes_to_schedule(today),
         *retake_windows_closing(today),
         *conflicts_to_resolve(today),
+        *stranded_candidates(today),
         *habilitations_to_decide(today),
-        *late_sittings(today),
+        *habilitations_to_review(today),
+        *late_sittings(today, upcoming),
     ]
     return sorted(items, key=lambda item: item.sort_key)
 
@@ -115,16 +129,36 @@ def _plural(n: int, word: str) -> str:
 
 # --- Each kind --------------------------------------------------------------------------
 
-def sessions_to_convene(today: date) -> list[DueItem]:
+def _exams_to_convene(session: ExamSession) -> list[Exam]:
+    return [e for j in session.juries if j.stopped_at is None for e in j.exams
+            if e.status == SCHEDULED and e.phase == GRADING]
+
+
+def _latest_juror_convocations(session_ids: list[int]) -> dict[tuple[int, int], Convocation]:
+    """The last sending to each juror of these sessions, by (session id, juror id):
+    `convocations.queries.latest_juror_convocations` for many sessions in one query."""
+    if not session_ids:
+        return {}
+    rows = db.session.scalars(
+        db.select(Convocation).where(Convocation.kind == JUROR_CONVOCATION,
+                                     Convocation.session_id.in_(session_ids))
+        .order_by(Convocation.sent_at, Convocation.id)).all()
+    return {(c.session_id, c.juror_id): c for c in rows}
+
+
+def sessions_to_convene(today: date, upcoming: list[ExamSession] | None = None) -> list[DueItem]:
+    sessions = _upcoming_sessions(today) if upcoming is None else upcoming
+    exams_of = {session.id: _exams_to_convene(session) for session in sessions}
+    sent = latest_candidate_convocations([e.id for exams in exams_of.values() for e in exams])
+    sent_jurors = _latest_juror_convocations([session.id for session in sessions])
     items = []
-    for session in _upcoming_sessions(today):
+    for session in sessions:
         juries = [j for j in session.juries if j.stopped_at is None]
-        exams = [e for j in juries for e in j.exams if e.status == SCHEDULED and e.phase == GRADING]
+        exams = exams_of[session.id]
         jurors = {m.juror_id for j in juries for m in j.members}
-        sent = latest_candidate_convocations(e.id for e in exams)
-        sent_jurors = latest_juror_convocations(session.id)
-        candidates_due = sum(not is_current(sent.get(e.id), e.starts_at) for e in exams)
-        jurors_due = sum(not is_current(sent_jurors.get(j), session.starts_at) for j in jurors)
+        candidates_due = sum(not candidate_convocation_current(e, sent.get(e.id)) for e in exams)
+        jurors_due = sum(not juror_convocation_current(session, j, sent_jurors.get((session.id, j)))
+                         for j in jurors)
         if not candidates_due and not jurors_due:
             continue
         parts = [p for p in (candidates_due and _plural(candidates_due, "candidat"),
@@ -143,10 +177,15 @@ def replacements_to_organise(today: date) -> list[DueItem]:
     juries = db.session.scalars(
         db.select(Jury).where(Jury.stopped_at.is_not(None))
         .options(db.joinedload(Jury.session), db.selectinload(Jury.exams))).unique().all()
+    # As `sessions.exceptions.replacement_session_of`, for every stopped jury at once.
+    replaced = set(db.session.scalars(
+        db.select(ExamSession.replaces_jury_id)
+        .where(ExamSession.replaces_jury_id.in_([j.id for j in juries]),
+               ExamSession.status != "cancelled"))) if juries else set()
     items = []
     for jury in juries:
         waiting = pending_exams(jury)
-        if not waiting or replacement_session_of(jury.id) is not None:
+        if not waiting or jury.id in replaced:
             continue
         deadline = rules.replacement_deadline(paris_day(jury.session.starts_at))
         items.append(DueItem(
@@ -203,7 +242,8 @@ def conflicts_to_resolve(today: date) -> list[DueItem]:
         .where(ConflictDeclaration.has_conflict.is_(True), Exam.status == SCHEDULED,
                Exam.phase == GRADING, Jury.stopped_at.is_(None),
                ExamSession.status.not_in(("cancelled", "closed")))
-        .options(db.joinedload(ConflictDeclaration.juror))).unique().all()
+        .options(db.joinedload(ConflictDeclaration.juror),
+                 db.joinedload(Exam.jury).joinedload(Jury.session))).unique().all()
     return [DueItem(
         "conflict", paris_day(exam.starts_at),
         f"{declaration.juror.full_name} a déclaré connaître {exam.candidate.full_name} "
@@ -214,25 +254,36 @@ def conflicts_to_resolve(today: date) -> list[DueItem]:
         for declaration, exam in rows]
 
 
+def _first_sittings(user_ids: list[int], today: date) -> dict:
+    """juror id -> start of the first session to come they sit on."""
+    return dict(db.session.execute(
+        db.select(JuryMember.juror_id, db.func.min(ExamSession.starts_at))
+        .join(Jury, JuryMember.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(ExamSession.status.in_(UPCOMING_STATUSES),
+               ExamSession.starts_at >= paris_to_utc(today, time(0)),
+               JuryMember.juror_id.in_(user_ids))
+        .group_by(JuryMember.juror_id)).all())
+
+
+def _habilitation_deadlines(profiles, today: date):
+    """Each profile with the juror's first sitting to come (or None) and the decision's due
+    date: that sitting, else a week after the profile last changed."""
+    first_sitting = _first_sittings([p.user_id for p in profiles], today)
+    for profile in profiles:
+        sits = first_sitting.get(profile.user_id)
+        yield profile, sits, (paris_day(sits) if sits else
+                              paris_day(profile.updated_at) + timedelta(days=HABILITATION_REVIEW_DAYS))
+
+
 def habilitations_to_decide(today: date) -> list[DueItem]:
     profiles = db.session.scalars(
         db.select(JurorProfile).where(JurorProfile.habilitation_result.is_(None))
         .options(db.joinedload(JurorProfile.user))).unique().all()
     if not profiles:
         return []
-    first_sitting = dict(db.session.execute(
-        db.select(JuryMember.juror_id, db.func.min(ExamSession.starts_at))
-        .join(Jury, JuryMember.jury_id == Jury.id)
-        .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(ExamSession.status.in_(UPCOMING_STATUSES),
-               ExamSession.starts_at >= paris_to_utc(today, time(0)),
-               JuryMember.juror_id.in_([p.user_id for p in profiles]))
-        .group_by(JuryMember.juror_id)).all())
     items = []
-    for profile in profiles:
-        sits = first_sitting.get(profile.user_id)
-        due = (paris_day(sits) if sits else
-               paris_day(profile.updated_at) + timedelta(days=HABILITATION_REVIEW_DAYS))
+    for profile, sits, due in _habilitation_deadlines(profiles, today):
         detail = (f"Siège le {french_date(sits)} : sans habilitation favorable, il ne peut pas "
                   "siéger." if sits else None)
         items.append(DueItem(
@@ -243,9 +294,51 @@ def habilitations_to_decide(today: date) -> list[DueItem]:
     return items
 
 
-def late_sittings(today: date) -> list[DueItem]:
+def stranded_candidates(today: date) -> list[DueItem]:
+    """Candidates still to sit in a cancelled session: nobody would convene them any more."""
+    exams = db.session.scalars(
+        db.select(Exam).join(Jury, Exam.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(ExamSession.status == "cancelled", Exam.status == SCHEDULED)
+        .options(db.joinedload(Exam.jury).joinedload(Jury.session))
+        .order_by(Exam.starts_at, Exam.id)).unique().all()
+    return [DueItem(
+        "stranded", paris_day(exam.starts_at),
+        f"{exam.candidate.full_name} est encore convoqué(e) dans la session n° "
+        f"{exam.jury.session.number}, annulée : le reporter sur une autre session ou "
+        "déclarer son absence",
+        [("exceptions.exam", {"exam_id": exam.id})], today=today)
+        for exam in exams]
+
+
+def habilitations_to_review(today: date) -> list[DueItem]:
+    """Favourable decisions whose profile was edited since: to confirm or revise."""
+    profiles = [p for p in db.session.scalars(
+        db.select(JurorProfile)
+        .where(JurorProfile.habilitation_result == FAVOURABLE,
+               JurorProfile.habilitation_decided_at.is_not(None),
+               JurorProfile.updated_at > JurorProfile.habilitation_decided_at)
+        .options(db.joinedload(JurorProfile.user))).unique().all()
+        if changed_since_decision(p)]
+    if not profiles:
+        return []
     items = []
-    for session in _upcoming_sessions(today):
+    for profile, sits, due in _habilitation_deadlines(profiles, today):
+        detail = (f"Fiche modifiée le {french_date(profile.updated_at)}, après l'avis favorable du "
+                  f"{french_date(profile.habilitation_decided_at)}"
+                  + (f" ; siège le {french_date(sits)}." if sits else "."))
+        items.append(DueItem(
+            "habilitation_review", due,
+            f"Habilitation de {profile.user.full_name} à revoir : sa fiche a changé depuis la "
+            "décision",
+            [("jurors.show", {"user_id": profile.user_id}), ("jurors.index", {})],
+            detail=detail, today=today))
+    return items
+
+
+def late_sittings(today: date, upcoming: list[ExamSession] | None = None) -> list[DueItem]:
+    items = []
+    for session in _upcoming_sessions(today) if upcoming is None else upcoming:
         day = paris_day(session.starts_at)
         for jury in session.juries:
             if jury.stopped_at is not None:

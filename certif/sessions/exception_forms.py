@@ -14,16 +14,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from .models import MODES
 
 TEXT_MAX = 2000
+MAX_ID = 2**31 - 1
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # what <input type=date> sends, and what people type
 BAD_DATE = "Date invalide : utilisez le format jj/mm/aaaa."
 BAD_TIME = "Heure invalide : utilisez le format hh:mm."
 
 
 def _int_or_none(value):
+    """An id (1 to 2**31 - 1, what the INTEGER columns hold) or None: the service then asks
+    to choose from the list rather than overflowing the database driver (a 500)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 def choices(pairs) -> list[SelectChoice]:

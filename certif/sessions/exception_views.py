@@ -138,7 +138,8 @@ def schedule_retake(exam_id: int):
     if not form.validate():
         return _targets_page(exam_id, form, retake=True, status=400, error=first_error(form))
     try:
-        new = ex.schedule_retake(current_user, exam_id, form.jury_id.data)
+        new = ex.schedule_retake(current_user, exam_id, form.jury_id.data,
+                                 confirmed=form.confirm.data)
     except InvalidInput as exc:
         return _targets_page(exam_id, form, retake=True, status=400, error=exc.message)
     flash_convene(f"Rattrapage planifié (passage n° {new.attempt}) dans la session n° "
@@ -239,8 +240,10 @@ def replacement(jury_id: int):
     jury, exams, day, deadline = ex.stopped_jury_context(jury_id)
     problem = ex.replacement_problem(jury)
     form = ReplacementForm()
+    # The juror whose absence stopped the jury cannot sit on its replacement.
     options = choices([("", "— Choisir —")]
-                      + [(u.id, u.full_name) for u in ex.habilitated_jurors()])
+                      + [(u.id, u.full_name) for u in ex.habilitated_jurors()
+                         if u.id != jury.absent_juror_id])
     for field in (form.juror_1, form.juror_2, form.president):
         field.choices = options
     error, status = None, 200

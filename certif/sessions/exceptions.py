@@ -18,7 +18,7 @@ from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..candidates.models import RETAKE_CHANNELS, Appeal, RetakeRequest
 from ..convocations.models import CANDIDATE as CANDIDATE_CONVOCATION, Convocation
-from ..convocations.queries import is_current
+from ..convocations.queries import candidate_convocation_current
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -38,6 +38,7 @@ OPEN_SESSION_STATUSES = ("draft", "convened", "in_progress")
 ABSENT_STATUSES = (ABSENT_EXCUSED, ABSENT_UNEXCUSED)
 MAX_TEXT = 2000
 
+MSG_CONTROL_CHARS = "{what} ne peut contenir ni retour à la ligne ni caractère de contrôle."
 MSG_HAS_MARKS = ("Un juré a déjà commencé à noter ce candidat : son passage ne peut plus "
                  "être modifié ainsi.")
 
@@ -199,6 +200,8 @@ def _check_plan(plan: ReplacementPlan, jury: Jury) -> list[User]:
         raise InvalidInput("Indiquez le numéro de la session de remplacement.")
     if len(number) > 40:
         raise InvalidInput("Le numéro de session ne doit pas dépasser 40 caractères.")
+    if rules.has_control_chars(number):
+        raise InvalidInput(MSG_CONTROL_CHARS.format(what="Le numéro de session"))
     if db.session.scalar(db.select(ExamSession.id).filter_by(number=number)) is not None:
         raise InvalidInput(f"Le numéro de session « {number} » est déjà utilisé.")
     problem = rules.replacement_date_problem(absence_day(jury), plan.day)
@@ -208,14 +211,20 @@ def _check_plan(plan: ReplacementPlan, jury: Jury) -> list[User]:
         raise InvalidInput("La date de la session de remplacement est déjà passée.")
     if plan.mode not in MODES:
         raise InvalidInput("Choisissez la modalité de la session.")
-    if plan.mode in ("on_site", "both") and not (plan.place or "").strip():
-        raise InvalidInput("Indiquez le lieu de la session en présentiel.")
+    if plan.mode in ("on_site", "both"):
+        place = (plan.place or "").strip()
+        if not place:
+            raise InvalidInput("Indiquez le lieu de la session en présentiel.")
+        if rules.has_control_chars(place):
+            raise InvalidInput(MSG_CONTROL_CHARS.format(what="Le lieu"))
     if plan.mode in ("remote", "both"):
         link = (plan.video_link or "").strip()
         if not link:
             raise InvalidInput("Indiquez le lien de la visioconférence.")
         if not link.startswith("https://") or " " in link:
             raise InvalidInput("Le lien de la visioconférence doit commencer par https://.")
+        if rules.has_control_chars(link):
+            raise InvalidInput(MSG_CONTROL_CHARS.format(what="Le lien de la visioconférence"))
     first, second = plan.juror_ids
     if first is None or second is None:
         raise InvalidInput("Choisissez les deux jurés de la session de remplacement.")
@@ -228,6 +237,9 @@ def _check_plan(plan: ReplacementPlan, jury: Jury) -> list[User]:
         problem = habilitation_problem(juror)
         if problem:
             raise InvalidInput(problem)
+        if juror.id == jury.absent_juror_id:
+            raise InvalidInput(f"{juror.full_name} était absent(e) lors de la carence : choisissez "
+                               "un autre juré pour la session de remplacement.")
     return jurors
 
 
@@ -279,8 +291,8 @@ def _move(actor, exam: Exam, target: Jury, *, reason: str, warning: str | None) 
     if request is not None:
         request.new_exam = new
     details = dict(to_exam_id=new.id, to_session_id=target.session_id, reason=reason)
-    if warning:
-        details["warning"] = warning
+    if warning:  # only ever moved despite a warning once the organiser confirmed it
+        details.update(warning=warning, confirmed=True)
     record(actor, "exam.move", "exam", exam.id, old_status, MOVED, **details)
     record(actor, "exam.create", "exam", new.id, None, SCHEDULED, moved_from_exam_id=exam.id,
            attempt=new.attempt, reason=reason)
@@ -347,16 +359,22 @@ def open_targets(exam: Exam, today: date | None = None, *,
                for jury in session.juries for e in jury.exams):
             continue
         day = session_day(session)
-        warning = (rules.sitting_warning(exam.candidate.training_end_date, day)
-                   if with_warning else None)
+        warning = _late_warning(exam, day) if with_warning else None
         targets.extend(Target(jury, day, warning) for jury in session.juries
                        if jury.stopped_at is None and jury.id != exam.jury_id)
     return targets
 
 
-def _target(exam: Exam, jury_id: int | None, today: date | None, *, with_warning: bool) -> Target:
-    target = next((t for t in open_targets(exam, today, with_warning=with_warning)
-                   if t.jury.id == jury_id), None)
+def _late_warning(exam: Exam, day: date) -> str | None:
+    """Why sitting on `day` would be late: a retake more than 2 months after the result it
+    follows, any other sitting more than 3 months after the training (told, not refused)."""
+    if exam.retake_of is not None and exam.retake_of.closed_at is not None:
+        return rules.retake_sitting_warning(result_day(exam.retake_of), day)
+    return rules.sitting_warning(exam.candidate.training_end_date, day)
+
+
+def _target(targets: list[Target], jury_id: int | None) -> Target:
+    target = next((t for t in targets if t.jury.id == jury_id), None)
     if target is None:
         raise InvalidInput("Choisissez une session et un jury parmi ceux proposés.")
     return target
@@ -373,7 +391,7 @@ def move_exam(actor, exam_id: int, jury_id: int | None, *, confirmed: bool = Fal
         problem = _movable_problem(exam)
         if problem:
             raise Conflict(problem)
-        target = _target(exam, jury_id, today, with_warning=True)
+        target = _target(open_targets(exam, today), jury_id)
         if target.warning and not confirmed:
             raise InvalidInput(f"{target.warning} Cochez la case de confirmation pour reporter "
                                "le candidat malgré tout.")
@@ -433,13 +451,21 @@ def request_retake(exam_id: int, *, actor=None, channel: str = "candidate",
 
 
 def retake_targets(exam: Exam, today: date | None = None) -> list[Target]:
-    """Where a retake can be placed (no 3-month warning: the 2-month window applies)."""
-    return open_targets(exam, today, with_warning=False)
+    """Where a retake can be placed. No 3-month warning: the retake is to be sat within
+    2 months of the result (seed 000, I.D.7), so a session after that is flagged instead."""
+    targets = open_targets(exam, today, with_warning=False)
+    if is_unfavourable(exam):
+        for target in targets:
+            target.warning = rules.retake_sitting_warning(result_day(exam), target.day)
+    return targets
 
 
-def schedule_retake(actor, exam_id: int, jury_id: int | None, *,
+def schedule_retake(actor, exam_id: int, jury_id: int | None, *, confirmed: bool = False,
                     today: date | None = None) -> Exam:
-    """The new attempt (attempt + 1) in the chosen jury; the failed one stays as it was."""
+    """The new attempt (attempt + 1) in the chosen jury; the failed one stays as it was.
+
+    When the retake would be sat more than 2 months after the result, the organiser
+    must confirm; the warning and the confirmation are kept in the audit entry."""
     with write_transaction():
         exam = _locked_exam(exam_id)
         request = retake_request_for(exam.id)
@@ -451,13 +477,17 @@ def schedule_retake(actor, exam_id: int, jury_id: int | None, *,
         if paris_day(request.requested_at) > deadline:
             raise Conflict(f"La demande a été faite après la fin du délai de rattrapage "
                            f"(le {french_date(deadline)}).")
-        target = _target(exam, jury_id, today, with_warning=False)
+        target = _target(retake_targets(exam, today), jury_id)
+        if target.warning and not confirmed:
+            raise InvalidInput(f"{target.warning} Cochez la case de confirmation pour planifier "
+                               "le rattrapage malgré tout.")
         new = add_exam(target.jury, exam.candidate, attempt=exam.attempt + 1, retake_of=exam)
         request.new_exam = new
         request.scheduled_at = utcnow()
+        details = {"warning": target.warning, "confirmed": True} if target.warning else {}
         record(actor, "retake.schedule", "exam", exam.id, None, "scheduled",
                retake_request_id=request.id, new_exam_id=new.id,
-               session_id=target.jury.session_id)
+               session_id=target.jury.session_id, **details)
         record(actor, "exam.create", "exam", new.id, None, SCHEDULED, retake_of_exam_id=exam.id,
                attempt=new.attempt, reason="retake")
     return new
@@ -482,6 +512,7 @@ def record_appeal(actor, exam_id: int, *, filed_on: date | None, grounds: str | 
             raise InvalidInput(f"La date du recours ne peut pas précéder le résultat "
                                f"(le {french_date(result_day(exam))}).")
         grounds = _clean_text(grounds, required="Indiquez les motifs du recours.")
+        _require_not_recorded(exam.id, filed_on, grounds)
         appeal = Appeal(exam_id=exam.id, filed_on=filed_on, grounds=grounds,
                         recorded_by_id=getattr(actor, "id", None))
         db.session.add(appeal)
@@ -489,6 +520,16 @@ def record_appeal(actor, exam_id: int, *, filed_on: date | None, grounds: str | 
         record(actor, "appeal.record", "exam", exam.id, None, "pending", appeal_id=appeal.id,
                filed_on=filed_on.isoformat())
     return appeal
+
+
+def _require_not_recorded(exam_id: int, filed_on: date, grounds: str) -> None:
+    """The same appeal, still pending, is not recorded twice (a second click, a reload)."""
+    same = db.session.scalar(
+        db.select(Appeal).where(Appeal.exam_id == exam_id, Appeal.outcome == "pending",
+                                Appeal.filed_on == filed_on, Appeal.grounds == grounds).limit(1))
+    if same is not None:
+        raise Conflict(f"Ce recours (déposé le {french_date(filed_on)}, mêmes motifs) est déjà "
+                       "enregistré et attend la décision de la direction.")
 
 
 def decide_appeal(actor, appeal_id: int, *, outcome: str | None, outcome_text: str | None,
@@ -554,7 +595,7 @@ class Sitting:
     @property
     def convocation_current(self) -> bool:
         last = self.convocations[-1] if self.convocations else None
-        return is_current(last, self.exam.starts_at)
+        return candidate_convocation_current(self.exam, last)
 
     @property
     def can_mark_absent(self) -> bool:
@@ -588,10 +629,8 @@ class Sitting:
 
     @property
     def sitting_warning(self) -> str | None:
-        if self.exam.retake_of_id is not None:
-            return None  # a retake follows the 2-month window, not the 3 months after training
-        return rules.sitting_warning(self.exam.candidate.training_end_date,
-                                     session_day(self.session))
+        # A retake follows the 2-month window after its result, not the 3 months after training.
+        return _late_warning(self.exam, session_day(self.session))
 
 
 def sitting(exam_id: int, today: date | None = None) -> Sitting:

@@ -14,14 +14,20 @@ from .models import MODES
 from .services import JuryChoice, SessionFields
 
 
+# Database ids are INTEGER columns: a bigger number would overflow SQLite's binding (a 500).
+MAX_ID = 2**31 - 1
+
+
 def int_or_none(value):
-    """Select values arrive as text; anything that is not an id becomes None (then 'required')."""
+    """Select values arrive as text; anything that is not an id (a whole number from 1 to
+    MAX_ID) becomes None (then 'required', or 'not found')."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 class FrenchDateField(DateField):

@@ -5,6 +5,7 @@ No Flask, no database: plain dates and numbers, tested with tables of cases.
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -52,6 +53,16 @@ def retake_request_problem(result_day: date, today: date) -> str | None:
     return None
 
 
+def retake_sitting_warning(result_day: date, exam_day: date) -> str | None:
+    """A warning (not a refusal) when the retake would be sat more than 2 months after
+    the result: the procedure has the candidate sit again "dans les 2 mois qui suivent"."""
+    deadline = retake_deadline(result_day)
+    if exam_day > deadline:
+        return (f"Le rattrapage aurait lieu plus de {RETAKE_MONTHS} mois après le résultat "
+                f"(le {_fr(result_day)}) : la limite était le {_fr(deadline)}.")
+    return None
+
+
 def sitting_deadline(training_end: date) -> date:
     """The last day on which a candidate should sit, 3 months after the end of training."""
     return add_months(training_end, SITTING_MONTHS)
@@ -66,6 +77,35 @@ def sitting_warning(training_end: date | None, exam_day: date) -> str | None:
         return (f"Le candidat passerait l'épreuve plus de {SITTING_MONTHS} mois après la fin "
                 f"de sa formation (le {_fr(training_end)}) : la limite était le {_fr(deadline)}.")
     return None
+
+
+# The days a session may be set on: beyond them the UTC conversion and the deadlines
+# (a date + 30 days, + 3 months) would overflow, and such a year is a typing mistake anyway.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def session_day_problem(day: date) -> str | None:
+    """Why `day` cannot be a session's date whatever today is (a year out of range), or None."""
+    if day < EARLIEST_DAY:
+        return "La date de la session est passée : choisissez une date à venir."
+    if day > LATEST_DAY:
+        return (f"La date de la session est trop lointaine : choisissez une date avant le "
+                f"{_fr(LATEST_DAY + timedelta(days=1))}.")
+    return None
+
+
+# Line breaks and invisible controls: in a session number they would end up in an
+# email's subject (a header injection, or a refused message), elsewhere in a document.
+_CONTROL_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
+def has_control_chars(text: str | None, *, multiline: bool = False) -> bool:
+    """Whether `text` holds a control or line-separator character (a multi-line text
+    may hold line feeds, carriage returns and tabs)."""
+    allowed = "\n\r\t" if multiline else ""
+    return any(unicodedata.category(c) in _CONTROL_CATEGORIES and c not in allowed
+               for c in text or "")
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..candidates.models import Appeal, Candidate, RetakeRequest
 from ..convocations.models import Convocation
-from ..convocations.queries import (is_current, latest_candidate_convocations,
-                                    latest_juror_convocations)
+from ..convocations.queries import (candidate_convocation_current, juror_convocation_current,
+                                    latest_candidate_convocations, latest_juror_convocations)
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -47,6 +47,21 @@ def get_session(session_id: int, *, lock: bool = False) -> ExamSession:
     if lock:
         query = query.with_for_update(of=ExamSession).execution_options(populate_existing=True)
     session = db.session.scalar(query)
+    if session is None:
+        raise NotFound("Session introuvable.")
+    return session
+
+
+def session_for_page(session_id: int) -> ExamSession:
+    """A session with what its page shows loaded in a fixed number of queries: juries,
+    their slots and candidates, their jurors and the jurors' habilitation profiles."""
+    juries = db.selectinload(ExamSession.juries)
+    session = db.session.scalar(
+        db.select(ExamSession).where(ExamSession.id == session_id)
+        .options(db.joinedload(ExamSession.referential),
+                 juries.selectinload(Jury.exams),
+                 juries.selectinload(Jury.members).joinedload(JuryMember.juror)
+                 .selectinload(User.juror_profile)))
     if session is None:
         raise NotFound("Session introuvable.")
     return session
@@ -105,6 +120,9 @@ def add_exam(jury: Jury, candidate, *, attempt: int = 1, retake_of: Exam | None 
 # of the session forbids it) or NotFound (404), each with a French message.
 
 MAX_TEXT = 2000
+MSG_ABSENT_JUROR = ("{name} était absent(e) lors de la carence que cette session remplace : "
+                    "choisissez un autre juré.")
+MSG_CONTROL_CHARS = "{what} ne peut contenir ni retour à la ligne ni caractère de contrôle."
 # Forward only, one step at a time; "cancelled" is reached by `cancel_session` instead.
 NEXT_STATUS = {"draft": "convened", "convened": "in_progress", "in_progress": "deliberated",
                "deliberated": "closed"}
@@ -185,8 +203,14 @@ def _checked(fields: SessionFields) -> SessionFields:
         raise FieldError("number", "Indiquez le numéro de la session.")
     if len(number) > 40:
         raise FieldError("number", "Le numéro de session ne peut dépasser 40 caractères.")
+    if rules.has_control_chars(number):
+        raise FieldError("number", MSG_CONTROL_CHARS.format(what="Le numéro de session"))
     if fields.day is None:
         raise FieldError("day", "Indiquez la date de l'épreuve.")
+    # Before anything computes the UTC start or a deadline from it (year 1 or 9999 overflow).
+    day_problem = rules.session_day_problem(fields.day)
+    if day_problem:
+        raise FieldError("day", day_problem)
     if fields.start is None:
         raise FieldError("start", "Indiquez l'heure de début.")
     if fields.mode not in MODES:
@@ -198,6 +222,10 @@ def _checked(fields: SessionFields) -> SessionFields:
         raise FieldError("place", "Indiquez le lieu de la session (épreuve en présentiel).")
     if remote and link is None:
         raise FieldError("video_link", "Indiquez le lien de visioconférence (épreuve à distance).")
+    if place is not None and rules.has_control_chars(place):
+        raise FieldError("place", MSG_CONTROL_CHARS.format(what="Le lieu"))
+    if link is not None and rules.has_control_chars(link):
+        raise FieldError("video_link", MSG_CONTROL_CHARS.format(what="Le lien de visioconférence"))
     if link is not None and not _is_https_url(link):
         raise FieldError("video_link", "Le lien de visioconférence doit être une adresse "
                                        "commençant par https://.")
@@ -205,6 +233,9 @@ def _checked(fields: SessionFields) -> SessionFields:
     if requirements is not None and len(requirements) > MAX_TEXT:
         raise FieldError("technical_requirements",
                          f"Les prérequis techniques ne peuvent dépasser {MAX_TEXT} caractères.")
+    if rules.has_control_chars(requirements, multiline=True):
+        raise FieldError("technical_requirements", "Les prérequis techniques ne peuvent contenir "
+                                                   "de caractère de contrôle.")
     return replace(fields, number=number, place=place, video_link=link,
                    technical_requirements=requirements)
 
@@ -299,6 +330,7 @@ def update_session(actor, session_id: int, fields: SessionFields, *,
                 raise Conflict("La session est en cours : sa date et son heure ne peuvent plus "
                                "changer.")
             _require_future(fields, today or paris_today())
+            _require_replacement_window(session, fields.day)
         if fields.referential_id != session.referential_id:
             reason = referential_locked_reason(session)
             if reason:
@@ -322,6 +354,16 @@ def update_session(actor, session_id: int, fields: SessionFields, *,
     return session
 
 
+def _require_replacement_window(session: ExamSession, day: date) -> None:
+    """A replacement session (carence) stays within 30 days of the absence, edited or not."""
+    if session.replaces_jury_id is None:
+        return
+    absence = session_day(session.replaces_jury.session)
+    problem = rules.replacement_date_problem(absence, day)
+    if problem:
+        raise FieldError("day", problem)
+
+
 def _flush_number(number: str) -> None:
     """Flush, turning a race on the unique number (another organiser, same instant) into a 409."""
     try:
@@ -329,6 +371,35 @@ def _flush_number(number: str) -> None:
     except IntegrityError as exc:
         raise FieldConflict("number", f"Le numéro de session « {number} » est déjà utilisé : "
                                       "choisissez-en un autre.") from exc
+
+
+def cancel_problem(session: ExamSession) -> str | None:
+    """Why the session cannot be cancelled now (409), or None.
+
+    Candidates still to sit would be stranded in a cancelled session (nobody would
+    see them any more): they must be moved to another session or marked absent first."""
+    if session.status == "cancelled":
+        return "Cette session est déjà annulée."
+    if session.status not in PREPARING:
+        return (f"La session est « {session.status_label.lower()} » : elle ne peut plus être "
+                "annulée. Pour un candidat qui ne peut pas venir, déclarez son absence ou "
+                "reportez-le.")
+    waiting = stranded_exams(session)
+    if waiting:
+        names = ", ".join(e.candidate.full_name for e in waiting[:5])
+        if len(waiting) > 5:
+            names += " …"
+        who = _count(len(waiting), "candidat est encore convoqué", "candidats sont encore convoqués")
+        return (f"{who} dans cette session ({names}) : reportez-les sur une autre session ou "
+                "déclarez-les absents avant de l'annuler.")
+    return None
+
+
+def stranded_exams(session: ExamSession) -> list[Exam]:
+    """The sittings an annulation would leave behind: still scheduled, in any jury
+    (a jury stopped by a carence included, while its replacement is not organised)."""
+    return [e for jury in session.juries
+            for e in sorted(jury.exams, key=lambda e: (e.position, e.id)) if e.status == SCHEDULED]
 
 
 def cancel_session(actor, session_id: int, reason: str | None) -> ExamSession:
@@ -339,12 +410,9 @@ def cancel_session(actor, session_id: int, reason: str | None) -> ExamSession:
         raise FieldError("reason", f"Le motif ne peut dépasser {MAX_TEXT} caractères.")
     with write_transaction():
         session = get_session(session_id, lock=True)
-        if session.status == "cancelled":
-            raise Conflict("Cette session est déjà annulée.")
-        if session.status not in PREPARING:
-            raise Conflict(f"La session est « {session.status_label.lower()} » : elle ne peut "
-                           "plus être annulée. Pour un candidat qui ne peut pas venir, "
-                           "déclarez son absence ou reportez-le.")
+        problem = cancel_problem(session)
+        if problem:
+            raise Conflict(problem)
         old = session.status
         session.status = "cancelled"
         session.cancelled_at = utcnow()
@@ -378,10 +446,10 @@ class SessionFacts:
         return [e for j in self.session.juries for e in active_exams(j)]
 
     def candidate_convened(self, exam: Exam) -> bool:
-        return is_current(self.candidate_convocations.get(exam.id), exam.starts_at)
+        return candidate_convocation_current(exam, self.candidate_convocations.get(exam.id))
 
     def juror_convened(self, juror) -> bool:
-        return is_current(self.juror_convocations.get(juror.id), self.session.starts_at)
+        return juror_convocation_current(self.session, juror, self.juror_convocations.get(juror.id))
 
 
 def session_facts(session: ExamSession) -> SessionFacts:
@@ -531,6 +599,7 @@ def juror_choices() -> list[User]:
     """Active users with the juror role, by name (habilitated or not: the page says which)."""
     return db.session.scalars(
         db.select(User).join(UserRole).where(UserRole.role == JUROR, User.active.is_(True))
+        .options(db.selectinload(User.juror_profile))  # read by habilitation_problem
         .order_by(User.last_name, User.first_name)).unique().all()
 
 
@@ -550,6 +619,8 @@ def _chosen_jurors(session: ExamSession, choice: JuryChoice, jury: Jury | None =
         problem = habilitation_problem(user)
         if problem:
             raise FieldError(field, problem)
+        if session.replaces_jury is not None and user.id == session.replaces_jury.absent_juror_id:
+            raise FieldError(field, MSG_ABSENT_JUROR.format(name=user.full_name))
         jurors.append(user)
     for other in session.juries:
         if other is jury or other.stopped_at is not None:

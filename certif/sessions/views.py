@@ -54,7 +54,7 @@ def new():
 @bp.get("/<id:session_id>")
 @role_required(ORGANISER, COUNCIL)
 def show(session_id: int):
-    page = presenters.session_page(services.get_session(session_id))
+    page = presenters.session_page(services.session_for_page(session_id))
     return render_template("sessions/show.html", **_page_context(page))
 
 
@@ -92,11 +92,19 @@ def cancel(session_id: int):
             services.cancel_session(current_user, session.id, form.reason.data)
         except InvalidInput as exc:
             _attach(form, exc)
-            return render_template("sessions/cancel.html", form=form, session=session), 400
+            return _cancel_page(form, session, 400)
+        except Conflict as exc:  # e.g. candidates still to sit: the page lists them
+            return _cancel_page(form, services.get_session(session_id), exc.status, exc.message)
         flash(f"Session n° {session.number} annulée.", "info")
         return redirect_after_write(url_for(".show", session_id=session.id))
-    status = 400 if form.errors else 200
-    return render_template("sessions/cancel.html", form=form, session=session), status
+    return _cancel_page(form, session, 400 if form.errors else 200)
+
+
+def _cancel_page(form, session, status: int, problem: str | None = None):
+    problem = problem or services.cancel_problem(session)
+    waiting = services.stranded_exams(session) if session.status != "cancelled" else []
+    return render_template("sessions/cancel.html", form=form, session=session, problem=problem,
+                           waiting=waiting), status
 
 
 @bp.post("/<id:session_id>/statut")
@@ -258,7 +266,7 @@ def _candidate_page_arg() -> str | None:
 def _after_slot_change(session_id: int, jury_id: int, message: str, warning: str | None = None):
     """htmx: the jury's fragment, with the message in it; a form post: back to the page."""
     if is_htmx():
-        page = presenters.session_page(services.get_session(session_id))
+        page = presenters.session_page(services.session_for_page(session_id))
         return render_template("sessions/_jury_changed.html", view=page.jury(jury_id), notice=message,
                                warning=warning, **_page_context(page))
     flash(message, "info")

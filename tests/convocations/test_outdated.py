@@ -56,7 +56,7 @@ def test_new_place_makes_every_convocation_outdated(app, staff):
     assert "lieu, lien, horaires ou jury modifiés depuis" in page
     # The grouped sending resends them all; then they are current again.
     r = send_all(staff, setup)
-    assert "4 convocations envoyées par e-mail" in text(r)
+    assert "4 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     assert FACTS_CHANGED not in text(staff.get(page_url(setup)))
     assert "Aucune convocation à envoyer" in text(send_all(staff, setup))
 
@@ -109,7 +109,7 @@ def test_new_fellow_juror_outdates_the_president(app, setup, staff):
     assert "À renvoyer : lieu, lien ou horaire modifié, ou jury recomposé" in page  # the president
     assert "Non envoyée" in page  # the newcomer
     r = send_all(staff, setup)
-    assert "2 convocations envoyées par e-mail" in text(r)
+    assert "2 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
 
 
 def test_old_convocations_without_facts_compare_the_start_only(app, setup, staff):
@@ -174,3 +174,36 @@ def test_query_helpers(app, sent):
     assert queries.is_current(latest, exam.starts_at)
     assert not queries.is_current(latest, exam.starts_at, queries.candidate_facts(exam))
     db.session.rollback()
+
+
+def test_renewed_personal_link_outdates_the_candidate_convocation(app, setup, staff):
+    """The convocation prints the candidate's personal link: renewing it kills that link."""
+    send_all(staff, setup)
+    exam = db.session.get(Exam, setup.exam.id)
+    [conv] = convocations(exam_id=exam.id)
+    assert queries.candidate_convocation_current(exam, conv)
+    r = staff.post(f"/candidats/{exam.candidate_id}/lien")
+    assert r.status_code == 303
+    exam = db.session.get(Exam, setup.exam.id)
+    assert not queries.candidate_convocation_current(exam, conv)
+    page = text(staff.get(page_url(setup)))
+    assert page.count("À renvoyer : lien personnel renouvelé") == 1  # the other candidate holds
+    assert "lien personnel renouvelé depuis" in page
+    assert FACTS_CHANGED not in page
+    # The grouped sending resends it only, with the new link; then it is current again.
+    r = send_all(staff, setup)
+    assert "1 convocation déposée dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
+    page = text(staff.get(page_url(setup)))
+    assert "À renvoyer" not in page
+
+
+def test_other_change_after_renewal_reason(app, setup, staff):
+    """A renewal before the sending is no reason: a later new link still says the generic text."""
+    staff.post(f"/candidats/{setup.exam.candidate_id}/lien")
+    send_all(staff, setup)
+    session = db.session.get(ExamSession, setup.session.id)
+    session.video_link = "https://visio.test/autre-salle"
+    db.session.commit()
+    page = text(staff.get(page_url(setup)))
+    assert "lien personnel renouvelé" not in page
+    assert page.count(FACTS_CHANGED) == 4  # two candidates, two jurors

@@ -101,3 +101,20 @@ def test_pdf_preview_routes(app, setup, staff):
     r = staff.get(f"/convocations/sessions/{setup.session.id}/jures/{setup.member.id}.pdf")
     assert r.status_code == 200 and setup.member.full_name in pdf_text(r.data)
     assert staff.get("/convocations/examens/999999.pdf").status_code == 404
+
+
+def test_candidate_convocation_uses_the_referential_title_and_keeps_headings_with_lists(app, ctx):
+    setup = make_session("RS6240", candidates=1)
+    exam = setup.exam
+    ref = setup.session.referential
+    reader = pypdf.PdfReader(io.BytesIO(services.candidate_pdf(exam)))
+    first = " ".join(reader.pages[0].extract_text().split())
+    # One title: the referential's (its capitalised annex heading is not repeated here).
+    assert ref.title in first
+    if ref.document_title and ref.document_title != ref.title:
+        assert ref.document_title not in first
+    # The "what to present" heading is on the same page as its list.
+    heading = "Ce que vous devez présenter"
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    [page] = [p for p in pages if heading in p]
+    assert ref.details["exam"]["to_present"][0] in page

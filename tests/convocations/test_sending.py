@@ -85,7 +85,10 @@ def test_email_without_smtp_goes_to_the_outbox(app, setup, staff, organiser):
     assert (entry.entity, entry.entity_id, entry.actor_id) == ("exam", exam.id, organiser.id)
     assert entry.details["convocation_id"] == conv.id and entry.details["mail_id"] == mail.id
     page = text(staff.get(page_url(setup)))
-    assert f"Envoyée le {french_date(conv.sent_at)} par e-mail à {exam.candidate.email}" in page
+    # Nothing left the machine: the page does not say "sent by email".
+    assert (f"Déposée dans la boîte d'envoi (aucun serveur SMTP) le {french_date(conv.sent_at)} "
+            f"pour {exam.candidate.email}") in page
+    assert f"par e-mail à {exam.candidate.email}" not in page
     assert "boîte d'envoi locale" in page
 
 
@@ -104,6 +107,9 @@ def test_email_through_a_real_smtp_server(app, setup, staff, smtp_server):
     assert pdf_of(message).startswith(b"%PDF")
     [conv] = convocations(exam_id=setup.exam.id)
     assert conv.mail.transport == "smtp" and conv.mail.status == "sent"
+    page = text(staff.get(page_url(setup)))
+    assert f"Envoyée le {french_date(conv.sent_at)} par e-mail à {setup.exam.candidate.email}" in page
+    assert "aucun serveur SMTP) le" not in page
 
 
 def test_juror_convocation_by_email_through_smtp(app, setup, staff, smtp_server):
@@ -259,7 +265,7 @@ def test_send_all_sends_only_the_unsent_and_reports(app, staff):
     staff.post(send_url(setup.exams[0]), {"channel": "email"})
     r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
-    assert "3 convocations envoyées par e-mail" in text(r)
+    assert "3 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     assert f"{no_email.full_name} (pas d'adresse e-mail : à remettre en main propre)" in text(r)
     assert len(convocations(exam_id=setup.exams[0].id)) == 1  # not sent twice
     assert len(convocations(exam_id=setup.exams[1].id)) == 1
@@ -281,7 +287,7 @@ def test_send_all_sends_only_the_unsent_and_reports(app, staff):
 
 def test_send_all_moves_a_complete_session_to_convened(app, setup, staff):
     r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
-    assert "4 convocations envoyées par e-mail" in text(r)
+    assert "4 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     assert "la session passe à l'état « Convocations envoyées »" in text(r)
     assert db.session.get(ExamSession, setup.session.id).status == "convened"
 

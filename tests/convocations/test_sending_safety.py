@@ -165,7 +165,7 @@ def test_line_break_in_the_session_number_adds_no_header(app, setup, staff, sepa
     db.session.commit()
     r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
-    assert "4 convocations envoyées par e-mail" in text(r)
+    assert "4 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     for mail in db.session.scalars(db.select(OutgoingMail)).all():
         raw = mail_services.read_eml(mail)
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -201,7 +201,7 @@ def test_send_all_goes_on_after_an_unexpected_error(app, setup, staff, monkeypat
     r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
     page = text(r)
-    assert "3 convocations envoyées par e-mail" in page
+    assert "3 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in page
     assert f"{setup.member.full_name} (juré) (erreur inattendue" in page
     sent = db.session.scalars(db.select(Convocation)).all()
     assert {c.exam_id for c in sent if c.kind == "candidate"} == {e.id for e in setup.exams}

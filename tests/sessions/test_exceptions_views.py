@@ -17,16 +17,7 @@ from certif.timeutil import french_date
 
 from ..factories import COUNCIL, JUROR, ORGANISER, make_user
 from .test_exceptions import (audit, close, habilitated, open_session, today, upcoming_exam)
-
-
-@pytest.fixture
-def organiser(app):
-    return make_user(ORGANISER, first_name="Olivia")
-
-
-@pytest.fixture
-def web_org(organiser, make_web):
-    return make_web(organiser)
+from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
 
 
 def urls(exam, jury, appeal_id=1):
@@ -188,15 +179,18 @@ def test_replacement_form_refuses_bad_input_with_400(web_org):
     web_org.post(f"/sessions/jurys/{setup.jury.id}/carence",
                  {"absent_juror": setup.member.id, "reason": "Absent"})
     first = habilitated()
+    unprofiled = make_user(JUROR)
     day = (today() + timedelta(days=6)).isoformat()
     base = {"number": "R-1", "day": day, "start": "09:00", "mode": "remote",
-            "video_link": "https://v.example.fr", "juror_1": first.id, "juror_2": setup.member.id,
+            "video_link": "https://v.example.fr", "juror_1": first.id, "juror_2": unprofiled.id,
             "president": first.id}
     cases = [
         ({"day": "31/02/2027"}, "Date invalide"),
         ({"start": "25:00"}, "Heure invalide"),
         ({"juror_2": ""}, "Choisissez le second juré"),
-        ({}, f"{setup.member.full_name} : fiche d'habilitation non renseignée"),
+        ({}, f"{unprofiled.full_name} : fiche d'habilitation non renseignée"),
+        # The juror whose absence stopped the jury does not sit on its replacement.
+        ({"juror_2": setup.member.id}, f"{setup.member.full_name} était absent(e) lors de la carence"),
         ({"video_link": "ftp://x"}, "https://"),
     ]
     for change, message in cases:

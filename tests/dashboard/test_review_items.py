@@ -1,0 +1,71 @@
+"""Two more things the dashboard tells: a juror whose profile changed after a favourable
+decision (to review), and candidates left scheduled in a cancelled session."""
+from datetime import datetime, timedelta
+from html import unescape
+
+import pytest
+
+from certif.dashboard import services
+from certif.extensions import db
+from certif.jurors.models import JurorProfile
+
+from ..factories import JUROR, ORGANISER, make_user
+from ..sessions.test_exceptions import today, upcoming_exam
+from .test_dashboard import kinds
+
+
+@pytest.fixture
+def organiser(app):
+    return make_user(ORGANISER, first_name="Olivia")
+
+
+def profile(result, decided_at, updated_at, first_name="Inès"):
+    user = make_user(JUROR, first_name=first_name)
+    db.session.add(JurorProfile(user_id=user.id, habilitation_result=result,
+                                habilitation_decided_at=decided_at, updated_at=updated_at))
+    db.session.commit()
+    return user
+
+
+def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organiser, make_web):
+    decided = datetime(2026, 1, 10, 9, 0)
+    changed = profile("favourable", decided, decided + timedelta(days=3))
+    profile("favourable", decided, decided - timedelta(days=1), "Stable")  # unchanged since
+    profile("unfavourable", decided, decided + timedelta(days=3), "Refusé")  # cannot sit anyway
+    profile("favourable", None, decided, "Ancien")  # no decision date: nothing to compare
+
+    [item] = kinds(services.due_items(), "habilitation_review")
+    assert changed.full_name in item.label and "à revoir" in item.label
+    assert item.links[0] == ("jurors.show", {"user_id": changed.id})
+    assert item.due == (decided + timedelta(days=3)).date() + timedelta(
+        days=services.HABILITATION_REVIEW_DAYS)
+    assert item.overdue
+
+    page = unescape(make_web(organiser).get("/tableau-de-bord/").text)
+    assert "Habilitations à revoir" in page
+    assert f"Habilitation de {changed.full_name} à revoir" in page
+
+
+def test_a_juror_to_review_who_sits_soon_is_due_on_that_day(app):
+    setup = upcoming_exam(days=12)
+    juror_profile = setup.member.juror_profile
+    juror_profile.habilitation_decided_at = datetime(2026, 1, 10)
+    juror_profile.updated_at = datetime(2026, 1, 11)
+    db.session.commit()
+    [item] = kinds(services.due_items(), "habilitation_review")
+    assert item.due == today() + timedelta(days=12)
+    assert "siège le" in item.detail
+
+
+def test_candidates_left_in_a_cancelled_session_are_to_move(app):
+    setup = upcoming_exam(days=9, candidates=2)
+    setup.session.status = "cancelled"  # as sessions cancelled before the check was made
+    db.session.commit()
+    items = kinds(services.due_items(), "stranded")
+    assert len(items) == 2
+    assert all(setup.session.number in i.label and "annulée" in i.label for i in items)
+    assert items[0].links == [("exceptions.exam", {"exam_id": setup.jury.exams[0].id})]
+    assert items[0].due == today() + timedelta(days=9)
+    setup.jury.exams[0].status = "absent_excused"
+    db.session.commit()
+    assert len(kinds(services.due_items(), "stranded")) == 1

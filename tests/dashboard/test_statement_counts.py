@@ -1,0 +1,55 @@
+"""The dashboard reads the database a fixed number of times, however many sessions,
+conflicts, stopped juries and retake requests there are (no N+1)."""
+from datetime import datetime, timedelta
+
+from certif.dashboard import services
+from certif.extensions import db
+from certif.grading.rules import UNFAVORABLE
+from certif.sessions import exceptions as ex
+
+from ..factories import ORGANISER, make_user
+from ..sessions.test_exceptions import close, today, upcoming_exam
+from ..sessions.test_statement_counts import counting_statements
+from .test_dashboard import declare_conflict
+
+
+def everything_due(organiser, n: int) -> None:
+    """n of each kind: sessions to convene with a conflict, stopped juries, retakes,
+    candidates left in a cancelled session, jurors to review."""
+    for i in range(n):
+        setup = upcoming_exam(days=10 + i, candidates=2)
+        declare_conflict(setup.exam, setup.member)
+        stopped = upcoming_exam(days=2 + i)
+        ex.stop_jury(organiser, stopped.jury.id, stopped.member.id, "Absent")
+        failed = upcoming_exam(days=-40 - i)
+        close(failed.exam, UNFAVORABLE, on=today() - timedelta(days=40 + i))
+        if i % 2:
+            ex.request_retake(failed.exam.id, actor=organiser, channel="organiser")
+        stranded = upcoming_exam(days=15 + i)
+        stranded.session.status = "cancelled"
+        profile = setup.president.juror_profile  # changed since its favourable decision
+        profile.habilitation_decided_at = datetime(2026, 1, 10)
+        profile.updated_at = datetime(2026, 1, 11)
+        db.session.commit()
+
+
+def statements_for(web) -> int:
+    db.session.expire_all()
+    with counting_statements() as statements:
+        response = web.get("/tableau-de-bord/")
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_dashboard_costs_the_same_for_one_or_many_items(app, make_web):
+    organiser = make_user(ORGANISER)
+    web = make_web(organiser)
+    everything_due(organiser, 1)
+    web.get("/tableau-de-bord/")  # warm up
+    few = statements_for(web)
+    everything_due(organiser, 5)
+    assert statements_for(web) == few
+    counted = {kind: n for kind, _, n in services.counts(services.due_items())}
+    for kind in ("convene", "conflict", "replacement", "retake_schedule", "retake_window",
+                 "stranded", "habilitation_review"):
+        assert counted.get(kind, 0) >= 2, (kind, counted)

@@ -1,0 +1,82 @@
+"""The session page, the sessions list and the jury form read the database a fixed
+number of times, however many jurors the organisation has, however many juries,
+candidates and declared conflicts a session holds (no N+1)."""
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from certif.extensions import db
+from certif.jurors.models import ConflictDeclaration
+
+from .conftest import candidate, convene, juror, jury_row, place, session_row
+
+
+@contextmanager
+def counting_statements():
+    """The SQL statements sent to the database inside the block."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def build(juries: int, candidates_per_jury: int, idle_jurors: int = 0):
+    """A session whose candidates each have a declared conflict, and jurors who do not sit."""
+    session = session_row()
+    for _ in range(juries):
+        jury = jury_row(session)
+        for _ in range(candidates_per_jury):
+            exam = place(jury, candidate())
+            convene(session, exam=exam)
+            db.session.add(ConflictDeclaration(exam_id=exam.id, juror_id=jury.members[0].juror_id,
+                                               has_conflict=True, comment="Ancien collègue"))
+        for member in jury.members:
+            convene(session, juror_user=member.juror)
+    for i in range(idle_jurors):
+        juror(last_name=f"Libre{i}", result="pending" if i % 2 else "favourable")
+    db.session.commit()
+    return session
+
+
+def statements_for(web, url) -> int:
+    db.session.expire_all()
+    with counting_statements() as statements:
+        response = web.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_session_page_costs_the_same_for_one_or_many_jurors_and_conflicts(app, organiser):
+    small = build(juries=1, candidates_per_jury=1, idle_jurors=1)
+    organiser.get(f"/sessions/{small.id}")  # warm up (login, caches)
+    few = statements_for(organiser, f"/sessions/{small.id}")
+    large = build(juries=4, candidates_per_jury=6, idle_jurors=15)
+    assert statements_for(organiser, f"/sessions/{small.id}") == few  # more jurors to choose from
+    assert statements_for(organiser, f"/sessions/{large.id}") == few  # more juries and conflicts
+    page = organiser.get(f"/sessions/{large.id}")
+    assert page.text.count("Ancien collègue") == 24
+
+
+def test_the_jury_form_costs_the_same_for_one_or_many_jurors(app, organiser):
+    session = build(juries=1, candidates_per_jury=0, idle_jurors=1)
+    url = f"/sessions/{session.id}/jurys"
+    organiser.get(url)
+    few = statements_for(organiser, url)
+    for i in range(12):
+        juror(last_name=f"Autre{i}", result="pending" if i % 3 else "favourable")
+    assert statements_for(organiser, url) == few
+
+
+def test_the_sessions_list_costs_the_same_for_one_or_many_sessions(app, organiser):
+    build(juries=1, candidates_per_jury=1)
+    organiser.get("/sessions/")
+    few = statements_for(organiser, "/sessions/")
+    for _ in range(3):
+        build(juries=2, candidates_per_jury=3)
+    assert statements_for(organiser, "/sessions/") == few
