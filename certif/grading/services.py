@@ -18,9 +18,9 @@ from ..extensions import db
 from ..jurors.models import ConflictDeclaration, JurorProfile
 from ..jurors.services import habilitation_problem
 from ..referentials.services import Layout, layout
-from ..sessions.models import (CLOSED, DELIBERATION, GRADING, SCHEDULED, Exam, ExamSession, Jury,
-                               JuryMember)
-from ..timeutil import utcnow
+from ..sessions.models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, DELIBERATION, GRADING, MOVED,
+                               SCHEDULED, Exam, ExamSession, Jury, JuryMember)
+from ..timeutil import to_paris, utcnow
 from . import rules
 from .models import DeliberationMark, Grid, Mark
 
@@ -46,6 +46,11 @@ MSG_CONFLICT_NO_DELIBERATION = ("Un juré a déclaré connaître ce candidat : l
 DECLARATIONS = {"none": False, "conflict": True}
 MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
                    "arrêté pour la carence d'un juré).")
+MSG_MOVED = ("Reporté : ce candidat a été reporté à une autre session ; vous ne l'évaluez plus "
+             "dans ce jury.")
+MSG_ABSENT = "Absent : ce candidat a été déclaré absent ; il n'est pas évalué dans ce jury."
+MSG_CARENCE = ("Jury arrêté (carence) : la carence d'un juré a arrêté ce jury ; ses candidats "
+               "sont reportés à une session de remplacement et ne sont plus évalués ici.")
 MSG_SESSION_CANCELLED = ("La session n° {number} est annulée : ses candidats ne sont plus "
                          "évalués et rien ne peut y être enregistré.")
 MSG_SESSION_CLOSED = ("La session n° {number} est clôturée : les évaluations et les délibérations "
@@ -95,9 +100,15 @@ class ExamAccess:
             return STOPPED_SESSIONS[self.session_status].format(number=self.session_number)
         if self.habilitation_problem is not None:
             return MSG_NOT_HABILITATED
-        if self.exam.phase == GRADING and (self.exam.status != SCHEDULED
-                                           or self.jury_stopped_at is not None):
-            return MSG_NOT_SITTING
+        if self.exam.phase == GRADING:
+            if self.exam.status == MOVED:
+                return MSG_MOVED
+            if self.exam.status in (ABSENT_EXCUSED, ABSENT_UNEXCUSED):
+                return MSG_ABSENT
+            if self.exam.status != SCHEDULED:
+                return MSG_NOT_SITTING
+            if self.jury_stopped_at is not None:
+                return MSG_CARENCE
         return None
 
     @property
@@ -464,6 +475,12 @@ def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
     return exam, entries
 
 
+# Why a row of the juror's list is no longer theirs to grade (None: still theirs).
+NOT_SITTING_LABELS = {MOVED: "Reporté", ABSENT_EXCUSED: "Absent", ABSENT_UNEXCUSED: "Absent"}
+LABEL_CARENCE = "Jury arrêté (carence)"
+TODAY, UPCOMING, PAST = "today", "upcoming", "past"
+
+
 @dataclass
 class JurorExam:
     exam: Exam
@@ -471,19 +488,74 @@ class JurorExam:
     criteria: int
     declaration: ConflictDeclaration | None = None
 
+    @property
+    def not_sitting(self) -> str | None:
+        """"Reporté", "Absent" or "Jury arrêté (carence)" when the juror no longer grades
+        this candidate here (same rule as ExamAccess.write_refusal); None otherwise."""
+        if self.exam.status in NOT_SITTING_LABELS:
+            return NOT_SITTING_LABELS[self.exam.status]
+        if self.exam.phase == GRADING and self.exam.jury.stopped_at is not None:
+            return LABEL_CARENCE
+        return None
 
-def juror_exams(user) -> list[JurorExam]:
-    """Every exam on the juries `user` sits on, by slot, with how far their own grid is."""
+    @property
+    def must_declare(self) -> bool:
+        return (self.exam.phase == GRADING and self.declaration is None
+                and self.not_sitting is None)
+
+
+@dataclass
+class JurorJury:
+    jury: Jury
+    rows: list[JurorExam]
+
+
+@dataclass
+class JurorSession:
+    session: ExamSession
+    layout: Layout
+    when: str  # TODAY, UPCOMING or PAST (Paris days)
+    juries: list[JurorJury]
+
+
+def _when(starts_at, today) -> str:
+    day = to_paris(starts_at).date()
+    return TODAY if day == today else (UPCOMING if day > today else PAST)
+
+
+def juror_sessions(user) -> list[JurorSession]:
+    """The sessions `user` sits on, with each jury's exams and how far their own grid is.
+
+    Today's sessions first, then the upcoming ones (soonest first), then the past ones
+    (latest first); juries by position, exams by slot. A fixed number of statements.
+    """
     exams = db.session.scalars(
         db.select(Exam).join(JuryMember, JuryMember.jury_id == Exam.jury_id)
         .where(JuryMember.juror_id == user.id)
         .options(db.joinedload(Exam.jury).joinedload(Jury.session))
-        .order_by(Exam.starts_at)).unique().all()
+        .order_by(Exam.starts_at, Exam.position, Exam.id)).unique().all()
     marked = dict(db.session.execute(
         db.select(Grid.exam_id, func.count(Mark.id)).join(Mark, Mark.grid_id == Grid.id)
         .where(Grid.juror_id == user.id).group_by(Grid.exam_id)).all())
     declared = {d.exam_id: d for d in db.session.scalars(
         db.select(ConflictDeclaration).where(ConflictDeclaration.juror_id == user.id))}
-    return [JurorExam(e, marked.get(e.id, 0), len(layout(e.jury.session.referential_id).criteria),
-                      declared.get(e.id))
-            for e in exams]
+    today = to_paris(utcnow()).date()
+    sessions: dict[int, JurorSession] = {}
+    juries: dict[int, JurorJury] = {}
+    for exam in exams:
+        jury, session = exam.jury, exam.jury.session
+        if session.id not in sessions:
+            sessions[session.id] = JurorSession(session, layout(session.referential_id),
+                                                _when(session.starts_at, today), [])
+        if jury.id not in juries:
+            juries[jury.id] = JurorJury(jury, [])
+            sessions[session.id].juries.append(juries[jury.id])
+        group = sessions[session.id]
+        juries[jury.id].rows.append(JurorExam(exam, marked.get(exam.id, 0),
+                                              len(group.layout.criteria), declared.get(exam.id)))
+    for group in sessions.values():
+        group.juries.sort(key=lambda j: (j.jury.position, j.jury.id))
+    order = {TODAY: 0, UPCOMING: 1, PAST: 2}
+    result = sorted(sessions.values(), key=lambda g: (order[g.when], g.session.starts_at, g.session.id))
+    past = [g for g in result if g.when == PAST]
+    return [g for g in result if g.when != PAST] + past[::-1]

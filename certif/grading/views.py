@@ -17,8 +17,7 @@ bp = Blueprint("grading", __name__, url_prefix="/jury")
 @bp.get("/")
 @role_required(JUROR)
 def index():
-    exams = services.juror_exams(current_user)
-    return render_template("grading/index.html", exams=exams)
+    return render_template("grading/index.html", sessions=services.juror_sessions(current_user))
 
 
 @bp.get("/examens/<id:exam_id>/grille")

@@ -77,15 +77,24 @@ def show(user_id: int):
         if _is_self(user_id):
             return redirect(url_for(".my_profile"))
         return error_response(403, "Vous n'avez pas accès à cette page.")
-    return _show_page(user_id, DecisionForm(), CvForm())
+    return _show_page(user_id, None, CvForm())
+
+
+def _recorded_decision_form(profile) -> DecisionForm:
+    """The decision form showing the recorded decision, whatever another form posted."""
+    data = {}
+    if profile is not None and profile.habilitation_result:
+        data = {"result": profile.habilitation_result, "comment": profile.habilitation_comment}
+    return DecisionForm(formdata=None, data=data)
 
 
 def _show_page(user_id: int, decision_form, cv_form, status: int = 200, cv_error: str | None = None):
+    """The juror's page; `decision_form` is the failed decision form to re-show, or None
+    to show the recorded decision (also after an error in the CV form)."""
     user = services.get_juror(user_id)
     profile = user.juror_profile
-    if request.method == "GET" and profile is not None and profile.habilitation_result:
-        decision_form.result.data = profile.habilitation_result
-        decision_form.comment.data = profile.habilitation_comment
+    if decision_form is None:
+        decision_form = _recorded_decision_form(profile)
     return render_template(
         "jurors/show.html", juror=user, profile=profile,
         recommendation=services.recommendation_for(profile),
@@ -192,7 +201,7 @@ def upload_cv(user_id: int):
         back = url_for(".my_profile") if own else url_for(".show", user_id=user_id)
         return redirect_after_write(back + "#cv")
     if not own:
-        return _show_page(user_id, DecisionForm(), cv_form, status=400, cv_error=error)
+        return _show_page(user_id, None, cv_form, status=400, cv_error=error)
     form = JurorForm()
     del form.email
     form.fill_from(current_user, current_user.juror_profile)

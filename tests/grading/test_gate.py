@@ -99,14 +99,14 @@ def test_the_grid_of_a_cancelled_session_says_so_and_offers_nothing_to_click(pre
     page = president.get(url(setup.exam, "/grille")).text
     assert CANCELLED in page and 'id="refus"' in page
     assert enabled_choices(page) == [] and page.count(" disabled>") == 48
-    assert "Je confirme, commencer l" not in page
+    assert "Je confirme et je commence l" not in page
 
 
 def test_the_declaration_form_is_not_offered_in_a_cancelled_session(app, make_web):
     setup = make_exam("RS6240", declared=False)
     set_session_status(setup, "cancelled")
     page = make_web(setup.member).get(url(setup.exam, "/grille")).text
-    assert CANCELLED in page and "Je confirme, commencer l" not in page
+    assert CANCELLED in page and "Je confirme et je commence l" not in page
 
 
 def test_no_deliberation_opens_in_a_cancelled_session(president, member, setup):

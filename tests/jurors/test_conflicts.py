@@ -51,7 +51,7 @@ def test_grid_asks_for_the_declaration_first(president, setup):
     page = president.get(f"/jury/examens/{setup.exam.id}/grille").text
     name = setup.exam.candidate.full_name
     assert f"Je déclare ne pas connaître personnellement ou professionnellement {name}." in page
-    assert "Je confirme, commencer l'évaluation" in page
+    assert "Je confirme et je commence l'évaluation" in page
     assert "Je connais ce candidat : je le signale au responsable d'organisation" in page
     assert '<li id="critere-' not in page  # no grid yet
     assert "Déclaration à faire" in president.get("/jury/").text
