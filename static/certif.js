@@ -59,3 +59,23 @@
   document.addEventListener("htmx:sendError", offline);
   document.addEventListener("htmx:timeout", offline);
 })();
+
+// After an htmx swap, give the focus back to the button that was used (same id:
+// `ordre-<exam>-up`), or to its other direction when that one is gone (first/last).
+(function () {
+  "use strict";
+  var keptId = null;
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    keptId = active && active.id && active.hasAttribute("data-focus-keep") ? active.id : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!keptId) return;
+    var other = keptId.replace(/-(up|down)$/, function (m, d) { return d === "up" ? "-down" : "-up"; });
+    var target = document.getElementById(keptId) || document.getElementById(other);
+    keptId = null;
+    if (target) target.focus();
+  });
+})();

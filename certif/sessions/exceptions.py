@@ -105,7 +105,13 @@ def replacement_session_of(jury_id: int) -> ExamSession | None:
         .order_by(ExamSession.id))
 
 
-def carence_problem(jury: Jury) -> str | None:
+def carence_too_early(jury: Jury, today: date | None = None) -> bool:
+    """A juror's absence is only noted on the day of the exam or later: before, the
+    organiser changes the jury instead."""
+    return (today or paris_today()) < session_day(jury.session)
+
+
+def carence_problem(jury: Jury, today: date | None = None) -> str | None:
     """Why a carence cannot be recorded for this jury (409), or None."""
     if jury.stopped_at is not None:
         return (f"La carence de ce jury a déjà été constatée le "
@@ -113,6 +119,9 @@ def carence_problem(jury: Jury) -> str | None:
     if jury.session.status in ("cancelled", "closed"):
         state = "annulée" if jury.session.status == "cancelled" else "clôturée"
         return f"Cette session est {state} : il n'y a pas de carence à constater."
+    if carence_too_early(jury, today):
+        return (f"La carence se constate le jour de l'épreuve (le "
+                f"{french_date(session_day(jury.session))}) : avant, modifiez le jury.")
     if not pending_exams(jury):
         return ("Aucun candidat ne reste à évaluer par ce jury (délibérations en cours ou "
                 "closes) : la carence ne peut plus être constatée.")

@@ -56,6 +56,7 @@ class SessionPage:
     edit_locked: str | None
     preparing: bool  # juries and candidates can still be changed
     planning: bool  # slots can still be reordered or moved
+    exam_day_reached: bool = False  # a carence can be noted (on the session's day or later)
 
     def jury(self, jury_id: int) -> JuryView:
         return next(view for view in self.juries if view.jury.id == jury_id)
@@ -195,4 +196,5 @@ def session_page(session: ExamSession, today: date | None = None) -> SessionPage
         todos=todos(facts, today),
         next_step=services.next_step(facts, today),
         edit_locked=services.edit_locked_reason(session),
-        preparing=preparing, planning=planning)
+        preparing=preparing, planning=planning,
+        exam_day_reached=today >= services.session_day(session))

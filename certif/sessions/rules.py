@@ -36,7 +36,8 @@ def replacement_date_problem(absence_day: date, proposed: date) -> str | None:
         return "La session de remplacement ne peut pas avoir lieu avant la session initiale."
     if proposed > deadline:
         return (f"La session de remplacement doit avoir lieu dans les {REPLACEMENT_DAYS} jours "
-                f"qui suivent la carence, soit au plus tard le {_fr(deadline)}.")
+                f"qui suivent la session initiale (le {_fr(absence_day)}), soit au plus tard "
+                f"le {_fr(deadline)}.")
     return None
 
 

@@ -32,14 +32,19 @@ from .models import (CLOSED, GRADING, MODES, SCHEDULED, SESSION_STATUSES, Exam, 
                      JuryMember)
 
 
-def sessions_overview() -> list[ExamSession]:
-    """Every session with its juries and exams, most recent first."""
-    return db.session.scalars(
+def sessions_overview(today: date | None = None) -> list[ExamSession]:
+    """Every session with its juries and exams: those to come (today included) soonest
+    first, then past ones most recent first."""
+    today = today or paris_today()
+    sessions = db.session.scalars(
         db.select(ExamSession)
         .options(db.selectinload(ExamSession.juries).selectinload(Jury.exams)
                  .joinedload(Exam.candidate),
                  db.joinedload(ExamSession.referential))
         .order_by(ExamSession.starts_at.desc())).unique().all()
+    upcoming = [s for s in sessions if session_day(s) >= today]
+    past = [s for s in sessions if session_day(s) < today]
+    return upcoming[::-1] + past
 
 
 def get_session(session_id: int, *, lock: bool = False) -> ExamSession:
@@ -761,7 +766,26 @@ def assign_candidate(actor, jury_id: int, candidate_id: int | None) -> Placement
         record(actor, "exam.assign", "exam", exam.id, None, f"{jury.label}, {exam.position}",
                session_id=session.id, jury_id=jury.id, candidate_id=candidate.id,
                starts_at=exam.starts_at.isoformat())
-    return Placement(exam, rules.sitting_warning(candidate.training_end_date, session_day(session)))
+    warnings = [rules.sitting_warning(candidate.training_end_date, session_day(session)),
+                _scheduled_elsewhere_warning(session, candidate.id)]
+    return Placement(exam, " ".join(w for w in warnings if w) or None)
+
+
+def _scheduled_elsewhere_warning(session: ExamSession, candidate_id: int) -> str | None:
+    """Told, not refused: the candidate already waits to sit in another session to come."""
+    others = db.session.scalars(
+        db.select(Exam).join(Jury, Exam.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .where(Exam.candidate_id == candidate_id, Exam.status == SCHEDULED,
+               Exam.phase == GRADING, ExamSession.id != session.id,
+               ExamSession.status.not_in(("cancelled", "closed")))
+        .order_by(ExamSession.starts_at)).all()
+    today = paris_today()
+    upcoming = [e.jury.session for e in others if session_day(e.jury.session) >= today]
+    if not upcoming:
+        return None
+    return "; ".join(f"Déjà prévu(e) dans la session n° {s.number} le "
+                     f"{french_date(session_day(s))}" for s in upcoming) + "."
 
 
 def _require_movable(exam: Exam, graded: set[int]) -> None:

@@ -113,6 +113,10 @@ def test_organiser_prepares_a_session_and_sends_the_convocations(live, artifacts
     for row in (1, 2):
         page.locator("section.jury").first.get_by_role("button", name="Reculer Léa DUBOIS").click()
         expect(page.locator("section.jury").first.locator("tbody tr").nth(row)).to_contain_text("DUBOIS")
+        # The focus stays on Léa's button (its "up" twin once she is last: "down" is gone).
+        kept = "Reculer" if row == 1 else "Avancer"
+        expect(page.locator("section.jury").first.get_by_role(
+            "button", name=f"{kept} Léa DUBOIS")).to_be_focused()
     jury = page.locator("section.jury").first
     expect(jury.locator("tbody tr").last).to_contain_text("DUBOIS")
     assert slot_times(jury) == ["9 h 00", "9 h 30", "10 h 00"]

@@ -19,7 +19,7 @@ def everything_due(organiser, n: int) -> None:
     for i in range(n):
         setup = upcoming_exam(days=10 + i, candidates=2)
         declare_conflict(setup.exam, setup.member)
-        stopped = upcoming_exam(days=2 + i)
+        stopped = upcoming_exam(days=0)
         ex.stop_jury(organiser, stopped.jury.id, stopped.member.id, "Absent")
         failed = upcoming_exam(days=-40 - i)
         close(failed.exam, UNFAVORABLE, on=today() - timedelta(days=40 + i))

@@ -104,7 +104,7 @@ def organiser(app):
 # --- Carence ------------------------------------------------------------------------
 
 def test_a_carence_stops_the_jury_and_is_audited(organiser):
-    setup = upcoming_exam(candidates=2)
+    setup = upcoming_exam(days=0, candidates=2)
     ex.stop_jury(organiser, setup.jury.id, setup.member.id, "  Malade le matin même  ")
     jury = db.session.get(Jury, setup.jury.id)
     assert jury.stopped_at is not None
@@ -117,7 +117,7 @@ def test_a_carence_stops_the_jury_and_is_audited(organiser):
 
 
 def test_a_jury_is_stopped_only_once(organiser):
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
     with pytest.raises(Conflict, match="déjà été constatée"):
         ex.stop_jury(organiser, setup.jury.id, setup.president.id, "Absent aussi")
@@ -125,7 +125,7 @@ def test_a_jury_is_stopped_only_once(organiser):
 
 
 def test_a_carence_is_refused_when_every_exam_is_closed(organiser):
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     close(setup.exam, FAVORABLE)
     with pytest.raises(Conflict, match="Aucun candidat ne reste à évaluer"):
         ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
@@ -138,7 +138,7 @@ def test_a_carence_is_refused_when_every_exam_is_closed(organiser):
     ("member", "   ", "Indiquez le motif"),
 ])
 def test_a_carence_needs_one_of_the_jurors_and_a_reason(organiser, juror, reason, message):
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     juror_id = {"stranger": make_user(JUROR).id, "member": setup.member.id, None: None}[juror]
     with pytest.raises(InvalidInput, match=message):
         ex.stop_jury(organiser, setup.jury.id, juror_id, reason)
@@ -153,7 +153,7 @@ def test_unknown_jury_is_not_found(organiser):
 
 # --- Replacement session ----------------------------------------------------------------
 
-def stopped(candidates=2, days=5):
+def stopped(candidates=2, days=0):
     setup = upcoming_exam(days=days, candidates=candidates)
     ex.stop_jury(None, setup.jury.id, setup.member.id, "Absent")
     return setup
@@ -163,7 +163,7 @@ def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(orga
     setup = stopped(candidates=2)
     old = list(setup.jury.exams)
     jurors = [habilitated("Ana"), habilitated("Bruno")]
-    day = replacement_deadline(today() + timedelta(days=5))
+    day = replacement_deadline(today())
     session = ex.create_replacement(organiser, setup.jury.id, plan(day, jurors, jurors[1]))
 
     session = db.session.get(ExamSession, session.id)
@@ -192,7 +192,7 @@ def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(orga
 def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written(organiser):
     setup = stopped()
     jurors = [habilitated(), habilitated()]
-    deadline = replacement_deadline(today() + timedelta(days=5))
+    deadline = replacement_deadline(today())
     sessions_before = db.session.scalar(db.select(db.func.count(ExamSession.id)))
     with pytest.raises(InvalidInput) as refused:
         ex.create_replacement(organiser, setup.jury.id,
@@ -204,11 +204,11 @@ def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written
 
 
 def test_replacement_before_the_original_session_is_refused(organiser):
-    setup = stopped(days=5)
+    setup = stopped(days=0)
     jurors = [habilitated(), habilitated()]
     with pytest.raises(InvalidInput, match="avant la session initiale"):
         ex.create_replacement(organiser, setup.jury.id,
-                              plan(today() + timedelta(days=4), jurors))
+                              plan(today() - timedelta(days=1), jurors))
 
 
 def test_only_one_replacement_per_stopped_jury(organiser):
@@ -257,7 +257,7 @@ def test_replacement_checks_number_place_and_link(organiser):
 
 
 def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser):
-    setup = upcoming_exam(candidates=2)
+    setup = upcoming_exam(days=0, candidates=2)
     deliberating = setup.jury.exams[1]
     deliberating.phase = DELIBERATION
     db.session.commit()

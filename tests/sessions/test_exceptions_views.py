@@ -115,7 +115,7 @@ def test_the_sitting_page_lists_its_convocations(web_org, organiser):
 # --- Carence and replacement --------------------------------------------------------------
 
 def test_carence_then_replacement_on_day_30(web_org, organiser):
-    setup = upcoming_exam(candidates=2)
+    setup = upcoming_exam(days=0, candidates=2)
     page = web_org.get(f"/sessions/jurys/{setup.jury.id}/carence")
     assert page.status_code == 200 and setup.member.full_name in page.text
     response = web_org.post(f"/sessions/jurys/{setup.jury.id}/carence",
@@ -134,10 +134,10 @@ def test_carence_then_replacement_on_day_30(web_org, organiser):
     assert f'value="{setup.session.number}-R"' in form
     assert first.full_name in form and second.full_name in form
     assert setup.member.full_name not in form.split("Le jury")[-1]  # not habilitated here
-    deadline = replacement_deadline(today() + timedelta(days=5))
+    deadline = replacement_deadline(today())
     assert f'max="{deadline.isoformat()}"' in form
 
-    deadline = replacement_deadline(today() + timedelta(days=5))
+    deadline = replacement_deadline(today())
     data = {"number": f"{setup.session.number}-R", "day": deadline.isoformat(), "start": "10:00",
             "mode": "remote", "video_link": "https://visio.example.fr/r", "place": "",
             "juror_1": first.id, "juror_2": second.id, "president": second.id}
@@ -164,7 +164,7 @@ def test_carence_then_replacement_on_day_30(web_org, organiser):
 
 
 def test_carence_form_errors_are_400_and_write_nothing(web_org):
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     response = web_org.post(f"/sessions/jurys/{setup.jury.id}/carence",
                             {"absent_juror": setup.member.id, "reason": ""})
     assert response.status_code == 400 and "Indiquez le motif" in response.text
@@ -175,7 +175,7 @@ def test_carence_form_errors_are_400_and_write_nothing(web_org):
 
 
 def test_replacement_form_refuses_bad_input_with_400(web_org):
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     web_org.post(f"/sessions/jurys/{setup.jury.id}/carence",
                  {"absent_juror": setup.member.id, "reason": "Absent"})
     first = habilitated()
@@ -367,7 +367,7 @@ def test_no_appeal_before_the_result(web_org):
 @pytest.mark.parametrize("what", ["carence", "absence"])
 def test_no_grading_once_the_jury_is_stopped_or_the_candidate_absent(web_org, make_web, what):
     from certif.grading.models import Mark
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     if what == "carence":
         web_org.post(f"/sessions/jurys/{setup.jury.id}/carence",
                      {"absent_juror": setup.member.id, "reason": "Absent"})

@@ -96,7 +96,7 @@ def test_moving_to_a_huge_jury_id_is_a_400(app, organiser):
 
 def test_exception_forms_refuse_huge_ids_with_a_400(app, make_web):
     web = make_web(make_user(ORGANISER))
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     r = web.post(f"/sessions/examens/{setup.exam.id}/report", {"jury_id": HUGE})
     assert r.status_code == 400 and "Choisissez une session et un jury" in text(r)
     r = web.post(f"/sessions/jurys/{setup.jury.id}/carence", {"absent_juror": HUGE, "reason": "x"})
@@ -154,7 +154,7 @@ def test_technical_requirements_keep_their_lines_but_not_control_characters(app,
 ])
 def test_a_replacement_plan_with_a_line_break_is_refused(app, overrides, message):
     organiser = make_user(ORGANISER)
-    setup = upcoming_exam()
+    setup = upcoming_exam(days=0)
     ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
     jurors = [habilitated(), habilitated()]
     with pytest.raises(InvalidInput, match=message):

@@ -27,7 +27,7 @@ def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
 
 
-# --- Replacement session: within 30 days of the carence ------------------------------
+# --- Replacement session: within 30 days of the session's day---------------------------
 
 ABSENCE = date(2026, 12, 1)
 
@@ -52,8 +52,10 @@ def test_replacement_deadline_is_thirty_days_later():
 
 def test_a_late_replacement_date_is_refused_with_the_last_allowed_date():
     problem = replacement_date_problem(ABSENCE, date(2027, 1, 1))
-    assert "30 jours" in problem
-    assert "31 décembre 2026" in problem
+    # Counted from the session's day (not from the day the carence was recorded).
+    assert problem == ("La session de remplacement doit avoir lieu dans les 30 jours qui "
+                       "suivent la session initiale (le 1er décembre 2026), soit au plus tard "
+                       "le 31 décembre 2026.")
 
 
 def test_a_replacement_before_the_session_is_refused_with_its_reason():

@@ -3,6 +3,7 @@ from datetime import date, time
 
 from certif.extensions import db
 from certif.sessions.models import ExamSession
+from certif.sessions.services import paris_today
 
 from .conftest import candidate, convene, jury_row, place, session_row, text
 
@@ -76,12 +77,21 @@ def test_a_stopped_jury_without_replacement_links_to_the_replacement(app, organi
 
 
 def test_links_to_the_sitting_page_and_carence(app, organiser):
-    session = session_row(status="convened")
+    session = session_row(status="convened", day=paris_today())
     jury = jury_row(session)
     exam = place(jury, candidate())
     page = page_of(organiser, session)
     assert f'href="/sessions/examens/{exam.id}"' in page
     assert f'href="/sessions/jurys/{jury.id}/carence"' in page
+
+
+def test_no_carence_link_before_the_exam_day(app, organiser):
+    session = session_row(status="convened")  # 60 days ahead
+    jury = jury_row(session)
+    place(jury, candidate())
+    page = page_of(organiser, session)
+    assert f'href="/sessions/jurys/{jury.id}/carence"' not in page
+    assert "Déclarer une carence" not in page
 
 
 def test_council_sees_the_missing_items_without_actions(app, council):
