@@ -10,8 +10,6 @@ import io
 from pathlib import Path
 
 from flask import render_template
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from ..errors import ServiceError
 
@@ -32,6 +30,11 @@ def _font_paths() -> dict[str, str] | None:
 
 def render_pdf(template: str, **context) -> bytes:
     """Render `template` (under templates/pdf/) and convert it; raise if xhtml2pdf fails."""
+    # Imported here: xhtml2pdf and ReportLab weigh ~30 MB per worker, and most
+    # requests (a juror's clicks) never build a PDF (measured by `make bench`).
+    from xhtml2pdf import pisa
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
     html = render_template(template, pdf_fonts=_font_paths(), **context)
     out = io.BytesIO()
     # Nothing remote; local files only from the font folders (xhtml2pdf refuses the rest).
