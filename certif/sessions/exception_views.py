@@ -101,17 +101,26 @@ def _targets_page(exam_id: int, form: TargetForm, *, retake: bool, status: int =
 @bp.route("/examens/<id:exam_id>/report", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def move(exam_id: int):
+    return _place_on_target(exam_id, retake=False)
+
+
+def _place_on_target(exam_id: int, *, retake: bool):
+    """The target page (GET) or the move / retake it confirms (POST), then the new sitting."""
     form = TargetForm()
     if request.method == "GET":
-        return _targets_page(exam_id, form, retake=False)
+        return _targets_page(exam_id, form, retake=retake)
     if not form.validate():
-        return _targets_page(exam_id, form, retake=False, status=400, error=first_error(form))
+        return _targets_page(exam_id, form, retake=retake, status=400, error=first_error(form))
+    place = ex.schedule_retake if retake else ex.move_exam
     try:
-        new = ex.move_exam(current_user, exam_id, form.jury_id.data, confirmed=form.confirm.data)
+        new = place(current_user, exam_id, form.jury_id.data, confirmed=form.confirm.data)
     except InvalidInput as exc:
-        return _targets_page(exam_id, form, retake=False, status=400, error=exc.message)
-    flash_convene(f"Candidat reporté sur la session n° {new.jury.session.number} : il doit "
-                  "recevoir une nouvelle convocation.", new.jury.session)
+        return _targets_page(exam_id, form, retake=retake, status=400, error=exc.message)
+    number = new.jury.session.number
+    flash_convene(f"Rattrapage planifié (passage n° {new.attempt}) dans la session n° {number} : "
+                  "envoyez la nouvelle convocation." if retake else
+                  f"Candidat reporté sur la session n° {number} : il doit recevoir une nouvelle "
+                  "convocation.", new.jury.session)
     return redirect_after_write(url_for(".exam", exam_id=new.id))
 
 
@@ -132,20 +141,7 @@ def request_retake(exam_id: int):
 @bp.route("/examens/<id:exam_id>/rattrapage/planifier", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def schedule_retake(exam_id: int):
-    form = TargetForm()
-    if request.method == "GET":
-        return _targets_page(exam_id, form, retake=True)
-    if not form.validate():
-        return _targets_page(exam_id, form, retake=True, status=400, error=first_error(form))
-    try:
-        new = ex.schedule_retake(current_user, exam_id, form.jury_id.data,
-                                 confirmed=form.confirm.data)
-    except InvalidInput as exc:
-        return _targets_page(exam_id, form, retake=True, status=400, error=exc.message)
-    flash_convene(f"Rattrapage planifié (passage n° {new.attempt}) dans la session n° "
-                  f"{new.jury.session.number} : envoyez la nouvelle convocation.",
-                  new.jury.session)
-    return redirect_after_write(url_for(".exam", exam_id=new.id))
+    return _place_on_target(exam_id, retake=True)
 
 
 # --- Appeals --------------------------------------------------------------------------

@@ -55,19 +55,6 @@ def counts():
             for model in (Grid, Mark, ConflictDeclaration, DeliberationMark, AuditEntry)}
 
 
-@pytest.fixture
-def setup(app):
-    return make_exam("RS6240")
-
-
-@pytest.fixture
-def president(setup, make_web):
-    return make_web(setup.president)
-
-
-@pytest.fixture
-def member(setup, make_web):
-    return make_web(setup.member)
 
 
 # --- The session's status ----------------------------------------------------------------

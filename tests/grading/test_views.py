@@ -28,19 +28,6 @@ def pressed(html):
     return {int(cid): kind for cid, kind in re.findall(r'id="b(\d+)-([an])"\s+class="choice-[an]"\s+aria-pressed="true"', html)}
 
 
-@pytest.fixture
-def setup(app):
-    return make_exam("RS6240")
-
-
-@pytest.fixture
-def president(setup, make_web):
-    return make_web(setup.president)
-
-
-@pytest.fixture
-def member(setup, make_web):
-    return make_web(setup.member)
 
 
 def fill(web, setup, values):
