@@ -20,7 +20,7 @@ from ..candidates.models import RETAKE_CHANNELS, Appeal, RetakeRequest
 from ..convocations.models import CANDIDATE as CANDIDATE_CONVOCATION, Convocation
 from ..convocations.queries import candidate_convocation_current
 from ..database import write_transaction
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..grading.models import Grid, Mark
 from ..grading.rules import UNFAVORABLE
@@ -31,7 +31,7 @@ from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import rules
 from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, GRADING, MODES, MOVED, SCHEDULED,
                      Exam, ExamSession, Jury, JuryMember)
-from .services import add_exam, get_exam, get_jury
+from .services import add_exam, get_exam, get_jury, get_row
 
 # Sessions that can still receive a candidate (moved, replaced or retaking).
 OPEN_SESSION_STATUSES = ("draft", "convened", "in_progress")
@@ -59,14 +59,6 @@ def _clean_text(raw: str | None, *, required: str | None = None, limit: int = MA
     if len(text) > limit:
         raise InvalidInput(f"Le texte ne doit pas dépasser {limit} caractères.")
     return text
-
-
-def _locked_exam(exam_id: int) -> Exam:
-    """The exam as it is now, inside a write transaction (row locked on PostgreSQL)."""
-    exam = db.session.get(Exam, exam_id, with_for_update={"of": Exam}, populate_existing=True)
-    if exam is None:
-        raise NotFound("Passage introuvable.")
-    return exam
 
 
 def has_marks(exam_id: int) -> bool:
@@ -142,9 +134,7 @@ def replacement_problem(jury: Jury) -> str | None:
 def stop_jury(actor, jury_id: int, absent_juror_id: int | None, reason: str | None) -> Jury:
     """Record the absence of one of the two jurors: the jury cannot sit any more."""
     with write_transaction():
-        jury = db.session.get(Jury, jury_id, with_for_update={"of": Jury}, populate_existing=True)
-        if jury is None:
-            raise NotFound("Jury introuvable.")
+        jury = get_jury(jury_id, lock=True)
         problem = carence_problem(jury)
         if problem:
             raise Conflict(problem)
@@ -255,9 +245,7 @@ def _check_plan(plan: ReplacementPlan, jury: Jury) -> list[User]:
 def create_replacement(actor, jury_id: int, plan: ReplacementPlan) -> ExamSession:
     """The replacement session of a stopped jury, its jury, and its candidates moved there."""
     with write_transaction():
-        jury = db.session.get(Jury, jury_id, with_for_update={"of": Jury}, populate_existing=True)
-        if jury is None:
-            raise NotFound("Jury introuvable.")
+        jury = get_jury(jury_id, lock=True)
         problem = replacement_problem(jury)
         if problem:
             raise Conflict(problem)
@@ -313,7 +301,7 @@ def mark_absent(actor, exam_id: int, *, excused: bool | None, note: str | None) 
     if excused is None:
         raise InvalidInput("Indiquez si l'absence est excusée ou non.")
     with write_transaction():
-        exam = _locked_exam(exam_id)
+        exam = get_exam(exam_id, lock=True)
         if exam.status != SCHEDULED or exam.phase != GRADING:
             raise Conflict(f"Ce passage ne peut plus être déclaré absent "
                            f"(état : {exam.status_label.lower()}, {exam.phase_label.lower()}).")
@@ -396,7 +384,7 @@ def move_exam(actor, exam_id: int, jury_id: int | None, *, confirmed: bool = Fal
     When the candidate would sit more than 3 months after their training, the
     organiser must confirm; the warning is kept in the audit entry."""
     with write_transaction():
-        exam = _locked_exam(exam_id)
+        exam = get_exam(exam_id, lock=True)
         problem = _movable_problem(exam)
         if problem:
             raise Conflict(problem)
@@ -446,7 +434,7 @@ def request_retake(exam_id: int, *, actor=None, channel: str = "candidate",
     if channel not in RETAKE_CHANNELS:
         raise InvalidInput("Canal de demande inconnu.")
     with write_transaction():
-        exam = _locked_exam(exam_id)
+        exam = get_exam(exam_id, lock=True)
         status = retake_status(exam, today)
         if not status.can_request:
             raise Conflict(status.reason)
@@ -476,7 +464,7 @@ def schedule_retake(actor, exam_id: int, jury_id: int | None, *, confirmed: bool
     When the retake would be sat more than 2 months after the result, the organiser
     must confirm; the warning and the confirmation are kept in the audit entry."""
     with write_transaction():
-        exam = _locked_exam(exam_id)
+        exam = get_exam(exam_id, lock=True)
         request = retake_request_for(exam.id)
         if request is None:
             raise Conflict("Aucune demande de rattrapage n'a été enregistrée pour ce passage.")
@@ -509,7 +497,7 @@ def record_appeal(actor, exam_id: int, *, filed_on: date | None, grounds: str | 
     """An appeal to the management against a result."""
     today = today or paris_today()
     with write_transaction():
-        exam = _locked_exam(exam_id)
+        exam = get_exam(exam_id, lock=True)
         if exam.phase != CLOSED or exam.closed_at is None:
             raise Conflict("Un recours ne peut être enregistré qu'une fois le résultat connu "
                            "(délibération close).")
@@ -546,9 +534,7 @@ def decide_appeal(actor, appeal_id: int, *, outcome: str | None, outcome_text: s
     """The management's answer to an appeal."""
     today = today or paris_today()
     with write_transaction():
-        appeal = db.session.get(Appeal, appeal_id, with_for_update={"of": Appeal}, populate_existing=True)
-        if appeal is None:
-            raise NotFound("Recours introuvable.")
+        appeal = get_appeal(appeal_id, lock=True)
         if appeal.outcome != "pending":
             raise Conflict(f"Ce recours a déjà été tranché le {french_date(appeal.decided_on)}.")
         if outcome not in ("upheld", "rejected"):
@@ -567,11 +553,8 @@ def decide_appeal(actor, appeal_id: int, *, outcome: str | None, outcome_text: s
     return appeal
 
 
-def get_appeal(appeal_id: int) -> Appeal:
-    appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None:
-        raise NotFound("Recours introuvable.")
-    return appeal
+def get_appeal(appeal_id: int, *, lock: bool = False) -> Appeal:
+    return get_row(Appeal, appeal_id, "Recours introuvable.", lock=lock)
 
 
 # --- The sitting page -----------------------------------------------------------------

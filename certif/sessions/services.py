@@ -72,18 +72,22 @@ def session_for_page(session_id: int) -> ExamSession:
     return session
 
 
-def get_jury(jury_id: int) -> Jury:
-    jury = db.session.get(Jury, jury_id)
-    if jury is None:
-        raise NotFound("Jury introuvable.")
-    return jury
+def get_row(model, row_id: int, missing: str, *, lock: bool = False):
+    """A row by id, or NotFound(`missing`). `lock`: inside a write transaction, the row as it
+    is now, locked on PostgreSQL (SQLite holds the write lock already)."""
+    options = {"with_for_update": {"of": model}, "populate_existing": True} if lock else {}
+    row = db.session.get(model, row_id, **options)
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
-def get_exam(exam_id: int) -> Exam:
-    exam = db.session.get(Exam, exam_id)
-    if exam is None:
-        raise NotFound("Passage introuvable.")
-    return exam
+def get_jury(jury_id: int, *, lock: bool = False) -> Jury:
+    return get_row(Jury, jury_id, "Jury introuvable.", lock=lock)
+
+
+def get_exam(exam_id: int, *, lock: bool = False) -> Exam:
+    return get_row(Exam, exam_id, "Passage introuvable.", lock=lock)
 
 
 def active_exams(jury: Jury) -> list[Exam]:
