@@ -17,6 +17,7 @@ from certif import create_app
 from certif.auth.models import JUROR, User
 from certif.candidates.models import Candidate
 from certif.extensions import db
+from certif.examday.models import IdentityCheck
 from certif.jurors.models import ConflictDeclaration, JurorProfile
 from certif.referentials.models import Referential
 from certif.referentials.services import import_all, layout
@@ -92,9 +93,12 @@ def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
             exam = Exam(candidate=candidate, duration_minutes=ref.exam_minutes, position=slot + 1,
                         starts_at=starts + timedelta(minutes=slot * ref.exam_minutes))
             jury.exams.append(exam)
-            # Both jurors declared they do not know the candidate: grading is open.
+            # Both jurors declared they do not know the candidate, and the jury checked
+            # the candidate's identity: grading is open.
             db.session.add_all(ConflictDeclaration(exam=exam, juror=m.juror, has_conflict=False)
                                for m in jury.members)
+            db.session.add(IdentityCheck(exam=exam, document_type="cni", convocation_checked=True,
+                                         mode="camera", checked_by=president))
         db.session.commit()
         for i, user in enumerate(jurors):
             out.jurors.append(JurorInfo(user.id, user.email, i // 2, i % 2 == 0))

@@ -45,17 +45,25 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .auth.views import bp as auth_bp
     from .candidates.views import bp as candidates_bp
+    from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
     from .dashboard.views import bp as dashboard_bp
+    from .documents import cli as documents_cli
+    from .documents.views import bp as documents_bp
+    from .examday.views import bp as examday_bp
     from .grading.views import bp as grading_bp
     from .jurors.views import bp as jurors_bp
     from .mail.views import bp as mail_bp
+    from .minutes.views import bp as minutes_bp
     from .portal.views import bp as portal_bp
     from .sessions.exception_views import bp as exceptions_bp
     from .sessions.views import bp as sessions_bp
-    for blueprint in (auth_bp, candidates_bp, convocations_bp, dashboard_bp, exceptions_bp,
-                      grading_bp, jurors_bp, mail_bp, portal_bp, sessions_bp):
+    from .signatures.views import bp as signatures_bp
+    for blueprint in (auth_bp, candidates_bp, certificates_bp, convocations_bp, dashboard_bp,
+                      documents_bp, examday_bp, exceptions_bp, grading_bp, jurors_bp, mail_bp,
+                      minutes_bp, portal_bp, sessions_bp, signatures_bp):
         app.register_blueprint(blueprint)
+    documents_cli.init_app(app)
     return app
 
 

@@ -8,3 +8,7 @@ from .jurors.models import ConflictDeclaration, JurorProfile  # noqa: F401
 from .mail.models import OutgoingMail  # noqa: F401
 from .referentials.models import RefBlock, RefCompetency, RefCriterion, Referential  # noqa: F401
 from .sessions.models import Exam, ExamSession, Jury, JuryMember  # noqa: F401
+from .certificates.models import Certificate, ResultNotice  # noqa: F401
+from .examday.models import AttendanceLink, ConditionAnswer, ConditionsSheet, IdentityCheck  # noqa: F401
+from .minutes.models import Minutes, SealedDocument  # noqa: F401
+from .signatures.models import Signature  # noqa: F401

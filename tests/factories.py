@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 
 from certif.auth.models import COUNCIL, JUROR, ORGANISER, User
 from certif.candidates.models import Candidate
+from certif.examday.models import IdentityCheck
 from certif.extensions import db
 from certif.jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
 from certif.referentials.models import Referential
@@ -61,11 +62,12 @@ class ExamSetup:
 
 
 def make_exam(code: str = "RS6240", president=None, member=None, candidates: int = 1,
-              declared: bool = True) -> ExamSetup:
+              declared: bool = True, identity_checked: bool = True) -> ExamSetup:
     """A session with one jury of two jurors and `candidates` exams, ready to grade.
 
     With `declared`, both jurors have already declared they do not know each
-    candidate (no conflict of interest), so grading is open. The jurors it creates are
+    candidate (no conflict of interest); with `identity_checked`, the jury has checked
+    each candidate's identity: grading is open. The jurors it creates are
     habilitated (favourable decision): grading refuses a juror who is not."""
     n = next(_seq)
     president = president or make_juror("Paule", f"Presidente{n}")
@@ -84,6 +86,9 @@ def make_exam(code: str = "RS6240", president=None, member=None, candidates: int
     if declared:
         db.session.add_all(ConflictDeclaration(exam=exam, juror=juror, has_conflict=False)
                            for exam in exams for juror in (president, member))
+    if identity_checked:
+        db.session.add_all(IdentityCheck(exam=exam, document_type="cni", convocation_checked=True,
+                                         mode="camera", checked_by=president) for exam in exams)
     db.session.add(session)
     db.session.commit()
     return ExamSetup(exams[0], president, member, jury, session)

@@ -16,7 +16,9 @@ from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..jurors.models import ConflictDeclaration, JurorProfile
+from ..examday.models import IdentityCheck
 from ..jurors.services import habilitation_problem
+from ..minutes.models import Minutes
 from ..referentials.services import Layout, layout
 from ..sessions.models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, DELIBERATION, GRADING, MOVED,
                                SCHEDULED, Exam, ExamSession, Jury, JuryMember)
@@ -58,6 +60,11 @@ MSG_SESSION_CLOSED = ("La session n° {number} est clôturée : les évaluations
 MSG_NOT_HABILITATED = ("Votre habilitation de juré n'est pas (ou plus) favorable : vous ne pouvez "
                        "ni évaluer ni délibérer. Le responsable d'organisation doit vous remplacer "
                        "dans ce jury.")
+MSG_MINUTES_SIGNED = ("Le procès-verbal de la session n° {number} est signé : les notes sont "
+                      "verrouillées et ne peuvent plus être modifiées.")
+# Seed 000, I.C.2: the jury checks the candidate's identity and convocation first.
+MSG_IDENTITY_FIRST = ("Vérifiez d'abord l'identité et la convocation du candidat (accueil du "
+                      "candidat) : la grille s'ouvre ensuite.")
 # Grading and deliberating stop in these sessions; a draft one (its convocations not yet
 # sent on the exam day, in some setups) can be graded.
 STOPPED_SESSIONS = {"cancelled": MSG_SESSION_CANCELLED, "closed": MSG_SESSION_CLOSED}
@@ -85,6 +92,8 @@ class ExamAccess:
     session_status: str
     habilitation_problem: str | None  # why this juror may not sit (see jurors.services)
     declaration: ConflictDeclaration | None  # this juror's, about this candidate
+    identity_checked: bool = False  # the jury checked the candidate's identity (grading unlocks)
+    minutes_locked: bool = False  # the session's minutes are signed: grades are locked
 
     @property
     def layout(self) -> Layout:
@@ -98,6 +107,8 @@ class ExamAccess:
         """
         if self.session_status in STOPPED_SESSIONS:
             return STOPPED_SESSIONS[self.session_status].format(number=self.session_number)
+        if self.minutes_locked:
+            return MSG_MINUTES_SIGNED.format(number=self.session_number)
         if self.habilitation_problem is not None:
             return MSG_NOT_HABILITATED
         if self.exam.phase == GRADING:
@@ -128,13 +139,16 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     """
     query = (
         db.select(Exam, ExamSession.referential_id, Jury.president_id, Jury.stopped_at,
-                  ExamSession.number, ExamSession.status, JurorProfile, ConflictDeclaration)
+                  ExamSession.number, ExamSession.status, JurorProfile, ConflictDeclaration,
+                  IdentityCheck.id, Minutes.locked_at)
         .join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
         .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
         .outerjoin(JurorProfile, JurorProfile.user_id == user.id)
         .outerjoin(ConflictDeclaration, and_(ConflictDeclaration.exam_id == Exam.id,
                                              ConflictDeclaration.juror_id == user.id))
+        .outerjoin(IdentityCheck, IdentityCheck.exam_id == Exam.id)
+        .outerjoin(Minutes, Minutes.session_id == ExamSession.id)
         .where(Exam.id == exam_id)
     )
     if lock:
@@ -145,9 +159,10 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     row = db.session.execute(query).first()
     if row is None:
         raise NotFound(MSG_NO_EXAM)
-    *facts, profile, declaration = row
+    *facts, profile, declaration, identity_check_id, minutes_locked_at = row
     return ExamAccess(*facts, habilitation_problem=habilitation_problem(user, profile),
-                      declaration=declaration)
+                      declaration=declaration, identity_checked=identity_check_id is not None,
+                      minutes_locked=minutes_locked_at is not None)
 
 
 def criterion_of(access: ExamAccess, criterion_id: int):
@@ -238,6 +253,8 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         _require_phase(access.exam, GRADING)
         _require_may_write(access)
         declaration = _require_no_conflict(access)
+        if not access.identity_checked:
+            raise Conflict(MSG_IDENTITY_FIRST)
         grid_id, marks = juror_grid(exam_id, user.id)
         if grid_id is None:
             grid = Grid(exam_id=exam_id, juror_id=user.id)

@@ -1,0 +1,5 @@
+"""`flask verify FILE`: is a sealed PDF intact?"""
+
+
+def init_app(app) -> None:
+    pass

@@ -1,0 +1,4 @@
+"""Verification page for sealed PDFs and candidate archives."""
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__)

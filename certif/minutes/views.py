@@ -1,0 +1,4 @@
+"""Views of the minutes domain."""
+from flask import Blueprint
+
+bp = Blueprint("minutes", __name__)
