@@ -50,6 +50,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .dashboard.views import bp as dashboard_bp
     from .documents import cli as documents_cli
     from .documents.views import bp as documents_bp
+    from .examday.conditions_views import bp as conditions_bp
     from .examday.views import bp as examday_bp
     from .grading.views import bp as grading_bp
     from .jurors.views import bp as jurors_bp
@@ -59,7 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .sessions.exception_views import bp as exceptions_bp
     from .sessions.views import bp as sessions_bp
     from .signatures.views import bp as signatures_bp
-    for blueprint in (auth_bp, candidates_bp, certificates_bp, convocations_bp, dashboard_bp,
+    for blueprint in (auth_bp, candidates_bp, certificates_bp, conditions_bp, convocations_bp, dashboard_bp,
                       documents_bp, examday_bp, exceptions_bp, grading_bp, jurors_bp, mail_bp,
                       minutes_bp, portal_bp, sessions_bp, signatures_bp):
         app.register_blueprint(blueprint)
