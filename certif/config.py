@@ -54,6 +54,16 @@ class Config:
     MAIL_TIMEOUT = 15
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "certification@certif.test")
     MAIL_SENDER_NAME = os.environ.get("MAIL_SENDER_NAME", "Certification ALLOKOM")
+    # A remote candidate signs the attendance sheet through a single-use link (or its short
+    # code) that expires after this many minutes.
+    ATTENDANCE_LINK_MINUTES = int(os.environ.get("CERTIF_ATTENDANCE_LINK_MINUTES", "30"))
+    # The organisation's certificate that seals signed minutes and certificates (PDF signatures):
+    # PEM certificate + key, or a PKCS#12 file; when none is set, a self-signed one is made on
+    # first start and kept under FILES_DIR/seal/.
+    SEAL_CERT_FILE = os.environ.get("CERTIF_SEAL_CERT_FILE") or None
+    SEAL_KEY_FILE = os.environ.get("CERTIF_SEAL_KEY_FILE") or None
+    SEAL_KEY_PASSPHRASE = os.environ.get("CERTIF_SEAL_KEY_PASSPHRASE") or None
+    SEAL_PKCS12_FILE = os.environ.get("CERTIF_SEAL_PKCS12_FILE") or None
     LOAD_DEMO_DATA = False
 
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from certif.audit.models import AuditEntry
+from certif.examday.models import IdentityCheck
 from certif.extensions import db
 from certif.grading.models import DeliberationMark, Grid, Mark
 from certif.jurors.models import ConflictDeclaration, JurorProfile
@@ -223,3 +224,22 @@ def test_a_click_runs_at_most_seven_sql_statements(president, setup):
     # jury, habilitation, declaration: one statement), the grid, the mark, the audit entry;
     # the first click also creates the grid.
     assert first <= 8 and later <= 7 and change <= 7
+
+
+def test_grading_waits_for_the_identity_check(app, make_web):
+    """Seed 000, I.C.2: the jury checks identity and convocation before evaluating."""
+    setup = make_exam(identity_checked=False)
+    criterion = setup.criteria[0]
+    web = make_web(setup.president)
+    response = web.post(f"/jury/examens/{setup.exam.id}/grille/criteres/{criterion}",
+                        {"value": "acquis"}, htmx=True)
+    assert response.status_code == 409
+    assert "identité" in response.text
+    assert db.session.scalar(db.select(db.func.count(Mark.id))) == 0
+    db.session.add(IdentityCheck(exam_id=setup.exam.id, document_type="passport",
+                                 convocation_checked=True, mode="camera",
+                                 checked_by_id=setup.member.id))
+    db.session.commit()
+    response = web.post(f"/jury/examens/{setup.exam.id}/grille/criteres/{criterion}",
+                        {"value": "acquis"}, htmx=True)
+    assert response.status_code == 200

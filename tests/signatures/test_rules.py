@@ -1,0 +1,82 @@
+"""The signer's mark and the content signed, checked without Flask."""
+import base64
+import hashlib
+import io
+import json
+
+import pytest
+from PIL import Image, ImageDraw
+
+from certif.signatures import rules
+
+
+def png_url(ink: bool = True, size=(300, 90), fmt="PNG") -> str:
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    if ink:
+        ImageDraw.Draw(image).line((10, 60, 290, 20), fill=(16, 36, 62, 255), width=4)
+    out = io.BytesIO()
+    (image.convert("RGB") if fmt == "JPEG" else image).save(out, fmt)
+    return rules.DATA_URL_PREFIX + base64.b64encode(out.getvalue()).decode()
+
+
+def test_canonical_json_is_one_text_for_one_content():
+    a = rules.canonical_json({"b": 1, "a": "Élodie"})
+    b = rules.canonical_json({"a": "Élodie", "b": 1})
+    assert a == b == '{"a":"Élodie","b":1}'
+    assert rules.sha256_text(a) == hashlib.sha256(a.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Paule Presidente", "Paule Presidente"),
+    ("  Paule   Presidente ", "Paule Presidente"),
+    ("Élodie Marchand-Œuvre", "Élodie Marchand-Œuvre"),
+])
+def test_typed_name_is_kept_with_spaces_collapsed(typed, expected):
+    mark = rules.parse_mark("typed", None, typed)
+    assert (mark.method, mark.typed_name, mark.image_png) == ("typed", expected, None)
+
+
+@pytest.mark.parametrize("method, image, typed, message", [
+    (None, None, "Paule", rules.MSG_CHOOSE),
+    ("stamp", None, "Paule", rules.MSG_CHOOSE),
+    ("typed", None, "   ", rules.MSG_EMPTY_TYPED),
+    ("typed", None, "x" * 201, rules.MSG_LONG_TYPED),
+    ("typed", None, "Paule\x00", rules.MSG_EMPTY_TYPED),
+    ("drawn", None, None, rules.MSG_EMPTY_DRAWING),
+    ("drawn", "", None, rules.MSG_EMPTY_DRAWING),
+    ("drawn", "data:image/svg+xml;base64,PHN2Zz4=", None, rules.MSG_BAD_IMAGE),
+    ("drawn", rules.DATA_URL_PREFIX + "not base64!", None, rules.MSG_BAD_IMAGE),
+    ("drawn", rules.DATA_URL_PREFIX + base64.b64encode(b"GIF89a....").decode(), None, rules.MSG_BAD_IMAGE),
+])
+def test_refused_marks_say_why_in_french(method, image, typed, message):
+    with pytest.raises(rules.InvalidSignature) as error:
+        rules.parse_mark(method, image, typed)
+    assert str(error.value) == message
+
+
+def test_a_blank_canvas_is_not_a_signature():
+    with pytest.raises(rules.InvalidSignature, match="vide"):
+        rules.parse_mark("drawn", png_url(ink=False), None)
+
+
+def test_an_oversized_image_is_refused():
+    with pytest.raises(rules.InvalidSignature):
+        rules.parse_mark("drawn", png_url(size=(4000, 100)), None)
+
+
+def test_a_jpeg_under_a_png_label_is_refused():
+    with pytest.raises(rules.InvalidSignature):
+        rules.parse_mark("drawn", png_url(fmt="JPEG"), None)
+
+
+def test_a_drawing_is_reencoded_and_cropped_to_its_ink():
+    mark = rules.parse_mark("drawn", png_url(), None)
+    assert mark.method == "drawn" and mark.image_png.startswith(b"\x89PNG")
+    with Image.open(io.BytesIO(mark.image_png)) as image:
+        assert image.format == "PNG" and image.size[0] < 300 and image.size[1] < 90
+    assert rules.data_url(mark.image_png).startswith(rules.DATA_URL_PREFIX)
+
+
+def test_canonical_json_round_trips():
+    content = {"candidate": "Léa DUBOIS", "date": "2026-12-01", "n": [1, 2]}
+    assert json.loads(rules.canonical_json(content)) == content
