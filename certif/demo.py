@@ -1,5 +1,6 @@
-"""Demo data for `make run`: an RS6240 session with two juries and six candidates,
-and an RNCP community-manager session with one jury and two candidates."""
+"""Demo data for `make run`: an RS6240 session today (to try the exam day), an RS6240
+session with two juries and six candidates and an RNCP community-manager session with one
+jury and two candidates on the next weekday, and a session still to prepare."""
 from datetime import date, time, timedelta
 
 import click
@@ -36,6 +37,8 @@ CANDIDATES = [
     ("Manon", "Faure"), ("Yanis", "Mercier"),
     # Not yet placed in a session: for the organiser to try the workspace.
     ("Sarah", "Petit"), ("Maxime", "Roux"), ("Camille", "Fournier"),
+    # Sitting today, before jure1 and jure2: the exam day can be tried at once.
+    ("Emma", "Garnier"), ("Louis", "Chevalier"),
 ]
 # Decided with the disability referent (seed 000, I.D.3).
 ACCOMMODATION = ("Sarah", "Petit", "Temps majoré d'un tiers décidé avec le référent handicap.", 10)
@@ -108,6 +111,8 @@ def load_demo() -> bool:
             if (candidate.first_name, candidate.last_name) == ACCOMMODATION[:2]:
                 candidate.accommodation, candidate.extra_minutes = ACCOMMODATION[2:]
         db.session.add_all(candidates)
+        _session("2026-RS6240-00", refs["RS6240"], date.today(), [(jurors[0], jurors[1])],
+                 candidates[11:13])
         day = next_weekday(date.today())
         _session("2026-RS6240-01", refs["RS6240"], day,
                  [(jurors[0], jurors[1]), (jurors[2], jurors[3])], candidates[:6])

@@ -2,6 +2,7 @@
 from certif.auth.models import User
 from certif.extensions import db
 from certif.sessions.models import Exam, ExamSession, Jury
+from certif.timeutil import to_paris, utcnow
 
 
 def count(model):
@@ -19,8 +20,11 @@ def test_setup_loads_the_demo_once_and_prints_the_logins(app):
     db.session.commit()
     sessions = db.session.scalars(db.select(ExamSession).order_by(ExamSession.number)).all()
     assert [(s.number, s.referential.code, len(s.juries)) for s in sessions] == [
-        ("2026-CM-01", "RNCP-CM", 1), ("2026-RS6240-01", "RS6240", 2), ("2026-RS6240-02", "RS6240", 0)]
-    assert count(Exam) == 8
+        ("2026-CM-01", "RNCP-CM", 1), ("2026-RS6240-00", "RS6240", 1), ("2026-RS6240-01", "RS6240", 2),
+        ("2026-RS6240-02", "RS6240", 0)]
+    today = sessions[1]
+    assert to_paris(today.starts_at).date() == to_paris(utcnow()).date()  # the exam day, to try
+    assert count(Exam) == 10
     assert all(j.president_id is not None and len(j.members) == 2
                for j in db.session.scalars(db.select(Jury)))
     users = count(User)
@@ -28,7 +32,7 @@ def test_setup_loads_the_demo_once_and_prints_the_logins(app):
     again = runner.invoke(args=["setup"])
     assert again.exit_code == 0 and "Données de démonstration chargées." not in again.output
     db.session.commit()
-    assert count(User) == users and count(Exam) == 8
+    assert count(User) == users and count(Exam) == 10
 
 
 def test_referentials_import_command_is_idempotent(app):
