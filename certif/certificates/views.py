@@ -1,4 +1,168 @@
-"""Views of the certificates domain."""
-from flask import Blueprint
+"""Views of the certificates domain: a session's results and certificates (organiser), and
+the public page where anyone checks a certificate with its number and code (no login).
+
+Every form is a plain post; errors come back as French pages (400, 409, 502).
+"""
+from flask import (Blueprint, current_app, flash, make_response, render_template, request,
+                   url_for)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from ..auth.models import ORGANISER
+from ..documents.pdf import pdf_response
+from ..errors import InvalidInput
+from ..extensions import csrf
+from ..web import redirect_after_write, role_required
+from . import rules, services
 
 bp = Blueprint("certificates", __name__)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class IssueForm(FlaskForm):
+    channel = StringField("Mode de délivrance")
+    issued_on = StringField("Date d'envoi")
+
+
+class VerifyForm(FlaskForm):
+    number = StringField("Numéro du certificat")
+    code = StringField("Code de vérification")
+
+
+def _results_url(session_id: int, anchor: str | None = None) -> str:
+    return url_for(".session_results", session_id=session_id, _anchor=anchor)
+
+
+def _render_results(session_id: int, *, issue_error: tuple[int, str] | None = None,
+                    issue_form: IssueForm | None = None):
+    return render_template("certificates/session.html",
+                           overview=services.session_results(session_id), confirm=ConfirmForm(),
+                           issue_error=issue_error, issue_form=issue_form,
+                           today=services.paris_today().isoformat(),
+                           today_date=services.paris_today(),
+                           format_code=rules.format_code, due=rules.delivery_due,
+                           minutes_url=_endpoint_url("minutes.organiser_minutes",
+                                                     session_id=session_id))
+
+
+def _endpoint_url(endpoint: str, **values) -> str | None:
+    """A page of another domain, when it exists (built in parallel)."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return None
+
+
+@bp.get("/sessions/<id:session_id>/resultats")
+@role_required(ORGANISER)
+def session_results(session_id: int):
+    return _render_results(session_id)
+
+
+@bp.post("/sessions/<id:session_id>/resultats/envoi")
+@role_required(ORGANISER)
+def send_results(session_id: int):
+    batch = services.send_all_results(current_user, session_id)
+    _flash_batch(batch)
+    return redirect_after_write(_results_url(session_id))
+
+
+def _how() -> str:
+    # Without an SMTP server the messages only reach the local outbox: say so.
+    return "par e-mail" if current_app.config.get("MAIL_SERVER") else \
+        "dans la boîte d'envoi locale (aucun serveur SMTP : le message ne part pas)"
+
+
+def _flash_batch(batch: services.ResultBatch) -> None:
+    if batch.sent:
+        n = len(batch.sent)
+        flash(f"{n} résultat{'s' if n > 1 else ''} envoyé{'s' if n > 1 else ''} {_how()} : "
+              f"{', '.join(batch.sent)}.", "info")
+    if batch.to_hand_over:
+        flash("Sans adresse e-mail, remettre le résultat en main propre à : "
+              f"{', '.join(batch.to_hand_over)}.", "error")
+    for name, why in batch.failed:
+        flash(f"Résultat de {name} non envoyé : {why}.", "error")
+    if not (batch.sent or batch.to_hand_over or batch.failed):
+        flash("Tous les résultats étaient déjà envoyés.", "info")
+
+
+@bp.post("/examens/<id:exam_id>/resultat/envoi")
+@role_required(ORGANISER)
+def send_result(exam_id: int):
+    notice = services.send_result(current_user, exam_id)
+    exam = notice.exam
+    flash(f"Résultat de {exam.candidate.full_name} envoyé {_how()}.", "info")
+    return redirect_after_write(_results_url(exam.jury.session_id, f"resultat-{exam_id}"))
+
+
+@bp.post("/sessions/<id:session_id>/certificats")
+@role_required(ORGANISER)
+def generate(session_id: int):
+    done = services.generate_certificates(current_user, session_id)
+    n = len(done.created)
+    if n:
+        flash(f"{n} certificat{'s' if n > 1 else ''} créé{'s' if n > 1 else ''} "
+              f"({', '.join(c.number for c in done.created)}).", "info")
+    if done.sealed:
+        flash(f"{done.sealed} PDF scellé{'s' if done.sealed > 1 else ''} produit"
+              f"{'s' if done.sealed > 1 else ''}.", "info")
+    if not n and not done.sealed:
+        flash("Tous les certificats étaient déjà produits.", "info")
+    return redirect_after_write(_results_url(session_id, "certificats"))
+
+
+@bp.get("/certificats/<id:certificate_id>.pdf")
+@role_required(ORGANISER)
+def certificate_pdf(certificate_id: int):
+    filename, data = services.sealed_certificate(certificate_id)
+    return pdf_response(data, filename)
+
+
+@bp.post("/certificats/<id:certificate_id>/delivrance")
+@role_required(ORGANISER)
+def issue(certificate_id: int):
+    certificate = services.get_certificate(certificate_id)
+    session_id = certificate.exam.jury.session_id
+    form = IssueForm()
+    if not form.validate():
+        return _render_results(session_id, issue_error=(certificate_id, "Formulaire invalide : "
+                               "rechargez la page puis recommencez."), issue_form=form), 400
+    try:
+        certificate = services.issue_certificate(current_user, certificate_id, form.channel.data,
+                                                 form.issued_on.data)
+    except InvalidInput as exc:
+        return _render_results(session_id, issue_error=(certificate_id, exc.message),
+                               issue_form=form), 400
+    flash(f"Certificat n° {certificate.number} de {certificate.exam.candidate.full_name} "
+          f"{services.issued_description(certificate)}.", "info")
+    return redirect_after_write(_results_url(session_id, f"resultat-{certificate.exam_id}"))
+
+
+# --- Public ---------------------------------------------------------------------------------
+
+MSG_CSRF = "Jeton de sécurité absent ou invalide : rechargez la page puis recommencez."
+
+
+@bp.route("/verifier-certificat", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself: an anonymous visitor gets this page, not the login
+def verify_public():
+    form = VerifyForm()
+    genuine, error, status = None, None, 200
+    if request.method == "POST":
+        if not form.validate():
+            error, status = MSG_CSRF, 400
+        else:
+            try:
+                genuine = services.verify(form.number.data, form.code.data)
+            except InvalidInput as exc:
+                error, status = exc.message, 400
+    response = make_response(render_template("certificates/verify.html", form=form,
+                                             genuine=genuine, error=error), status)
+    # Numbers and codes typed here go nowhere else: no referrer, no cache.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -23,7 +23,13 @@ rule chosen here is stated beside it (decision):
 * late_sitting — a candidate placed more than 3 months after their training:
   due on the day of the sitting;
 * stranded — a candidate still to sit in a cancelled session (cancelled before
-  the organiser had to move them first): due on the day they were to sit.
+  the organiser had to move them first): due on the day they were to sit;
+* certificate — an admitted candidate whose certificate is not issued yet: due
+  the session day + 21 days (3 weeks, DESIGN / seed 000 I.D.6);
+* results — a deliberated or closed session with results not sent to every
+  candidate who has an email address: due RESULTS_SEND_DAYS after the session day (decision: the jury
+  communicates the result once all exams are passed, I.D.5; two days leave time
+  for the minutes to be signed).
 
 Every kind reads the database a fixed number of times, whatever the number of
 sessions or items (batched queries, eager loads): the page stays fast.
@@ -34,12 +40,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from ..candidates.models import RetakeRequest
+from ..candidates.models import Candidate, RetakeRequest
+from ..certificates import rules as certificate_rules
+from ..certificates.models import Certificate, ResultNotice
 from ..convocations.models import JUROR as JUROR_CONVOCATION, Convocation
 from ..convocations.queries import (candidate_convocation_current, juror_convocation_current,
                                     latest_candidate_convocations)
 from ..extensions import db
-from ..grading.rules import UNFAVORABLE
+from ..grading.rules import FAVORABLE, UNFAVORABLE
 from ..jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
 from ..jurors.services import changed_since_decision
 from ..sessions import rules
@@ -51,6 +59,8 @@ CONVENE_LEAD_DAYS = 14
 RETAKE_ANSWER_DAYS = 7
 WINDOW_NOTICE_DAYS = 30
 HABILITATION_REVIEW_DAYS = 7
+RESULTS_SEND_DAYS = 2
+RESULT_STATUSES = ("deliberated", "closed")
 UPCOMING_STATUSES = ("draft", "convened", "in_progress")
 
 # In the order the counts are shown, and ties on the same day are listed.
@@ -64,6 +74,8 @@ KINDS = {
     "habilitation": "Habilitations à décider",
     "habilitation_review": "Habilitations à revoir",
     "late_sitting": "Passages plus de 3 mois après la formation",
+    "results": "Résultats à envoyer",
+    "certificate": "Certificats à délivrer",
 }
 
 
@@ -104,6 +116,8 @@ def due_items(today: date | None = None) -> list[DueItem]:
         *habilitations_to_decide(today),
         *habilitations_to_review(today),
         *late_sittings(today, upcoming),
+        *results_to_send(today),
+        *certificates_to_issue(today),
     ]
     return sorted(items, key=lambda item: item.sort_key)
 
@@ -356,4 +370,51 @@ def late_sittings(today: date, upcoming: list[ExamSession] | None = None) -> lis
                     f"formation le {french_date(end)}",
                     [("exceptions.exam", {"exam_id": exam.id})],
                     detail=f"Limite : {french_date(rules.sitting_deadline(end))}.", today=today))
+    return items
+
+
+def results_to_send(today: date) -> list[DueItem]:
+    """Deliberated (or closed) sessions whose closed exams have not all had their result sent."""
+    notified = db.select(ResultNotice.exam_id)
+    # A candidate without email gets the result by hand, which certif does not record:
+    # counting them would leave the item on the dashboard for ever.
+    reachable = db.select(Candidate.id).where(db.func.trim(db.func.coalesce(Candidate.email, "")) != "")
+    rows = db.session.execute(
+        db.select(ExamSession, db.func.count(Exam.id))
+        .join(Jury, Jury.session_id == ExamSession.id)
+        .join(Exam, Exam.jury_id == Jury.id)
+        .where(ExamSession.status.in_(RESULT_STATUSES), Exam.phase == CLOSED,
+               Exam.decision.is_not(None), Exam.id.not_in(notified),
+               Exam.candidate_id.in_(reachable))
+        .group_by(ExamSession.id).order_by(ExamSession.starts_at)).all()
+    return [DueItem(
+        "results", paris_day(session.starts_at) + timedelta(days=RESULTS_SEND_DAYS),
+        f"Session n° {session.number} du {french_date(session.starts_at)} : "
+        f"{_plural(n, 'résultat')} à envoyer aux candidats",
+        [("certificates.session_results", {"session_id": session.id}),
+         ("sessions.show", {"session_id": session.id})], today=today)
+        for session, n in rows]
+
+
+def certificates_to_issue(today: date) -> list[DueItem]:
+    """Admitted candidates whose certificate is not issued (or not even produced) yet."""
+    rows = db.session.execute(
+        db.select(Exam, ExamSession, Certificate.number)
+        .join(Jury, Exam.jury_id == Jury.id)
+        .join(ExamSession, Jury.session_id == ExamSession.id)
+        .outerjoin(Certificate, Certificate.exam_id == Exam.id)
+        .where(Exam.phase == CLOSED, Exam.decision == FAVORABLE, Certificate.issued_on.is_(None),
+               ExamSession.status != "cancelled")).all()
+    items = []
+    for exam, session, number in rows:
+        due = certificate_rules.delivery_due(paris_day(session.starts_at))
+        what = f"certificat n° {number}" if number else "certificat (à produire)"
+        items.append(DueItem(
+            "certificate", due,
+            f"Certificat à délivrer à {exam.candidate.full_name} (session n° {session.number} du "
+            f"{french_date(session.starts_at)}) : {what}",
+            [("certificates.session_results", {"session_id": session.id}),
+             ("sessions.show", {"session_id": session.id})],
+            detail=f"Dans les 3 semaines qui suivent la session, au plus tard le {french_date(due)}.",
+            today=today))
     return items

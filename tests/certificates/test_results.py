@@ -1,0 +1,128 @@
+"""Results sent to candidates: once the session is deliberated, once per candidate, in French."""
+import email
+from email import policy
+
+from certif.audit.models import AuditEntry
+from certif.certificates.models import ResultNotice
+from certif.extensions import db
+from certif.grading.rules import FAVORABLE, UNFAVORABLE
+from certif.mail.models import OutgoingMail
+from certif.mail.services import read_eml
+from certif.sessions import rules as session_rules
+from certif.sessions.exceptions import result_day
+from certif.timeutil import french_date
+
+from .conftest import finished_session
+
+
+def body_of(mail: OutgoingMail) -> str:
+    message = email.message_from_bytes(read_eml(mail), policy=policy.default)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def notices(exam_id=None):
+    query = db.select(ResultNotice)
+    if exam_id is not None:
+        query = query.filter_by(exam_id=exam_id)
+    return db.session.scalars(query).all()
+
+
+def test_results_page_lists_each_closed_exam(staff):
+    setup = finished_session()
+    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    assert page.status_code == 200
+    for exam in setup.jury.exams:
+        assert exam.candidate.full_name in page.text
+    assert "Avis favorable" in page.text and "Avis défavorable" in page.text
+    assert "Envoyer les résultats non envoyés par e-mail" in page.text
+
+
+def test_sending_is_refused_before_the_session_is_deliberated(staff):
+    setup = finished_session(status="in_progress")
+    response = staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    assert response.status_code == 409
+    assert "délibérée" in response.text
+    one = staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    assert one.status_code == 409
+    assert notices() == [] and db.session.scalars(db.select(OutgoingMail)).all() == []
+    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    assert "ne peuvent pas encore être envoyés" in page.text
+
+
+def test_send_all_sends_once_per_candidate(staff, organiser):
+    setup = finished_session()
+    response = staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    assert response.status_code == 303
+    assert len(notices()) == 2
+    again = staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    assert again.status_code == 303
+    assert len(notices()) == 2  # nobody notified twice
+    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    assert "Tous les résultats étaient déjà envoyés." in page.text
+    entries = db.session.scalars(db.select(AuditEntry).filter_by(action="result.send")).all()
+    assert {e.entity_id for e in entries} == {e.id for e in setup.jury.exams}
+    assert all(e.actor_id == organiser.id for e in entries)
+
+
+def test_favourable_email(staff):
+    setup = finished_session(decisions=(FAVORABLE,))
+    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    [notice] = notices(setup.exam.id)
+    assert notice.decision == FAVORABLE
+    mail = notice.mail
+    assert mail.recipients == setup.exam.candidate.email
+    assert "Votre résultat" in mail.subject
+    body = body_of(mail)
+    assert "17,00 / 20" in body
+    assert "avis favorable" in body
+    assert "3 semaines" in body and "voie postale ou par e-mail" in body
+    assert "rattrapage" not in body and "repasser" not in body
+
+
+def test_unfavourable_email_lists_competencies_and_retake_deadline(staff):
+    setup = finished_session(decisions=(UNFAVORABLE,))
+    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    [notice] = notices(setup.exam.id)
+    body = body_of(notice.mail)
+    assert "14,00 / 20" in body and "avis défavorable" in body
+    assert "Compétences non acquises" in body and "- C3 :" in body
+    assert "- C1 :" not in body
+    deadline = session_rules.retake_deadline(result_day(setup.exam))
+    assert f"avant le {french_date(deadline)}" in body
+    assert "/c/" in body  # the candidate's personal link, which offers the retake request
+    assert "référent pédagogique" in body
+
+
+def test_resend_keeps_the_history(staff):
+    setup = finished_session(decisions=(FAVORABLE,))
+    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    assert len(notices(setup.exam.id)) == 2
+    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    assert "Historique des envois (2)" in page.text and "Renvoyer le résultat" in page.text
+
+
+def test_candidate_without_email_is_listed_not_sent(staff):
+    setup = finished_session(emails=False)
+    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    assert "remettre le résultat en main propre" in page.text
+    response = staff.post(f"/sessions/{setup.session.id}/resultats/envoi", follow_redirects=True)
+    assert "remettre le résultat en main propre" in response.text
+    assert notices() == []
+    single = staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    assert single.status_code == 409
+    assert "en main propre" in single.text
+    assert notices() == []
+
+
+def test_an_open_deliberation_has_no_result_to_send(staff):
+    setup = finished_session(decisions=(FAVORABLE,))
+    setup.exam.phase = "deliberation"
+    db.session.commit()
+    assert staff.post(f"/examens/{setup.exam.id}/resultat/envoi").status_code == 409
+    assert notices() == []
+
+
+def test_unknown_ids_are_404(staff):
+    assert staff.get("/sessions/999999/resultats").status_code == 404
+    assert staff.post("/examens/999999/resultat/envoi").status_code == 404
