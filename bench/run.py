@@ -16,6 +16,7 @@ flight, a stress test rather than a day's pace. Logins (scrypt) happen before
 the measured load, all at once. Only stdlib HTTP (http.client), only 127.0.0.1. The last line is machine-read:
   bench: click_p95_ms=X trivial_p95_ms=Y ratio=R click_bytes=B page_bytes=P
          sql_per_click_10=S1 sql_per_click_500=S2 errors=E lost=L rss_mb=M
+         minutes_pdf_30_ms=P1 grid_pdf_ms=P2
 (on one line). Exit status 1 when errors or lost clicks > 0.
 
 Knobs (environment): BENCH_CANDIDATES (200), BENCH_ROUNDS (3), BENCH_EXAMS
@@ -45,6 +46,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from . import seed as seeding
+from .pdfs import pdf_timings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -490,6 +492,16 @@ def fmt(s: dict) -> str:
             f"max {s['max']:7.1f} ms   (n={s['n']})")
 
 
+def _quiet(function, *args):
+    """Run without xhtml2pdf's warnings about CSS it ignores."""
+    import logging
+    logging.disable(logging.WARNING)
+    try:
+        return function(*args)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
 def main() -> int:
     began = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="certif-bench-"))
@@ -499,6 +511,8 @@ def main() -> int:
               f"seed {RANDOM_SEED}", flush=True)
         print("SQL statements per click (in process, N=10 and N=500)...", flush=True)
         sql = {n: sql_per_click(workdir, n) for n in (10, 500)}
+        print("PDF rendering (general minutes of 30 candidates, one grid)...", flush=True)
+        pdfs = _quiet(pdf_timings, workdir)
         print("HTTP run...", flush=True)
         run = http_run(workdir)
     finally:
@@ -536,6 +550,8 @@ def main() -> int:
     print(f"SQL per click: N=10 {sql[10]['per_click']}, N=500 {sql[500]['per_click']} "
           f"(over {sql[10]['clicks']} clicks; must be equal); "
           f"per grid page: N=10 {sql[10]['per_page']}, N=500 {sql[500]['per_page']}")
+    print(f"PDF: general minutes of 30 candidates {pdfs['minutes_pdf_30_ms']:.0f} ms (target < 2000), "
+          f"one grid {pdfs['grid_pdf_ms']:.0f} ms (best of 3, in process)")
     print(f"Errors: {errors}" + "".join(f"\n  {e}" for e in run["errors"][:10]))
     print(f"Lost clicks: {lost} of {run['checked']} (juror, exam, criterion) checked"
           + "".join(f"\n  {e}" for e in run["lost_examples"]))
@@ -546,19 +562,21 @@ def main() -> int:
     misses = [name for name, missed in [
         ("ratio", ratio > 3), ("click_bytes", click_bytes > 4096),
         ("sql_per_click", sql[10]["per_click"] != sql[500]["per_click"]),
-        ("errors", errors > 0), ("lost", lost > 0), ("rss_mb", rss_mb > 150)] if missed]
+        ("errors", errors > 0), ("lost", lost > 0), ("rss_mb", rss_mb > 150),
+        ("minutes_pdf_30_ms", pdfs["minutes_pdf_30_ms"] >= 2000)] if missed]
     total = time.perf_counter() - began
     print(f"Targets missed: {', '.join(misses) or 'none'}   (bench took {total:.0f} s)")
 
     line = (f"bench: click_p95_ms={clicks['p95']:.1f} trivial_p95_ms={trivial['p95']:.1f} "
             f"ratio={ratio:.2f} click_bytes={click_bytes} page_bytes={page_bytes} "
             f"sql_per_click_10={sql[10]['per_click']} sql_per_click_500={sql[500]['per_click']} "
-            f"errors={errors} lost={lost} rss_mb={rss_mb:.1f}")
+            f"errors={errors} lost={lost} rss_mb={rss_mb:.1f} "
+            f"minutes_pdf_30_ms={pdfs['minutes_pdf_30_ms']:.0f} grid_pdf_ms={pdfs['grid_pdf_ms']:.0f}")
     try:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "last.json").write_text(json.dumps({
             "line": line, "click": clicks, "trivial": trivial, "page": pages, "server": server,
-            "sql": sql, "errors": run["errors"][:50], "lost": lost, "rss_kb": run["rss_kb"],
+            "sql": sql, "pdfs": pdfs, "errors": run["errors"][:50], "lost": lost, "rss_kb": run["rss_kb"],
             "duration_s": run["duration"], "total_s": total, "seed": RANDOM_SEED,
             "config": {"candidates": CANDIDATES, "rounds": ROUNDS, "exams": EXAMS_PER_ROUND,
                        "workers": WORKERS, "threads": THREADS}}, indent=2, default=str))

@@ -1,0 +1,176 @@
+"""A candidate's archive: every document of each sitting, and the evidence of its signatures, in one ZIP.
+
+One folder per sitting (attempt and session). What does not exist yet (a certificate not
+produced, minutes not signed) is left out and named as missing in LISEZMOI.txt, which also
+lists every file with its SHA-256.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+from ..candidates.models import Candidate
+from ..errors import NotFound, ServiceError
+from ..extensions import db
+from ..sessions.models import Exam
+from ..timeutil import french_date, french_timestamp, utcnow
+from .pdf import sha256
+
+MSG_NO_CANDIDATE = "Ce candidat n'existe pas."
+EVIDENCE_NAME = "preuves-signatures.json"
+README_NAME = "LISEZMOI.txt"
+
+
+@dataclass
+class Folder:
+    name: str
+    title: str
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "document"
+
+
+def candidate_exams(candidate_id: int) -> tuple[Candidate, list[Exam]]:
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound(MSG_NO_CANDIDATE)
+    exams = list(db.session.scalars(
+        db.select(Exam).where(Exam.candidate_id == candidate_id).order_by(Exam.starts_at, Exam.id)))
+    return candidate, exams
+
+
+def archive_filename(candidate: Candidate) -> str:
+    return f"dossier-{_slug(candidate.last_name + '-' + candidate.first_name)}.zip"
+
+
+def candidate_archive(candidate_id: int) -> tuple[str, bytes]:
+    """(filename, ZIP bytes) of everything certif holds about the candidate's sittings."""
+    candidate, exams = candidate_exams(candidate_id)
+    folders = [exam_folder(exam, position) for position, exam in enumerate(exams, start=1)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for folder in folders:
+            for name, data in folder.files:
+                archive.writestr(f"{folder.name}/{name}", data)
+        archive.writestr(README_NAME, readme(candidate, folders).encode("utf-8"))
+    return archive_filename(candidate), out.getvalue()
+
+
+def exam_folder(exam: Exam, position: int) -> Folder:
+    session = exam.jury.session
+    folder = Folder(
+        name=f"{position:02d}-tentative-{exam.attempt}-session-{_slug(session.number)}",
+        title=(f"Tentative n° {exam.attempt}, session n° {session.number} "
+               f"({french_date(exam.starts_at)})"))
+    _add(folder, "Convocation", lambda: [_convocation(exam)])
+    _add(folder, "Feuille d'émargement du candidat (annexe 1)", lambda: [_annex1(exam)])
+    _add(folder, "Feuille d'émargement du jury (annexe 2)", lambda: [_annex2(exam)])
+    _add(folder, "Procès-verbal individuel et grille d'évaluation", lambda: _minutes_documents(exam))
+    _add(folder, "Certificat", lambda: [_certificate(exam)])
+    folder.files.append((EVIDENCE_NAME, evidence_json(exam)))
+    return folder
+
+
+def _add(folder: Folder, label: str, build) -> None:
+    """Add the documents `build` returns; a piece that does not exist yet is listed as missing."""
+    try:
+        documents = [d for d in build() if d is not None]
+    except ServiceError as exc:  # e.g. 404 "not produced yet" from another domain
+        folder.missing.append(f"{label} : {exc.message}")
+        return
+    if not documents:
+        folder.missing.append(f"{label} : pas encore disponible")
+    folder.files.extend(documents)
+
+
+def _convocation(exam: Exam) -> tuple[str, bytes]:
+    from ..convocations import services as convocations
+    return convocations.candidate_filename(exam), convocations.candidate_pdf(exam)
+
+
+def _annex1(exam: Exam) -> tuple[str, bytes]:
+    from ..examday import pdfs
+    return (pdfs.filename("candidat", exam.jury.session.number, exam.candidate.last_name),
+            pdfs.candidate_attendance_pdf([exam]))
+
+
+def _annex2(exam: Exam) -> tuple[str, bytes]:
+    from ..examday import pdfs
+    return (pdfs.filename("jury", exam.jury.session.number, exam.jury.label),
+            pdfs.jury_attendance_pdf(exam.jury))
+
+
+def _minutes_documents(exam: Exam) -> list[tuple[str, bytes]]:
+    from ..minutes.services import exam_documents
+    return exam_documents(exam)
+
+
+def _certificate(exam: Exam) -> tuple[str, bytes] | None:
+    from ..certificates.services import certificate_file
+    return certificate_file(exam)
+
+
+def exam_signatures(exam: Exam) -> list:
+    """Every signature about this sitting: its two attendance sheets, its session's minutes,
+    and its jury's conditions sheets."""
+    from ..examday.conditions import sheets_for_jury
+    from ..minutes.services import minutes_of
+    from ..signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES
+    from ..signatures.services import signatures_of
+
+    found = []
+    for document in (CANDIDATE_ATTENDANCE, JURY_ATTENDANCE):
+        found += signatures_of(document, [exam.id]).get(exam.id, [])
+    minutes = minutes_of(exam.jury.session_id)
+    if minutes is not None:
+        found += signatures_of(MINUTES, [minutes.id]).get(minutes.id, [])
+    sheet_ids = [sheet.id for sheet in sheets_for_jury(exam.jury_id)]
+    for signatures in signatures_of(CONDITIONS, sheet_ids).values():
+        found += signatures
+    return found
+
+
+def evidence_json(exam: Exam) -> bytes:
+    from ..signatures.services import evidence_of
+
+    session = exam.jury.session
+    payload = {
+        "candidate": {"id": exam.candidate_id, "name": exam.candidate.full_name},
+        "exam": {"id": exam.id, "attempt": exam.attempt, "session_number": session.number,
+                 "starts_at_utc": exam.starts_at.isoformat(timespec="seconds") + "Z"},
+        "generated_at_utc": utcnow().isoformat(timespec="seconds") + "Z",
+        "signatures": evidence_of(exam_signatures(exam)),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def readme(candidate: Candidate, folders: list[Folder]) -> str:
+    lines = [
+        f"Dossier de certification de {candidate.full_name}",
+        f"Produit par certif le {french_timestamp(utcnow())} (heure de Paris).",
+        "",
+        "Chaque dossier correspond à un passage (tentative et session). Les procès-verbaux, grilles",
+        "et certificats scellés portent le cachet électronique de l'organisme : leur intégrité se",
+        "vérifie sur la page « Vérifier un document » de certif ou avec la commande `flask verify`.",
+        f"{EVIDENCE_NAME} contient les preuves de chaque signature (contenu signé et son",
+        "empreinte SHA-256, date, adresse IP, mode d'authentification).",
+        "",
+    ]
+    if not folders:
+        lines.append("Aucun passage d'examen pour ce candidat.")
+    for folder in folders:
+        lines += [f"{folder.name}/ — {folder.title}", "  Fichiers (empreinte SHA-256) :"]
+        lines += [f"    {name}  {sha256(data)}" for name, data in folder.files]
+        if folder.missing:
+            lines.append("  Pièces absentes :")
+            lines += [f"    - {item}" for item in folder.missing]
+        lines.append("")
+    return "\n".join(lines)
