@@ -532,13 +532,35 @@ def deliberate_problem(facts: SessionFacts) -> str | None:
     still_open = [e for jury in facts.sitting_juries for e in active_exams(jury)
                   if e.phase != CLOSED]
     if not still_open:
-        return None
+        return minutes_problem(facts.session)
     names = ", ".join(e.candidate.full_name for e in still_open[:5])
     if len(still_open) > 5:
         names += " …"
     if len(still_open) == 1:
         return f"La délibération de {names} n'est pas encore close."
     return f"{len(still_open)} délibérations ne sont pas encore closes : {names}."
+
+
+def minutes_problem(session: ExamSession) -> str | None:
+    """The minutes must be signed by every juror of the sitting juries (minutes domain)."""
+    from ..minutes.models import Minutes
+    minutes = db.session.scalar(db.select(Minutes).where(Minutes.session_id == session.id))
+    if minutes is None or minutes.locked_at is None:
+        return "Le procès-verbal de la session n'est pas encore signé par les jurés."
+    if minutes.signed_at is None:
+        return "Le procès-verbal de la session n'est pas encore signé par tous les jurés."
+    return None
+
+
+def visa_problem(session: ExamSession) -> str | None:
+    """Closing the session needs the organiser's visa on the signed minutes."""
+    from ..minutes.models import Minutes
+    minutes = db.session.scalar(db.select(Minutes).where(Minutes.session_id == session.id))
+    if minutes is None or minutes.signed_at is None:
+        return "Le procès-verbal de la session n'est pas encore signé par tous les jurés."
+    if minutes.visa_at is None:
+        return "Le procès-verbal de la session attend le visa du responsable d'organisation."
+    return None
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -565,7 +587,7 @@ def next_step(facts: SessionFacts, today: date | None = None) -> NextStep | None
     problem = {"convened": lambda: convene_problem(facts),
                "in_progress": lambda: start_problem(session, today),
                "deliberated": lambda: deliberate_problem(facts),
-               "closed": lambda: None}[target]()
+               "closed": lambda: visa_problem(session)}[target]()
     return NextStep(target, STEP_LABELS[target], problem)
 
 
