@@ -65,6 +65,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                       minutes_bp, portal_bp, sessions_bp, signatures_bp):
         app.register_blueprint(blueprint)
     documents_cli.init_app(app)
+    if not app.testing:
+        from .documents.seal import ensure_seal
+        ensure_seal(app)  # the organisation's seal: a self-signed one is made on first start
     return app
 
 

@@ -74,6 +74,7 @@ KINDS = {
     "habilitation": "Habilitations à décider",
     "habilitation_review": "Habilitations à revoir",
     "late_sitting": "Passages plus de 3 mois après la formation",
+    "conditions": "Fiches de conditions d'examen non remises",
     "results": "Résultats à envoyer",
     "certificate": "Certificats à délivrer",
 }
@@ -116,6 +117,7 @@ def due_items(today: date | None = None) -> list[DueItem]:
         *habilitations_to_decide(today),
         *habilitations_to_review(today),
         *late_sittings(today, upcoming),
+        *conditions_not_handed(today),
         *results_to_send(today),
         *certificates_to_issue(today),
     ]
@@ -371,6 +373,20 @@ def late_sittings(today: date, upcoming: list[ExamSession] | None = None) -> lis
                     [("exceptions.exam", {"exam_id": exam.id})],
                     detail=f"Limite : {french_date(rules.sitting_deadline(end))}.", today=today))
     return items
+
+
+def conditions_not_handed(today: date) -> list[DueItem]:
+    """Juries that sat whose exam-conditions sheet (annex 4) was not handed at the end of the day."""
+    from ..examday.conditions import sheets_not_handed
+    return [DueItem(
+        "conditions", paris_day(session.starts_at),
+        f"Session n° {session.number} du {french_date(session.starts_at)} : fiche de validation "
+        f"des conditions d'examen du {jury.label.lower()} non remise",
+        [("conditions.session_sheets", {"session_id": session.id}),
+         ("sessions.show", {"session_id": session.id})],
+        detail="Les deux jurés la signent et la remettent à la fin de la journée (annexe 4).",
+        today=today)
+        for jury, session in sheets_not_handed(today)]
 
 
 def results_to_send(today: date) -> list[DueItem]:

@@ -250,6 +250,7 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         access = exam_access(user, exam_id, lock=True)
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
+        _require_unlocked(access)
         _require_phase(access.exam, GRADING)
         _require_may_write(access)
         declaration = _require_no_conflict(access)
@@ -303,6 +304,12 @@ def _require_may_write(access: ExamAccess) -> None:
     refusal = access.write_refusal
     if refusal is not None:
         raise Conflict(refusal)
+
+
+def _require_unlocked(access: ExamAccess) -> None:
+    """Signed minutes lock the session's grades: say so before anything about phases."""
+    if access.minutes_locked:
+        raise Conflict(MSG_MINUTES_SIGNED.format(number=access.session_number))
 
 
 def _require_phase(exam: Exam, phase: str) -> None:
@@ -378,6 +385,7 @@ def _president_access(user, exam_id: int, phase: str) -> ExamAccess:
     access = exam_access(user, exam_id, lock=True)
     if not access.is_president(user):
         raise Forbidden(MSG_PRESIDENT_ONLY)
+    _require_unlocked(access)
     _require_phase(access.exam, phase)
     _require_may_write(access)
     return access

@@ -243,3 +243,18 @@ def test_grading_waits_for_the_identity_check(app, make_web):
     response = web.post(f"/jury/examens/{setup.exam.id}/grille/criteres/{criterion}",
                         {"value": "acquis"}, htmx=True)
     assert response.status_code == 200
+
+
+def test_signed_minutes_lock_every_grade_of_the_session(app, make_web):
+    """DESIGN: once the minutes are signed, a later change is refused with a clear message."""
+    from certif.minutes.models import Minutes
+    from certif.timeutil import utcnow
+    setup = make_exam()
+    db.session.add(Minutes(session_id=setup.session.id, locked_at=utcnow()))
+    db.session.commit()
+    web = make_web(setup.president)
+    response = web.post(f"/jury/examens/{setup.exam.id}/grille/criteres/{setup.criteria[0]}",
+                        {"value": "acquis"}, htmx=True)
+    assert response.status_code == 409
+    assert "procès-verbal de la session" in response.text and "verrouillées" in response.text
+    assert db.session.scalar(db.select(db.func.count(Mark.id))) == 0

@@ -5,6 +5,8 @@ import pytest
 
 from certif.audit.models import AuditEntry
 from certif.extensions import db
+from certif.timeutil import utcnow
+from certif.minutes.models import Minutes
 from certif.grading.models import Grid
 from certif.sessions import services
 from certif.sessions.models import ExamSession
@@ -366,7 +368,16 @@ def test_deliberated_needs_every_deliberation_closed(app, organiser):
     assert r.status_code == 409 and "La délibération de Léa DUBOIS n'est pas encore close." in text(r)
     exam.phase = "closed"
     db.session.commit()
+    r = advance(organiser, session, "deliberated")
+    assert r.status_code == 409 and "procès-verbal" in text(r)
+    minutes = Minutes(session_id=session.id, locked_at=utcnow(), signed_at=utcnow())
+    db.session.add(minutes)
+    db.session.commit()
     assert advance(organiser, session, "deliberated").status_code == 303
+    r = advance(organiser, session, "closed")
+    assert r.status_code == 409 and "visa" in text(r)
+    minutes.visa_at = utcnow()
+    db.session.commit()
     assert advance(organiser, session, "closed").status_code == 303
     db.session.refresh(session)
     assert session.status == "closed"
@@ -378,6 +389,7 @@ def test_an_absent_candidate_does_not_block_the_deliberated_status(app, organise
     session = session_row(status="in_progress", day=date.today())
     exam = place(jury_row(session), candidate())
     exam.status = "absent_unexcused"
+    db.session.add(Minutes(session_id=session.id, locked_at=utcnow(), signed_at=utcnow()))
     db.session.commit()
     assert advance(organiser, session, "deliberated").status_code == 303
 
