@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..auth.models import JUROR
+from ..examday.services import identity_checked_ids
 from ..web import is_htmx, redirect_after_write, role_required
 from . import services
 
@@ -17,7 +18,10 @@ bp = Blueprint("grading", __name__, url_prefix="/jury")
 @bp.get("/")
 @role_required(JUROR)
 def index():
-    return render_template("grading/index.html", sessions=services.juror_sessions(current_user))
+    sessions = services.juror_sessions(current_user)
+    exam_ids = [row.exam.id for group in sessions for jury in group.juries for row in jury.rows]
+    return render_template("grading/index.html", sessions=sessions,
+                           identity_checked=identity_checked_ids(exam_ids))
 
 
 @bp.get("/examens/<id:exam_id>/grille")
