@@ -341,13 +341,17 @@ def _movable_problem(exam: Exam) -> str | None:
 def open_targets(exam: Exam, today: date | None = None, *,
                  with_warning: bool = True) -> list[Target]:
     """Juries of the same certification that can take this candidate: sessions not
-    cancelled or over, from today on, juries not stopped, where they do not sit already."""
+    cancelled or over (nor with signed minutes), from today on, juries not stopped,
+    where they do not sit already."""
+    from ..minutes.models import Minutes
     today = today or paris_today()
     code = exam.jury.session.referential.code
+    signed = db.select(Minutes.id).where(Minutes.session_id == ExamSession.id,
+                                         Minutes.locked_at.is_not(None)).exists()
     sessions = db.session.scalars(
         db.select(ExamSession).join(Referential, ExamSession.referential_id == Referential.id)
         .where(Referential.code == code, ExamSession.status.in_(OPEN_SESSION_STATUSES),
-               ExamSession.starts_at >= paris_to_utc(today, time(0)))
+               ExamSession.starts_at >= paris_to_utc(today, time(0)), ~signed)
         .options(db.selectinload(ExamSession.juries).selectinload(Jury.exams))
         .order_by(ExamSession.starts_at, ExamSession.number)).all()
     targets = []

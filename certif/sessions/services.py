@@ -823,11 +823,21 @@ def _require_movable(exam: Exam, graded: set[int]) -> None:
                        "peut plus être déplacé.")
 
 
+def minutes_locked(session_id: int) -> bool:
+    """The session's minutes are signed: its sittings and grades are final."""
+    from ..minutes.models import Minutes
+    return db.session.scalar(db.select(Minutes.id).where(
+        Minutes.session_id == session_id, Minutes.locked_at.is_not(None))) is not None
+
+
 def _planning_session(exam: Exam) -> ExamSession:
     session = get_session(exam.jury.session_id, lock=True)
     if session.status not in PLANNING:
         raise Conflict(f"La session est « {session.status_label.lower()} » : les passages ne "
                        "peuvent plus être déplacés.")
+    if minutes_locked(session.id):
+        raise Conflict("Le procès-verbal de la session est signé : les passages ne peuvent "
+                       "plus être déplacés.")
     return session
 
 

@@ -13,6 +13,7 @@ from certif.extensions import db
 from certif.grading.models import Grid, Mark
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.jurors.models import JurorProfile
+from certif.minutes.models import Minutes
 from certif.sessions import exceptions as ex
 from certif.sessions.models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, DELIBERATION, MOVED,
                                     SCHEDULED, Exam, ExamSession, Jury, JuryMember)
@@ -342,10 +343,12 @@ def test_only_open_future_sessions_of_the_same_certification_are_targets(organis
     other_cert = open_session(days=15, code="RNCP-CM")
     stopped_session = open_session(days=15)
     stopped_session.juries[0].stopped_at = datetime(2026, 1, 1)
+    signed = open_session(days=15, status="in_progress")  # its minutes are signed: final
+    db.session.add(Minutes(session_id=signed.id, locked_at=datetime(2026, 1, 1)))
     db.session.commit()
     ids = {t.jury.id for t in ex.open_targets(setup.exam)}
     assert good.juries[0].id in ids
-    for session in (cancelled, closed, past, other_cert, stopped_session):
+    for session in (cancelled, closed, past, other_cert, stopped_session, signed):
         assert session.juries[0].id not in ids
     with pytest.raises(InvalidInput, match="Choisissez une session"):
         ex.move_exam(organiser, setup.exam.id, cancelled.juries[0].id)

@@ -241,3 +241,14 @@ def test_slots_of_a_stopped_jury_stay_as_they_are(app, organiser):
     r = organiser.post(f"/sessions/jurys/{other.id}/candidats", {"candidate_id": candidate().id})
     assert r.status_code == 409  # the day has come: placing is done before it
     assert [e.id for e in exams_of(jury)] == [first.id, second.id]
+
+
+def test_slots_stay_put_once_the_minutes_are_signed(app, organiser, jury):
+    from certif.minutes.models import Minutes
+    from certif.timeutil import utcnow
+    first, second = place(jury, candidate()), place(jury, candidate())
+    db.session.add(Minutes(session_id=jury.session_id, locked_at=utcnow()))
+    db.session.commit()
+    r = organiser.post(f"/sessions/examens/{second.id}/ordre", {"direction": "up"})
+    assert r.status_code == 409 and "procès-verbal" in text(r)
+    assert [e.id for e in exams_of(jury)] == [first.id, second.id]
