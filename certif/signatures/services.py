@@ -45,10 +45,12 @@ def _request_evidence() -> tuple[str | None, str | None]:
 def add_signature(document: str, subject_id: int, *, signer_key: str, role: str, name: str,
                   content: dict | str, mark: rules.Mark, auth_method: str,
                   auth_detail: str | None = None, user=None, candidate=None,
-                  actor=None) -> Signature:
+                  actor=None, signed_at=None) -> Signature:
     """Store one signature of `content` (a dict, or canonical JSON already frozen).
 
     Call inside a write_transaction. Conflict (409) if this signer already signed it.
+    `signed_at` (UTC, default now) lets a document built just before, with the time
+    printed on it, carry the same time as its signature.
     """
     assert document in DOCUMENTS and auth_method in AUTH_METHODS
     text = content if isinstance(content, str) else rules.canonical_json(content)
@@ -61,7 +63,7 @@ def add_signature(document: str, subject_id: int, *, signer_key: str, role: str,
         document=document, subject_id=subject_id, signer_key=signer_key, signer_role=role,
         signer_name=name, user_id=getattr(user, "id", None), candidate_id=getattr(candidate, "id", None),
         method=mark.method, image_png=mark.image_png, typed_name=mark.typed_name,
-        signed_at=utcnow(), ip_address=ip_address, user_agent=user_agent,
+        signed_at=signed_at or utcnow(), ip_address=ip_address, user_agent=user_agent,
         auth_method=auth_method, auth_detail=auth_detail,
         content=text, content_sha256=rules.sha256_text(text))
     db.session.add(signature)
