@@ -170,13 +170,14 @@ def init_app(app: Flask) -> None:
 
     from .audit.labels import action_label
     from .grading.presenters import decision_label, mark_label, status_label
+    from .people import of
     from .signatures.rules import data_url
     app.jinja_env.globals.update(
         decision_label=decision_label, status_label=status_label, mark_label=mark_label,
         action_label=action_label)
     app.jinja_env.filters.update(
         fr_date=french_date, fr_time=french_time, fr_datetime=french_datetime,
-        fr_timestamp=french_timestamp, fr_number=fr_number, png_data_url=data_url)
+        fr_timestamp=french_timestamp, fr_number=fr_number, png_data_url=data_url, of=of)
 
     @app.context_processor
     def globals_():

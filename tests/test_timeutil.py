@@ -33,3 +33,4 @@ def test_other_formats():
     ("14", 2, "14,00"), ("1.335", 2, "1,34"), ("20", 0, "20"), (None, 2, "–")])
 def test_french_numbers(value, places, shown):
     assert fr_number(value, places) == shown
+
