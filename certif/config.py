@@ -37,6 +37,8 @@ class Config:
     # Seconds between refreshes of the other juror's progress.
     PROGRESS_POLL_SECONDS = 4
     ORGANISATION_NAME = os.environ.get("CERTIF_ORGANISATION", "ALLOKOM")
+    # Where certificates are "fait à"; without it they read "Fait le …".
+    ORGANISATION_CITY = os.environ.get("CERTIF_ORGANISATION_CITY") or None
     # Where the outbox and uploads live; None means the instance folder.
     FILES_DIR = os.environ.get("CERTIF_FILES_DIR") or None
     # Uploads (juror CVs): PDF only, checked by content, kept under instance/uploads.
