@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..auth.models import JUROR
+from ..sessions.models import GRADING
 from ..examday.services import identity_checked_ids
 from ..web import is_htmx, redirect_after_write, role_required
 from . import services
@@ -42,8 +43,11 @@ def declare(exam_id: int):
     if declaration.has_conflict:
         flash("Votre déclaration est enregistrée : vous n'évaluerez pas ce candidat. "
               "Le responsable d'organisation en est informé.", "info")
-    else:
+    elif exam_id in identity_checked_ids([exam_id]):
         flash("Déclaration enregistrée : vous pouvez commencer l'évaluation.", "info")
+    else:
+        flash("Déclaration enregistrée. L'évaluation s'ouvre dès que l'identité du candidat "
+              "est vérifiée (accueil du candidat).", "info")
     return redirect_after_write(url_for(".grid", exam_id=exam_id))
 
 
@@ -80,6 +84,11 @@ def progress(exam_id: int):
 @bp.get("/examens/<id:exam_id>/deliberation")
 @role_required(JUROR)
 def deliberation(exam_id: int):
+    if not is_htmx() and services.exam_access(current_user, exam_id).exam.phase == GRADING:
+        # A bookmark or the other juror arriving early: the grid says where things stand.
+        flash("La délibération n'est pas encore ouverte : le président l'ouvre quand les deux "
+              "grilles sont complètes.", "info")
+        return redirect(url_for(".grid", exam_id=exam_id), 303)
     version = services.deliberation_version(current_user, exam_id)
     if is_htmx() and request.args.get("version") == str(version):
         return "", 204  # the member's page polls: nothing changed, nothing to swap

@@ -238,9 +238,14 @@ def test_a_juror_never_sees_the_other_jurors_marks_only_their_progress(president
 
 def test_the_deliberation_is_closed_to_both_jurors_until_opened(president, member, setup):
     for web in (president, member):
+        # A bookmark, or the other juror arriving early: back to the grid, which says why.
         r = web.get(f"/jury/examens/{setup.exam.id}/deliberation")
-        assert r.status_code == 409
-        assert "pas encore ouverte" in r.text
+        assert r.status_code == 303 and r.headers["Location"].endswith(f"/examens/{setup.exam.id}/grille")
+        grid = web.get(r.headers["Location"])
+        assert "pas encore ouverte" in grid.text
+        # The fragment (htmx) still answers with the reason, where the user acted.
+        r = web.get(f"/jury/examens/{setup.exam.id}/deliberation", htmx=True)
+        assert r.status_code == 409 and "pas encore ouverte" in r.text
 
 
 # --- Deliberation ----------------------------------------------------------------------
