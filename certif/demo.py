@@ -111,8 +111,8 @@ def load_demo() -> bool:
             if (candidate.first_name, candidate.last_name) == ACCOMMODATION[:2]:
                 candidate.accommodation, candidate.extra_minutes = ACCOMMODATION[2:]
         db.session.add_all(candidates)
-        _session("2026-RS6240-00", refs["RS6240"], date.today(), [(jurors[0], jurors[1])],
-                 candidates[11:13])
+        today_session = _session("2026-RS6240-00", refs["RS6240"], date.today(),
+                                 [(jurors[0], jurors[1])], candidates[11:13])
         day = next_weekday(date.today())
         _session("2026-RS6240-01", refs["RS6240"], day,
                  [(jurors[0], jurors[1]), (jurors[2], jurors[3])], candidates[:6])
@@ -126,7 +126,27 @@ def load_demo() -> bool:
                                    video_link="https://visio.example.org/certif-2026-rs6240-02"))
         db.session.flush()
         record(None, "demo.load", "database", None, new="demo")
+    _convene_by_hand(today_session.id)
     return True
+
+
+def _convene_by_hand(session_id: int) -> None:
+    """Today's session is ready for the exam day: everyone's convocation was handed over."""
+    from flask import current_app
+
+    from .convocations.services import send_candidate, send_juror
+    from .sessions.services import advance_session
+    organiser = db.session.scalar(db.select(User).filter_by(email=STAFF[0][0]))
+    session = db.session.get(ExamSession, session_id)
+    jury = session.juries[0]
+    hand = dict(handed_on=date.today(), handed_by=organiser.full_name)
+    # The convocation PDFs carry the candidates' absolute links.
+    with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
+        for exam in list(jury.exams):
+            send_candidate(organiser, exam.id, "hand", **hand)
+        for juror in list(jury.jurors):
+            send_juror(organiser, session_id, juror.id, "hand", **hand)
+        advance_session(organiser, session_id, "convened")
 
 
 def print_logins() -> None:
@@ -139,7 +159,7 @@ def print_logins() -> None:
         roles = ", ".join(ROLES[r].lower() for r in sorted(user.roles) if r != JUROR)
         juries = db.session.scalars(
             db.select(Jury).join(JuryMember).where(JuryMember.juror_id == user.id)).all()
-        seats = [f"juré {j.session.referential.code} {j.label.lower()}"
+        seats = [f"juré {j.session.number}" + (" (aujourd'hui)" if j.session.number.endswith("-00") else "")
                  + (" (préside le jury)" if j.president_id == user.id else "") for j in juries]
         profile = getattr(user, "juror_profile", None)
         if profile is not None and not profile.is_habilitated:

@@ -24,6 +24,7 @@ def test_setup_loads_the_demo_once_and_prints_the_logins(app):
         ("2026-RS6240-02", "RS6240", 0)]
     today = sessions[1]
     assert to_paris(today.starts_at).date() == to_paris(utcnow()).date()  # the exam day, to try
+    assert today.status == "convened"  # convocations handed over: ready for the exam day
     assert count(Exam) == 10
     assert all(j.president_id is not None and len(j.members) == 2
                for j in db.session.scalars(db.select(Jury)))

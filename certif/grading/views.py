@@ -74,7 +74,10 @@ def progress(exam_id: int):
         return redirect(url_for(".grid", exam_id=exam_id))
     access = services.exam_access(current_user, exam_id)
     if request.args.get("phase", access.exam.phase) != access.exam.phase:
-        # The deliberation opened or closed meanwhile: reload the page, which says so.
+        # The deliberation opened or closed meanwhile: go where the jury now is (a reload
+        # here could also overtake the president's own redirect to the deliberation).
+        if access.exam.phase != GRADING:
+            return "", 204, {"HX-Redirect": url_for(".deliberation", exam_id=exam_id)}
         return "", 204, {"HX-Refresh": "true"}
     return render_template("grading/_progress.html", access=access, exam=access.exam,
                            progress=services.progress(current_user, access),

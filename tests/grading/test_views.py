@@ -565,3 +565,13 @@ def test_the_members_page_polls_and_gets_nothing_until_something_changes(preside
     president.post(deliberation_url(setup.exam, f"/criteres/{setup.criteria[0]}"), {"value": "non_acquis"})
     changed = member.get(poll, htmx=True)
     assert changed.status_code == 200 and "valeur retenue par le jury" in changed.text
+
+
+def test_progress_poll_follows_the_jury_to_the_deliberation(president, setup):
+    """The grid's poll notices the deliberation opened and goes there (no reload that could
+    overtake the president's own redirect)."""
+    setup.exam.phase = "deliberation"
+    db.session.commit()
+    r = president.get(f"/jury/examens/{setup.exam.id}/avancement?phase=grading", htmx=True)
+    assert r.status_code == 204
+    assert r.headers["HX-Redirect"].endswith(f"/jury/examens/{setup.exam.id}/deliberation")
