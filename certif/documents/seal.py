@@ -256,8 +256,24 @@ def _cryptographically_valid(sig) -> bool:
 
     # Trust is judged separately (the certificate must be the seal's); no network here.
     context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
-    status = validate_pdf_signature(sig, context, skip_diff=True)
+    if _event_loop_running():
+        # pyHanko's sync API runs its own event loop, which fails inside a running one
+        # (an async caller, Playwright's sync API in tests): validate from a worker thread.
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            status = pool.submit(validate_pdf_signature, sig, context, skip_diff=True).result()
+    else:
+        status = validate_pdf_signature(sig, context, skip_diff=True)
     return bool(status.intact and status.valid)
+
+
+def _event_loop_running() -> bool:
+    import asyncio
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _covers_exactly(sig, data: bytes) -> bool:

@@ -175,3 +175,12 @@ def test_bytes_inside_the_signature_blob_are_checked_too(app, sealed_pdf):
         assert not verify_pdf(flip(sealed_pdf, position)).intact, position
     for position in (start1 + len1 + 50, start1 + len1 + 51, start1 + len1 + 65):
         assert not verify_pdf(flip(sealed_pdf, position)).intact, position
+
+
+def test_verification_works_inside_a_running_event_loop(app, sealed_pdf):
+    """An async caller (or Playwright's sync API) has a loop running in its thread."""
+    import asyncio
+
+    async def check():
+        return verify_pdf(sealed_pdf)
+    assert asyncio.run(check()).intact
