@@ -14,6 +14,7 @@ they show is frozen anyway, so sealing later changes nothing in what they say.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -52,6 +53,10 @@ MSG_CHANGED = "Le procès-verbal a changé pendant l'opération : rechargez la p
 MSG_NO_GRID_YET = ("La grille finale n'est disponible qu'une fois la délibération close pour ce "
                    "candidat.")
 MSG_NO_EXAM = "Passage introuvable."
+MSG_SEEN_MISSING = "Le formulaire de signature est incomplet : rechargez la page."
+MSG_SEEN_CHANGED = ("Le document a changé depuis que vous l'avez ouvert : relisez-le (la page est "
+                    "rechargée) puis signez à nouveau.")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 # --- Reading a session's minutes --------------------------------------------------------
@@ -253,6 +258,14 @@ class MinutesState:
     def is_jury_president(self, user) -> bool:
         return any(j.president_id == user.id for j in sitting_juries(self.session))
 
+    @property
+    def content_sha256(self) -> str:
+        """The fingerprint of the content shown: the frozen one, else the one a signature
+        would freeze now. Signing forms carry it, so that one signs only what one saw."""
+        if self.locked:
+            return self.minutes.content_sha256
+        return minutes_content.freeze(self.content)[1]
+
 
 def minutes_state(session_id: int) -> MinutesState:
     session = _load_session(session_id)
@@ -378,6 +391,20 @@ def _minutes_row(session_id: int) -> Minutes:
 
 # --- Signing: the first signature freezes the content and locks the grades ---------------
 
+def seen_hash(raw: str | None) -> str:
+    """The fingerprint posted by a signing form (the content the signer saw); 400 if unusable."""
+    value = (raw or "").strip().lower()
+    if not SHA256_HEX.fullmatch(value):
+        raise InvalidInput(MSG_SEEN_MISSING)
+    return value
+
+
+def _require_seen(seen: str, signed: str) -> None:
+    """Refuse a signature of content other than what the signer's page displayed."""
+    if seen != signed:
+        raise Conflict(MSG_SEEN_CHANGED)
+
+
 def _lock_exam_rows(session_id: int) -> None:
     """PostgreSQL: hold the session's exam rows so that no grading write slips in while the
     content is frozen (a concurrent mark waits, then sees the minutes locked)."""
@@ -388,17 +415,20 @@ def _lock_exam_rows(session_id: int) -> None:
         .where(Jury.session_id == session_id).with_for_update(of=Exam)).all()
 
 
-def sign(user, session_id: int, mark) -> Minutes:
+def sign(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
+    """A juror signs the minutes whose fingerprint `content_sha256` their page displayed."""
+    seen = seen_hash(content_sha256)
     with write_transaction():
         session = _locked_session(session_id)
         _lock_exam_rows(session.id)
         state = juror_state(user, session.id)
         role = state.role_of(user)
+        if not state.locked and state.problems:
+            raise Conflict(MSG_NOT_READY.format(problems="; ".join(state.problems) + "."))
+        _require_seen(seen, state.content_sha256)
         minutes = _minutes_row(session.id)
         if minutes.locked_at is None:
-            if state.problems:
-                raise Conflict(MSG_NOT_READY.format(problems="; ".join(state.problems) + "."))
-            _freeze(user, minutes, live_content(state.session, minutes), state)
+            _freeze(user, minutes, state.content, state)  # exactly the content just checked
         add_signature(MINUTES, minutes.id, signer_key=user_key(user), role=role,
                       name=user.full_name, content=minutes.content, mark=mark,
                       auth_method="login", user=user)
@@ -441,7 +471,7 @@ def general_filename(session: ExamSession) -> str:
     return f"proces-verbal-session-{session.number}.pdf"
 
 
-def visa(user, session_id: int, mark) -> Minutes:
+def visa(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
     """The organiser's visa once every juror signed; the general minutes are sealed with it.
 
     The PDF is built and sealed before the write transaction (it takes time); the
@@ -450,8 +480,10 @@ def visa(user, session_id: int, mark) -> Minutes:
     from ..documents.sealed import store_sealed
     from . import pdfs
 
+    seen = seen_hash(content_sha256)
     state = minutes_state(session_id)
     _require_visa_possible(state)
+    _require_seen(seen, state.content_sha256)  # before the costly seal
     pending = PendingSignature(mark.method, mark.image_png, mark.typed_name, user.full_name,
                                utcnow(), state.minutes.content_sha256, user_id=user.id)
     data = pdfs.render_general(state, visa=pending)
@@ -462,11 +494,13 @@ def visa(user, session_id: int, mark) -> Minutes:
         minutes = _minutes_row(session.id)
         now = minutes_state(session.id)
         _require_visa_possible(now)
+        _require_seen(seen, now.content_sha256)
         if (minutes.id, minutes.content_sha256, len(now.signatures)) != expected:
             raise Conflict(MSG_CHANGED)
+        # The time printed in the sealed PDF is the signature's own.
         signature = add_signature(MINUTES, minutes.id, signer_key=user_key(user), role=ORGANISER_ROLE,
                                   name=user.full_name, content=minutes.content, mark=mark,
-                                  auth_method="login", user=user)
+                                  auth_method="login", user=user, signed_at=pending.signed_at)
         minutes.visa_at, minutes.visa_by_id = pending.signed_at, user.id
         document = store_sealed(SEALED_MINUTES, session.id, general_filename(session), sealed)
         record(user, "minutes.visa", "minutes", minutes.id, None, minutes.content_sha256,
@@ -486,16 +520,22 @@ def _require_visa_possible(state: MinutesState) -> None:
 # --- Documents of one exam ------------------------------------------------------------
 
 def exam_for_viewer(user, exam_id: int, *, grid: bool = False) -> Exam:
-    """An exam of a session the viewer may read (organiser, or a juror sitting on it)."""
+    """An exam the viewer may read: the organiser, or a juror of the exam's own jury (a juror
+    of another jury of the session signs the general minutes, not this candidate's papers)."""
     from ..auth.models import ORGANISER
     exam = db.session.get(Exam, exam_id)
     if exam is None:
         raise NotFound(MSG_NO_EXAM)
-    if not may_read(user, exam.jury.session):
+    if not user.has_role(ORGANISER) and not _sits_on(user, exam.jury_id):
         raise NotFound(MSG_NO_EXAM)
     if grid and exam.phase != CLOSED and not user.has_role(ORGANISER):
         raise Conflict(MSG_NO_GRID_YET)
     return exam
+
+
+def _sits_on(user, jury_id: int) -> bool:
+    return db.session.scalar(db.select(JuryMember.id).filter_by(jury_id=jury_id, juror_id=user.id)
+                             .limit(1)) is not None
 
 
 def session_for_viewer(user, session_id: int) -> ExamSession:

@@ -69,7 +69,8 @@ def save(session_id: int):
 @role_required(JUROR)
 def sign(session_id: int):
     services.juror_state(current_user, session_id)  # 404 before reading the mark
-    minutes = services.sign(current_user, session_id, mark_from_form(request.form))
+    minutes = services.sign(current_user, session_id, mark_from_form(request.form),
+                            request.form.get("content_sha256"))
     if minutes.signed_at is not None:
         flash("Procès-verbal signé par tous les jurés : le responsable d'organisation peut "
               "apposer son visa.", "info")
@@ -91,7 +92,8 @@ def organiser_minutes(session_id: int):
 @role_required(ORGANISER)
 def visa(session_id: int):
     services.minutes_state(session_id)  # 404 for an unknown session
-    services.visa(current_user, session_id, mark_from_form(request.form))
+    services.visa(current_user, session_id, mark_from_form(request.form),
+                  request.form.get("content_sha256"))
     flash("Visa apposé : le procès-verbal est scellé et archivé.", "info")
     return redirect_after_write(url_for(".organiser_minutes", session_id=session_id))
 

@@ -1,4 +1,6 @@
 """Sessions graded through the services up to closed deliberations, and their users logged in."""
+import re
+
 import pytest
 
 from certif.extensions import db
@@ -7,8 +9,40 @@ from certif.grading import services as grading
 from ..factories import ORGANISER, make_exam, make_user
 
 
-def sign_form(name="Paule Presidente"):
-    return {"signature_method": "typed", "signature_typed": name}
+HASH_FIELD = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
+
+
+def sign_form(name="Paule Presidente", content_sha256=None):
+    form = {"signature_method": "typed", "signature_typed": name}
+    if content_sha256 is not None:
+        form["content_sha256"] = content_sha256
+    return form
+
+
+def page_hash(client, path):
+    """The content fingerprint carried by the signing form of the page at `path`."""
+    response = client.get(path)
+    found = HASH_FIELD.search(response.text)
+    assert response.status_code == 200 and found, f"no signing form on {path}"
+    return found.group(1)
+
+
+def shown_hash(session_id):
+    """The fingerprint a page would show now (for pages that offer no signing form yet)."""
+    from certif.minutes import services
+    return services.minutes_state(session_id).content_sha256
+
+
+def sign(client, setup, name="Paule Presidente"):
+    """A juror opens the minutes page and signs what it shows."""
+    path = f"/jury/sessions/{setup.session.id}/proces-verbal"
+    return client.post(f"{path}/signature", sign_form(name, page_hash(client, path)))
+
+
+def give_visa(client, setup, name="Olga Organisatrice"):
+    """The organiser opens the minutes page and gives the visa to what it shows."""
+    path = f"/sessions/{setup.session.id}/proces-verbal"
+    return client.post(f"{path}/visa", sign_form(name, page_hash(client, path)))
 
 
 def grade(setup, exam, values=None):

@@ -17,7 +17,8 @@ from certif.sessions import services as sessions
 from certif.signatures.models import MINUTES, Signature
 
 from ..factories import JUROR, make_exam, make_juror, make_user
-from .conftest import close, exams_of, fast_close, grade, sign_form
+from .conftest import (close, exams_of, fast_close, give_visa, grade, page_hash, shown_hash, sign,
+                       sign_form)
 
 LOCKED = "Le procès-verbal de la session n° {number} est signé : les notes sont verrouillées"
 
@@ -40,9 +41,8 @@ def audit(action):
 
 
 def sign_all(setup, make_web):
-    assert make_web(setup.president).post(url(setup, "/signature"), sign_form()).status_code == 303
-    assert make_web(setup.member).post(url(setup, "/signature"),
-                                       sign_form("Marc Membre")).status_code == 303
+    assert sign(make_web(setup.president), setup).status_code == 303
+    assert sign(make_web(setup.member), setup, "Marc Membre").status_code == 303
 
 
 # --- Access -----------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_signing_is_refused_while_a_deliberation_is_open(app, make_web):
     first, second = exams_of(s)
     close(s, first)
     grade(s, second)
-    r = make_web(s.president).post(url(s, "/signature"), sign_form())
+    r = make_web(s.president).post(url(s, "/signature"), sign_form(content_sha256=shown_hash(s.session.id)))
     assert r.status_code == 409
     assert f"la délibération de {second.candidate.full_name} (Jury 1) n&#39;est pas close" in r.text
     assert db.session.scalar(db.select(Signature.id)) is None
@@ -135,7 +135,7 @@ def test_signing_is_refused_while_a_conflict_is_open(app, make_web):
     grading.declare(s.president, second.id, "none")
     grading.declare(s.member, second.id, "conflict")
     close(s, first)
-    r = make_web(s.president).post(url(s, "/signature"), sign_form())
+    r = make_web(s.president).post(url(s, "/signature"), sign_form(content_sha256=shown_hash(s.session.id)))
     assert r.status_code == 409 and "a déclaré connaître" in r.text
 
 
@@ -164,7 +164,7 @@ def test_first_signature_freezes_the_content_for_every_signer(closed_setup, make
     assert content["place"] == "À distance"
     assert len(audit("minutes.lock")) == 1 and len(audit("minutes.signed")) == 1
     # Signing twice is refused.
-    r = make_web(s.member).post(url(s, "/signature"), sign_form("Marc Membre"))
+    r = make_web(s.member).post(url(s, "/signature"), sign_form("Marc Membre", minutes.content_sha256))
     assert r.status_code == 409
 
 
@@ -172,7 +172,7 @@ def test_grades_are_locked_after_the_first_signature(app, make_web):
     s = make_exam("RS6240", candidates=1)
     close(s, s.exam)
     # Reopen nothing: the deliberation is closed; check the lock message wins on every write.
-    assert make_web(s.president).post(url(s, "/signature"), sign_form()).status_code == 303
+    assert sign(make_web(s.president), s).status_code == 303
     president = make_web(s.president)
     criterion = s.criteria[0]
     for path, data in [
@@ -212,10 +212,11 @@ def test_lock_applies_to_services_in_deliberation(app):
 def test_visa_refused_before_every_juror_signed(closed_setup, make_web, organiser):
     s = closed_setup
     org = make_web(organiser)
-    r = org.post(f"/sessions/{s.session.id}/proces-verbal/visa", sign_form("Olga"))
+    visa_url = f"/sessions/{s.session.id}/proces-verbal/visa"
+    r = org.post(visa_url, sign_form("Olga", shown_hash(s.session.id)))
     assert r.status_code == 409 and "après la signature du procès-verbal par tous les jurés" in r.text
-    make_web(s.president).post(url(s, "/signature"), sign_form())
-    r = org.post(f"/sessions/{s.session.id}/proces-verbal/visa", sign_form("Olga"))
+    sign(make_web(s.president), s)
+    r = org.post(visa_url, sign_form("Olga", shown_hash(s.session.id)))
     assert r.status_code == 409 and s.member.full_name in r.text
     assert minutes_row(s).visa_at is None
 
@@ -226,7 +227,7 @@ def test_visa_seals_the_general_minutes(closed_setup, make_web, organiser):
     org = make_web(organiser)
     page = org.get(f"/sessions/{s.session.id}/proces-verbal")
     assert page.status_code == 200 and "Apposer le visa" in page.text
-    r = org.post(f"/sessions/{s.session.id}/proces-verbal/visa", sign_form("Olga Organisatrice"))
+    r = give_visa(org, s)
     assert r.status_code == 303, r.text
     minutes = minutes_row(s)
     assert minutes.visa_at is not None and minutes.visa_by_id == organiser.id
@@ -242,7 +243,8 @@ def test_visa_seals_the_general_minutes(closed_setup, make_web, organiser):
     assert "Olga Organisatrice" in text and "PROJET" not in text
     assert len(audit("minutes.visa")) == 1
     # A second visa is refused.
-    r = org.post(f"/sessions/{s.session.id}/proces-verbal/visa", sign_form("Olga"))
+    r = org.post(f"/sessions/{s.session.id}/proces-verbal/visa",
+                 sign_form("Olga", minutes.content_sha256))
     assert r.status_code == 409
     # Individual minutes and grids are sealed on first download, then kept.
     first = exams_of(s)[0]
@@ -268,16 +270,16 @@ def test_session_steps_need_signed_minutes_and_the_visa(closed_setup, make_web, 
 
     facts = sessions.session_facts(session)
     assert "procès-verbal" in sessions.deliberate_problem(facts)
-    make_web(s.president).post(url(s, "/signature"), sign_form())
+    sign(make_web(s.president), s)
     assert "par tous les jurés" in sessions.deliberate_problem(sessions.session_facts(session))
-    make_web(s.member).post(url(s, "/signature"), sign_form("Marc Membre"))
+    sign(make_web(s.member), s, "Marc Membre")
     db.session.refresh(session)
     assert sessions.deliberate_problem(sessions.session_facts(session)) is None
     session.status = "deliberated"
     db.session.commit()
     step = sessions.next_step(sessions.session_facts(session))
     assert step.target == "closed" and "visa" in step.problem
-    org.post(f"/sessions/{session.id}/proces-verbal/visa", sign_form("Olga"))
+    assert give_visa(org, s).status_code == 303
     db.session.refresh(session)
     assert sessions.next_step(sessions.session_facts(session)).problem is None
 
