@@ -28,9 +28,12 @@ from ..sessions.models import MOVED, Exam, ExamSession, Jury
 from ..sessions.services import get_jury, get_session, paris_today, session_day
 from ..signatures.models import CONDITIONS as SIGNED_CONDITIONS
 from ..signatures.models import Signature
-from ..signatures.services import add_signature, signatures_of, user_key
+from ..signatures.services import (MSG_ALREADY_SIGNED, add_signature, signature_by_key,
+                                  signatures_of, user_key)
 from ..timeutil import french_date, paris_to_utc, utcnow
 from .models import ConditionAnswer, ConditionsSheet
+from .rules import content_sha256
+from .services import require_seen
 
 # --- The annex's conditions (pure) ---------------------------------------------------
 
@@ -211,6 +214,13 @@ class SheetState:
     def problem(self) -> str | None:
         return signing_problem(self.answers, self.sheet.observations if self.sheet else None)
 
+    @property
+    def content_sha256(self) -> str | None:
+        """The fingerprint of the sheet as displayed, once it can be signed (the form carries it)."""
+        if self.sheet is None or self.problem is not None:
+            return None
+        return content_sha256(sheet_content(self.sheet, self.jury))
+
     def signed_by(self, user) -> bool:
         return any(s.user_id == user.id for s in self.signatures)
 
@@ -373,8 +383,10 @@ def sheet_content(sheet: ConditionsSheet, jury: Jury) -> dict:
     }
 
 
-def sign_sheet(user, jury_id: int, mark, *, today: date | None = None) -> ConditionsSheet:
-    """`user` signs the day's sheet; the last signer present hands it to the organiser."""
+def sign_sheet(user, jury_id: int, mark, *, seen_sha256: str | None,
+               today: date | None = None) -> ConditionsSheet:
+    """`user` signs the day's sheet as their page displayed it (`seen_sha256`); the last
+    signer present hands it to the organiser."""
     today = today or paris_today()
     with write_transaction():
         jury = juror_jury(user, jury_id, lock=True)
@@ -386,8 +398,12 @@ def sign_sheet(user, jury_id: int, mark, *, today: date | None = None) -> Condit
         problem = signing_problem(answers, sheet.observations if sheet else None)
         if problem is not None:
             raise InvalidInput(problem)
+        if signature_by_key(SIGNED_CONDITIONS, sheet.id, user_key(user)) is not None:
+            raise Conflict(MSG_ALREADY_SIGNED)  # said before a form's fingerprint
+        content = sheet_content(sheet, jury)
+        require_seen(seen_sha256, content)
         add_signature(SIGNED_CONDITIONS, sheet.id, signer_key=user_key(user), role="juror",
-                      name=user.full_name, content=sheet_content(sheet, jury), mark=mark,
+                      name=user.full_name, content=content, mark=mark,
                       auth_method="login", user=user)
         signed_ids = set(db.session.scalars(db.select(Signature.user_id).where(
             Signature.document == SIGNED_CONDITIONS, Signature.subject_id == sheet.id)))

@@ -13,6 +13,7 @@ from ..signatures.services import mark_from_form
 from ..timeutil import utcnow
 from ..web import is_htmx, redirect_after_write, role_required
 from . import conditions as services
+from .rules import SEEN_FIELD
 
 bp = Blueprint("conditions", __name__)
 
@@ -42,7 +43,8 @@ def save_sheet(jury_id: int):
 @role_required(JUROR)
 def sign_sheet(jury_id: int):
     mark = mark_from_form(request.form)
-    sheet = services.sign_sheet(current_user, jury_id, mark)
+    sheet = services.sign_sheet(current_user, jury_id, mark,
+                                seen_sha256=request.form.get(SEEN_FIELD))
     if sheet.handed_at is not None:
         flash("Fiche signée par les jurés : elle est remise au responsable d'organisation.", "info")
     else:

@@ -1,10 +1,12 @@
 """Pure rules of the exam-day reception (no Flask): the candidate's short code, a
-signing link's state, and the exam-day rule for the identity check."""
+signing link's state, the exam-day rule for the identity check, and the fingerprint
+of what a signing form displayed."""
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
 
+from ..signatures.rules import canonical_json, sha256_text
 from ..timeutil import french_date
 
 # No 0/O, 1/I/L, nor U/V lookalikes: the jury reads the code aloud or shows it on camera.
@@ -12,8 +14,14 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
 CODE_LENGTH = 8
 _IGNORED = " -\t\u00a0\u2010\u2011\u2012\u2013\u2014"
 
-# A link's state, in the order the checks apply.
-VALID, USED, REVOKED, EXPIRED = "valid", "used", "revoked", "expired"
+# A link's state, in the order the checks apply (CLOSED: the exam's attendance is over,
+# e.g. the session's minutes are signed, whatever the link's own dates say).
+VALID, USED, CLOSED, REVOKED, EXPIRED = "valid", "used", "closed", "revoked", "expired"
+
+# Every signing form carries the fingerprint of the content it displayed.
+SEEN_FIELD = "content_sha256"
+SEEN_MISSING, SEEN_CHANGED = "missing", "changed"
+_HEX = frozenset("0123456789abcdef")
 
 
 def new_code() -> str:
@@ -42,11 +50,13 @@ def expiry(created_at: datetime, minutes: int) -> datetime:
 
 
 def link_state(*, used_at: datetime | None, revoked_at: datetime | None,
-               expires_at: datetime, now: datetime) -> str:
-    """A used link says so first (the candidate has signed), then a replaced one, then expiry.
-    The link is valid up to, not including, its expiry instant."""
+               expires_at: datetime, now: datetime, closed: bool = False) -> str:
+    """A used link says so first (the candidate has signed), then a closed attendance, then
+    a replaced link, then expiry. The link is valid up to, not including, its expiry instant."""
     if used_at is not None:
         return USED
+    if closed:
+        return CLOSED
     if revoked_at is not None:
         return REVOKED
     if now >= expires_at:
@@ -59,4 +69,20 @@ def exam_day_refusal(exam_day: date, today: date) -> str | None:
     if exam_day > today:
         return (f"L'épreuve a lieu le {french_date(exam_day)} : l'identité du candidat et les "
                 "émargements ne peuvent être enregistrés qu'à partir du jour de l'épreuve.")
+    return None
+
+
+def content_sha256(content: dict | str) -> str:
+    """The fingerprint of a content to sign (a dict, or canonical JSON already frozen)."""
+    return sha256_text(content if isinstance(content, str) else canonical_json(content))
+
+
+def seen_problem(posted: str | None, content: dict | str) -> str | None:
+    """SEEN_MISSING when the form did not say what it displayed (not 64 hex characters),
+    SEEN_CHANGED when it displayed something else than what would be signed now, else None."""
+    seen = (posted or "").strip().lower()
+    if len(seen) != 64 or not set(seen) <= _HEX:
+        return SEEN_MISSING
+    if seen != content_sha256(content):
+        return SEEN_CHANGED
     return None

@@ -23,7 +23,9 @@ from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound, ServiceError
 from ..extensions import db
 from ..grading.services import ExamAccess, exam_access
+from ..jurors.models import ConflictDeclaration
 from ..mail import services as mail
+from ..minutes.models import Minutes
 from ..sessions.models import SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..sessions.services import get_jury, get_session
 from ..signatures import services as signatures
@@ -61,13 +63,23 @@ MSG_LINK_UNKNOWN = "Ce lien n'est pas valide : demandez au jury un nouveau code.
 MSG_NO_LINK = "Ouvrez d'abord le lien reçu ou tapez le code donné par le jury."
 MSG_NOT_SITTING = "Ce candidat n'est plus attendu à cette épreuve : il n'émarge pas."
 MSG_NO_JURY = "Jury introuvable parmi vos jurys."
+MSG_ATTENDANCE_MINUTES_SIGNED = ("Le procès-verbal de la session n° {number} est signé : "
+                                 "l'émargement des candidats est clos.")
+MSG_ATTENDANCE_JURY_STOPPED = ("Le jury de cette épreuve a été arrêté (carence d'un juré) : "
+                               "l'émargement des candidats est clos. Adressez-vous au responsable "
+                               "d'organisation.")
+MSG_LINK_CREATOR_CONFLICT = ("Le juré qui a créé ce code a déclaré connaître le candidat : le code ne "
+                             "peut plus servir. Demandez un nouveau code à l'autre juré.")
+MSG_SEEN_MISSING = "Le formulaire de signature est incomplet : rechargez la page."
+MSG_SEEN_CHANGED = ("Le document a changé depuis que vous l'avez ouvert : relisez-le (la page est "
+                    "rechargée) puis signez à nouveau.")
 
 DOC_JURY = "annexe 2 — feuille d'émargement du jury"
 DOC_CANDIDATE = "annexe 1 — feuille d'émargement du candidat"
 
 
 class LinkGone(ServiceError):
-    """The signing link can no longer be used (used, expired or replaced)."""
+    """The signing link can no longer be used (used, closed, expired or replaced)."""
 
     status = 410
 
@@ -138,7 +150,7 @@ class Reception:
             return self.write_refusal
         if self.access.declaration is not None and self.access.declaration.has_conflict:
             return MSG_CONFLICT
-        return None
+        return attendance_closure(self.exam, None)
 
     @property
     def default_mode(self) -> str:
@@ -154,6 +166,15 @@ class Reception:
     @property
     def link_code(self) -> str | None:
         return rules.format_code(self.active_link.code) if self.active_link else None
+
+    def jury_content_sha256(self, user) -> str | None:
+        """The fingerprint of the annex-2 line `user` would sign (their signing form carries it)."""
+        seat = self.own_seat(user)
+        return rules.content_sha256(jury_content(self.exam, user, seat.seat)) if seat else None
+
+    @property
+    def candidate_content_sha256(self) -> str:
+        return rules.content_sha256(candidate_content(self.exam))
 
 
 def _identity_refusal(access: ExamAccess, today: date) -> str | None:
@@ -243,18 +264,32 @@ def candidate_content(exam: Exam) -> dict:
             "time": to_paris(exam.starts_at).strftime("%H:%M")}
 
 
+def require_seen(seen_sha256: str | None, content: dict | str) -> None:
+    """The signer signs what their page displayed: the form's fingerprint must match the
+    content as it is now (inside the write transaction, just before `add_signature`)."""
+    problem = rules.seen_problem(seen_sha256, content)
+    if problem == rules.SEEN_MISSING:
+        raise InvalidInput(MSG_SEEN_MISSING)
+    if problem == rules.SEEN_CHANGED:
+        raise Conflict(MSG_SEEN_CHANGED)
+
+
 # --- Jury attendance (annex 2) --------------------------------------------------------------
 
-def sign_jury_attendance(user, exam_id: int, mark: Mark, *, today: date | None = None) -> Signature:
+def sign_jury_attendance(user, exam_id: int, mark: Mark, *, seen_sha256: str | None,
+                         today: date | None = None) -> Signature:
     with write_transaction():
         access = exam_access(user, exam_id, lock=True)
         _require_writable(access, today)
         seat = db.session.scalar(db.select(JuryMember.seat).where(
             JuryMember.jury_id == access.exam.jury_id, JuryMember.juror_id == user.id))
+        if signatures.signature_by_key(JURY_ATTENDANCE, exam_id, signatures.user_key(user)):
+            raise Conflict(signatures.MSG_ALREADY_SIGNED)  # said before a form's fingerprint
+        content = jury_content(access.exam, user, seat)
+        require_seen(seen_sha256, content)
         return signatures.add_signature(
             JURY_ATTENDANCE, exam_id, signer_key=signatures.user_key(user), role="juror",
-            name=user.full_name, content=jury_content(access.exam, user, seat), mark=mark,
-            auth_method="login", user=user)
+            name=user.full_name, content=content, mark=mark, auth_method="login", user=user)
 
 
 def _require_writable(access: ExamAccess, today: date | None) -> None:
@@ -337,19 +372,25 @@ def _require_candidate_may_sign(access: ExamAccess, today: date | None) -> None:
         raise Conflict(MSG_IDENTITY_BEFORE)
     if access.declaration is not None and access.declaration.has_conflict:
         raise Conflict(MSG_CONFLICT)
+    closure = attendance_closure(access.exam, None)  # the juror's own conflict: just above
+    if closure:
+        raise Conflict(closure)
     if candidate_signature(access.exam) is not None:
         raise Conflict(MSG_CANDIDATE_SIGNED)
 
 
-def sign_candidate_here(user, exam_id: int, mark: Mark, *, today: date | None = None) -> Signature:
+def sign_candidate_here(user, exam_id: int, mark: Mark, *, seen_sha256: str | None,
+                        today: date | None = None) -> Signature:
     """In person: the candidate signs on the jury's device, the juror being logged in."""
     with write_transaction():
         access = exam_access(user, exam_id, lock=True)
         _require_candidate_may_sign(access, today)
         exam = access.exam
+        content = candidate_content(exam)
+        require_seen(seen_sha256, content)
         return signatures.add_signature(
             CANDIDATE_ATTENDANCE, exam_id, signer_key=signatures.candidate_key(exam.candidate),
-            role="candidate", name=exam.candidate.full_name, content=candidate_content(exam),
+            role="candidate", name=exam.candidate.full_name, content=content,
             mark=mark, auth_method="jury_device",
             auth_detail=f"sur l'appareil de {user.full_name}, connecté(e)",
             candidate=exam.candidate, actor=user)
@@ -444,15 +485,42 @@ def create_link(user, exam_id: int, *, today: date | None = None) -> NewLink:
 
 # --- The candidate's side (no login) --------------------------------------------------------
 
+def attendance_closure(exam: Exam, juror_id: int | None) -> str | None:
+    """Why the candidate's attendance can no longer be taken through a code given by
+    `juror_id` (French), or None. The one place that closes a link besides its own dates:
+    `create_link` refuses for the same reasons, and open links die the moment one applies."""
+    jury = exam.jury
+    locked_at = db.session.scalar(db.select(Minutes.locked_at)
+                                  .where(Minutes.session_id == jury.session_id))
+    if locked_at is not None:
+        return MSG_ATTENDANCE_MINUTES_SIGNED.format(number=jury.session.number)
+    if jury.stopped_at is not None:
+        return MSG_ATTENDANCE_JURY_STOPPED
+    if juror_id is not None and db.session.scalar(db.select(ConflictDeclaration.id).where(
+            ConflictDeclaration.exam_id == exam.id, ConflictDeclaration.juror_id == juror_id,
+            ConflictDeclaration.has_conflict.is_(True))) is not None:
+        return MSG_LINK_CREATOR_CONFLICT
+    return None
+
+
+def _link_status(link: AttendanceLink) -> tuple[str, str | None]:
+    """The link's state, and why its exam's attendance is closed (if it is)."""
+    closure = attendance_closure(link.exam, link.created_by_id) if link.used_at is None else None
+    state = rules.link_state(used_at=link.used_at, revoked_at=link.revoked_at,
+                             expires_at=link.expires_at, now=utcnow(), closed=closure is not None)
+    return state, closure
+
+
 def _state(link: AttendanceLink) -> str:
-    return rules.link_state(used_at=link.used_at, revoked_at=link.revoked_at,
-                            expires_at=link.expires_at, now=utcnow())
+    return _link_status(link)[0]
 
 
 def _require_usable(link: AttendanceLink) -> None:
-    state = _state(link)
+    state, closure = _link_status(link)
     if state == rules.USED:
         raise LinkGone(MSG_LINK_USED)
+    if state == rules.CLOSED:
+        raise LinkGone(closure)
     if state == rules.REVOKED:
         raise LinkGone(MSG_LINK_REVOKED)
     if state == rules.EXPIRED:
@@ -486,6 +554,10 @@ class SigningPage:
     exam: Exam
     content: dict = field(default_factory=dict)
 
+    @property
+    def content_sha256(self) -> str:
+        return rules.content_sha256(self.content)
+
 
 def signing_page(link_id: int | None) -> SigningPage:
     """What the candidate is about to sign, from the link remembered in their browser."""
@@ -496,24 +568,29 @@ def signing_page(link_id: int | None) -> SigningPage:
     return SigningPage(link, link.exam, candidate_content(link.exam))
 
 
-def sign_by_link(link_id: int | None, via: str, mark: Mark) -> Signature:
+def sign_by_link(link_id: int | None, via: str, mark: Mark, *,
+                 seen_sha256: str | None) -> Signature:
     """The candidate signs annex 1 through the link; the link is used in the same transaction."""
     with write_transaction():
         link = db.session.scalar(db.select(AttendanceLink).where(AttendanceLink.id == link_id)
                                  .with_for_update()) if link_id else None
         if link is None:
             raise NotFound(MSG_NO_LINK)
+        # The exam row, as the minutes' locking locks it: the two cannot cross (PostgreSQL).
+        exam = db.session.scalar(db.select(Exam).where(Exam.id == link.exam_id).with_for_update()
+                                 .execution_options(populate_existing=True))
         _require_usable(link)
-        exam = link.exam
         session = exam.jury.session
         if exam.status != SCHEDULED or session.status in ("cancelled", "closed"):
             raise Conflict(MSG_NOT_SITTING)
         if candidate_signature(exam) is not None:
             raise Conflict(MSG_CANDIDATE_SIGNED)
+        content = candidate_content(exam)
+        require_seen(seen_sha256, content)
         how = "lien" if via == "lien" else "code"
         signature = signatures.add_signature(
             CANDIDATE_ATTENDANCE, exam.id, signer_key=signatures.candidate_key(exam.candidate),
-            role="candidate", name=exam.candidate.full_name, content=candidate_content(exam),
+            role="candidate", name=exam.candidate.full_name, content=content,
             mark=mark, auth_method="candidate_link",
             auth_detail=f"lien à usage unique n° {link.id}, ouvert par {how}",
             candidate=exam.candidate)

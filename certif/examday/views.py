@@ -14,7 +14,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..signatures.services import mark_from_form
 from ..web import error_response, is_htmx, redirect_after_write, role_required
-from . import pdfs, services
+from . import pdfs, rules, services
 from .models import CHECK_MODES, ID_DOCUMENTS
 
 bp = Blueprint("examday", __name__)
@@ -24,6 +24,11 @@ CANDIDATE_ENDPOINTS = {"examday.code_form", "examday.submit_code", "examday.open
                        "examday.candidate_sign_page", "examday.candidate_sign",
                        "examday.candidate_done"}
 LINK_KEY, VIA_KEY, SIGNED_KEY = "attendance_link_id", "attendance_link_via", "attendance_signed_id"
+
+
+def seen_sha256() -> str | None:
+    """The fingerprint of the content the signing form displayed (hidden field)."""
+    return request.form.get(rules.SEEN_FIELD)
 
 
 @bp.after_request
@@ -113,7 +118,8 @@ def reception(exam_id: int):
 @bp.post("/jury/examens/<id:exam_id>/emargement-jure")
 @role_required(JUROR)
 def sign_jury_attendance(exam_id: int):
-    services.sign_jury_attendance(current_user, exam_id, mark_from_form(request.form))
+    services.sign_jury_attendance(current_user, exam_id, mark_from_form(request.form),
+                                  seen_sha256=seen_sha256())
     flash("Votre émargement (feuille du jury) est enregistré.", "info")
     return redirect_after_write(url_for(".reception", exam_id=exam_id, _anchor="etape-jury"))
 
@@ -148,7 +154,8 @@ def candidate_attendance(exam_id: int):
 @bp.post("/jury/examens/<id:exam_id>/emargement-candidat")
 @role_required(JUROR)
 def sign_candidate_here(exam_id: int):
-    services.sign_candidate_here(current_user, exam_id, mark_from_form(request.form))
+    services.sign_candidate_here(current_user, exam_id, mark_from_form(request.form),
+                                 seen_sha256=seen_sha256())
     flash("L'émargement du candidat est enregistré.", "info")
     return redirect_after_write(url_for(".reception", exam_id=exam_id, _anchor="etape-candidat"))
 
@@ -225,7 +232,8 @@ def candidate_sign_page():
 def candidate_sign():
     link_id = session.get(LINK_KEY)
     mark = mark_from_form(request.form)
-    signature = services.sign_by_link(link_id, session.get(VIA_KEY, "code"), mark)
+    signature = services.sign_by_link(link_id, session.get(VIA_KEY, "code"), mark,
+                                      seen_sha256=seen_sha256())
     session.pop(LINK_KEY, None)
     session.pop(VIA_KEY, None)
     session[SIGNED_KEY] = signature.id

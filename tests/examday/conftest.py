@@ -2,6 +2,7 @@
 "today" is the exam day unless a test says otherwise."""
 import base64
 import io
+import re
 from datetime import date
 
 import pytest
@@ -50,3 +51,19 @@ def drawn_png() -> str:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def seen_hash(client, page_url: str, action: str) -> str | None:
+    """The content fingerprint that the signing form posting to `action` carries on `page_url`."""
+    page = client.get(page_url).text
+    form = re.search(r'<form[^>]*action="' + re.escape(action) + r'"(?:(?!</form>).)*?'
+                     r'name="content_sha256"[^>]*value="([0-9a-f]*)"', page, re.S)
+    return form.group(1) if form and form.group(1) else None
+
+
+def sign(client, page_url: str, action: str, data=None, **kwargs):
+    """Post a signature as the page offers it: with the fingerprint of what it displayed
+    (none when the page offers no signing form: the service refuses before the fingerprint)."""
+    seen = seen_hash(client, page_url, action)
+    extra = {"content_sha256": seen} if seen else {}
+    return client.post(action, {**(data or TYPED), **extra}, **kwargs)

@@ -9,7 +9,7 @@ from certif.extensions import db
 from certif.signatures.models import Signature
 
 from ..factories import make_juror
-from .conftest import IDENTITY, TYPED, drawn_png
+from .conftest import IDENTITY, TYPED, drawn_png, sign
 
 
 def pdf_text(data: bytes) -> str:
@@ -20,10 +20,12 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def signed(setup, president, member):
     exam = setup.exam.id
-    president.post(f"/jury/examens/{exam}/emargement-jure", TYPED | {"signature_typed": "Paule P"})
+    page = f"/jury/examens/{exam}/accueil"
+    assert sign(president, page, f"/jury/examens/{exam}/emargement-jure",
+                TYPED | {"signature_typed": "Paule P"}).status_code == 303
     president.post(f"/jury/examens/{exam}/identite", IDENTITY)
-    president.post(f"/jury/examens/{exam}/emargement-candidat",
-                   {"signature_method": "drawn", "signature_image": drawn_png()})
+    assert sign(president, page, f"/jury/examens/{exam}/emargement-candidat",
+                {"signature_method": "drawn", "signature_image": drawn_png()}).status_code == 303
     return setup
 
 

@@ -18,6 +18,7 @@ from certif.signatures.rules import canonical_json, sha256_text
 from certif.timeutil import paris_to_utc, utcnow
 
 from ..factories import make_exam, make_juror, make_user
+from .conftest import seen_hash, sign
 
 TYPED = {"signature_method": "typed", "signature_typed": "Nom Signé"}
 ALL_RESPECTED = {f"condition_{n}": "respectee" for n in range(1, 13)}
@@ -49,6 +50,11 @@ def member(setup, make_web):
 
 def url(setup, suffix=""):
     return f"/jury/jurys/{setup.jury.id}/conditions{suffix}"
+
+
+def sign_sheet(client, setup):
+    """Sign the sheet as the juror's page shows it (with its fingerprint)."""
+    return sign(client, url(setup), url(setup, "/signature"), TYPED)
 
 
 def the_sheet(setup):
@@ -110,7 +116,7 @@ def test_only_the_jury_s_jurors_reach_the_sheet(setup, make_web):
     other = make_web(make_juror("Autre", "Jure"))
     assert other.get(url(setup)).status_code == 404
     assert other.post(url(setup), ALL_RESPECTED).status_code == 404
-    assert other.post(url(setup, "/signature"), TYPED).status_code == 404
+    assert sign_sheet(other, setup).status_code == 404
     assert the_sheet(setup) is None
 
 
@@ -175,7 +181,7 @@ def test_not_for_a_cancelled_session(setup, president):
 
 def test_signing_needs_every_condition(setup, president):
     president.post(url(setup), {"condition_1": "respectee"})
-    response = president.post(url(setup, "/signature"), TYPED)
+    response = sign_sheet(president, setup)
     assert response.status_code == 400
     assert "Répondez à toutes les conditions" in response.text and "Habilitation du jury" in response.text
     assert "Organisation des jurys" not in response.text.split("Sans réponse")[1]
@@ -184,7 +190,7 @@ def test_signing_needs_every_condition(setup, president):
 
 def test_a_breach_needs_observations(setup, president):
     president.post(url(setup), {**ALL_RESPECTED, "condition_11": "non_respectee", "observations": ""})
-    response = president.post(url(setup, "/signature"), TYPED)
+    response = sign_sheet(president, setup)
     assert response.status_code == 400
     assert "Précisez dans les observations ce qui n&#39;a pas été respecté." in response.text
     assert db.session.scalar(db.select(db.func.count(Signature.id))) == 0
@@ -192,7 +198,7 @@ def test_a_breach_needs_observations(setup, president):
 
 def test_edits_refused_after_the_first_signature(setup, president, member):
     president.post(url(setup), ALL_RESPECTED)
-    assert president.post(url(setup, "/signature"), TYPED).status_code == 303
+    assert sign_sheet(president, setup).status_code == 303
     response = member.post(url(setup), {"condition_1": "non_respectee"})
     assert response.status_code == 409
     assert "La fiche est signée : elle ne peut plus être modifiée." in response.text
@@ -201,7 +207,7 @@ def test_edits_refused_after_the_first_signature(setup, president, member):
     assert conditions.sheet_answers(the_sheet(setup))[1] is True
     assert the_sheet(setup).handed_at is None
     # Signing twice is refused too.
-    assert president.post(url(setup, "/signature"), TYPED).status_code == 409
+    assert sign_sheet(president, setup).status_code == 409
     page = member.get(url(setup))
     assert "La fiche est signée" in page.text and "Signer la fiche" in page.text
 
@@ -209,9 +215,9 @@ def test_edits_refused_after_the_first_signature(setup, president, member):
 def test_both_signatures_hand_the_sheet_with_its_breach(setup, president, member):
     president.post(url(setup), {**ALL_RESPECTED, "condition_6": "non_respectee",
                                 "observations": "Un candidat n'a pas signé la feuille."})
-    president.post(url(setup, "/signature"), TYPED)
+    sign_sheet(president, setup)
     assert the_sheet(setup).handed_at is None
-    assert member.post(url(setup, "/signature"), TYPED).status_code == 303
+    assert sign_sheet(member, setup).status_code == 303
     sheet = the_sheet(setup)
     assert sheet.handed_at is not None and sheet.has_breach is True
     hand = actions("conditions.hand")
@@ -221,16 +227,16 @@ def test_both_signatures_hand_the_sheet_with_its_breach(setup, president, member
 
 def test_all_respected_is_handed_without_breach(setup, president, member):
     president.post(url(setup), ALL_RESPECTED)
-    president.post(url(setup, "/signature"), TYPED)
-    member.post(url(setup, "/signature"), TYPED)
+    sign_sheet(president, setup)
+    sign_sheet(member, setup)
     sheet = the_sheet(setup)
     assert sheet.handed_at is not None and sheet.has_breach is False
 
 
 def test_signature_evidence_hashes_the_sheet_content(setup, president, member):
     president.post(url(setup), {**ALL_RESPECTED, "condition_2": "non_respectee", "observations": "Obs"})
-    president.post(url(setup, "/signature"), TYPED)
-    member.post(url(setup, "/signature"), TYPED)
+    sign_sheet(president, setup)
+    sign_sheet(member, setup)
     sheet = the_sheet(setup)
     sigs = db.session.scalars(db.select(Signature).filter_by(document=SIGNED, subject_id=sheet.id)
                               .order_by(Signature.id)).all()
@@ -256,8 +262,8 @@ def test_carence_present_juror_fills_and_hands(setup, president, member):
     assert member.post(url(setup), ALL_RESPECTED).status_code == 409
     president.post(url(setup), {**ALL_RESPECTED, "condition_1": "non_respectee",
                                 "observations": "Carence d'un juré."})
-    assert member.post(url(setup, "/signature"), TYPED).status_code == 409
-    assert president.post(url(setup, "/signature"), TYPED).status_code == 303
+    assert sign_sheet(member, setup).status_code == 409
+    assert sign_sheet(president, setup).status_code == 303
     sheet = the_sheet(setup)
     assert sheet.handed_at is not None and sheet.has_breach is True
 
@@ -270,9 +276,9 @@ def test_organiser_page_shows_each_jury_s_state(setup, president, member, make_w
     assert "À remplir" in organiser.get(page_url).text
     president.post(url(setup), {**ALL_RESPECTED, "condition_3": "non_respectee", "observations": "O"})
     assert "En cours" in organiser.get(page_url).text
-    president.post(url(setup, "/signature"), TYPED)
+    sign_sheet(president, setup)
     assert f"Signée par {setup.president.full_name}" in organiser.get(page_url).text
-    member.post(url(setup, "/signature"), TYPED)
+    sign_sheet(member, setup)
     page = organiser.get(page_url)
     assert page.status_code == 200
     assert f"Remise le {conditions.french_date(paris_today())}" in page.text
@@ -291,8 +297,8 @@ def _layout_lines(data):
 def test_pdf_annex_4(setup, president, member, make_web):
     president.post(url(setup), {**ALL_RESPECTED, "condition_4": "non_respectee",
                                 "condition_10": "non_respectee", "observations": "Micro en panne"})
-    president.post(url(setup, "/signature"), TYPED)
-    member.post(url(setup, "/signature"), TYPED)
+    sign_sheet(president, setup)
+    sign_sheet(member, setup)
     sheet = the_sheet(setup)
     response = make_web(make_user(ORGANISER)).get(f"/conditions/{sheet.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -337,9 +343,9 @@ def test_sheets_not_handed(setup, president, member):
     assert [(j.id, s.id) for j, s in conditions.sheets_not_handed(tomorrow)] == \
         [(setup.jury.id, setup.session.id)]
     president.post(url(setup), ALL_RESPECTED)
-    president.post(url(setup, "/signature"), TYPED)
+    sign_sheet(president, setup)
     assert len(conditions.sheets_not_handed(tomorrow)) == 1  # one signature is not enough
-    member.post(url(setup, "/signature"), TYPED)
+    sign_sheet(member, setup)
     assert conditions.sheets_not_handed(tomorrow) == []
 
 

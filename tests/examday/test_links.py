@@ -14,7 +14,7 @@ from certif.signatures.models import CANDIDATE_ATTENDANCE, Signature
 from certif.signatures.rules import sha256_text
 
 from ..conftest import CSRF_RE, Browserless
-from .conftest import IDENTITY, TYPED
+from .conftest import IDENTITY, TYPED, seen_hash, sign
 
 
 def url(setup, path):
@@ -45,6 +45,11 @@ def new_link(setup, president):
     return code
 
 
+def sign_link(client, data=None, **kwargs):
+    """The candidate signs on the signing page, as it shows (with its fingerprint)."""
+    return sign(client, "/emargement/signer", "/emargement/signer", data or TYPED, **kwargs)
+
+
 def signatures():
     return db.session.scalars(db.select(Signature).filter_by(document=CANDIDATE_ATTENDANCE)).all()
 
@@ -69,7 +74,7 @@ def test_code_then_sign_once(checked, president, candidate):
     assert checked.exam.candidate.full_name in text and f"n° {checked.session.number}" in text
     assert "1er décembre 2026" in text and "9 h 00" in text
     assert "GERER LA COMMUNICATION DIGITALE" in text
-    signed = candidate.post("/emargement/signer", TYPED, headers={"User-Agent": "CandidatePhone/3"})
+    signed = sign_link(candidate, headers={"User-Agent": "CandidatePhone/3"})
     assert signed.status_code == 303
     assert "enregistré" in candidate.get(signed.headers["Location"]).text
     [sig] = signatures()
@@ -82,7 +87,7 @@ def test_code_then_sign_once(checked, president, candidate):
     again = candidate.post("/emargement", {"code": code})
     assert again.status_code == 410
     assert "Ce lien a déjà servi : votre émargement est enregistré." in unescape(again.text)
-    assert candidate.post("/emargement/signer", TYPED).status_code == 404  # forgotten by the browser
+    assert sign_link(candidate).status_code == 404  # forgotten by the browser
     assert len(signatures()) == 1
 
 
@@ -92,8 +97,8 @@ def test_same_link_cannot_sign_twice_from_two_browsers(checked, president, candi
     other.token = CSRF_RE.search(other.get("/emargement").text).group(1)
     assert candidate.post("/emargement", {"code": code}).status_code == 303
     assert other.post("/emargement", {"code": code}).status_code == 303
-    assert candidate.post("/emargement/signer", TYPED).status_code == 303
-    second = other.post("/emargement/signer", TYPED)
+    assert sign_link(candidate).status_code == 303
+    second = sign_link(other)
     assert second.status_code == 410 and "déjà servi" in unescape(second.text)
     assert len(signatures()) == 1
 
@@ -109,7 +114,7 @@ def test_email_carries_the_link_which_opens_the_page(checked, president, candida
     opened = candidate.get(f"/emargement/{token_url.group(1)}")
     assert opened.status_code == 303 and opened.headers["Location"].endswith("/emargement/signer")
     assert opened.headers["Referrer-Policy"] == "no-referrer"
-    assert candidate.post("/emargement/signer", TYPED).status_code == 303
+    assert sign_link(candidate).status_code == 303
     assert signatures()[0].auth_detail.endswith("ouvert par lien")
     assert candidate.get(f"/emargement/{token_url.group(1)}").status_code == 410
 
@@ -130,7 +135,7 @@ def test_expired_while_the_page_was_open_is_410(checked, president, candidate):
     link = db.session.scalar(db.select(AttendanceLink))
     link.expires_at = link.created_at
     db.session.commit()
-    assert candidate.post("/emargement/signer", TYPED).status_code == 410
+    assert sign_link(candidate).status_code == 410
     assert signatures() == []
 
 
@@ -143,7 +148,7 @@ def test_replaced_link_is_410_and_the_new_one_works(checked, president, candidat
     assert ("Ce lien a été remplacé par un plus récent : utilisez le dernier code donné par le jury."
             in unescape(response.text))
     assert candidate.post("/emargement", {"code": second}).status_code == 303
-    assert candidate.post("/emargement/signer", TYPED).status_code == 303
+    assert sign_link(candidate).status_code == 303
     assert db.session.scalar(db.select(db.func.count(AttendanceLink.id))
                              .where(AttendanceLink.revoked_at.is_not(None))) == 1
 
@@ -162,8 +167,8 @@ def test_unknown_and_malformed_codes(checked, candidate):
 def test_already_signed_in_person_is_409(checked, president, candidate):
     code = new_link(checked, president)
     assert candidate.post("/emargement", {"code": code}).status_code == 303
-    assert president.post(url(checked, "emargement-candidat"), TYPED).status_code == 303
-    response = candidate.post("/emargement/signer", TYPED)
+    assert sign(president, url(checked, "accueil"), url(checked, "emargement-candidat")).status_code == 303
+    response = sign_link(candidate)
     assert response.status_code == 409
     assert len(signatures()) == 1
     # And no new link once signed.
@@ -177,7 +182,7 @@ def test_live_fragment_shows_the_remote_signature(checked, president, candidate)
     poll = url(checked, f"emargement-candidat?version={version}")
     assert president.get(poll, htmx=True).status_code == 204
     candidate.post("/emargement", {"code": code})
-    candidate.post("/emargement/signer", TYPED)
+    sign_link(candidate)
     fragment = president.get(poll, htmx=True)
     assert fragment.status_code == 200
     assert "Le candidat a émargé le" in fragment.text and "Alex Candidat" in fragment.text

@@ -10,7 +10,7 @@ from certif.signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Sign
 from certif.signatures.rules import sha256_text
 
 from ..factories import make_exam, make_juror
-from .conftest import IDENTITY, TYPED, drawn_png
+from .conftest import IDENTITY, TYPED, drawn_png, seen_hash, sign
 
 
 def url(setup, path="accueil"):
@@ -40,7 +40,7 @@ def test_anonymous_goes_to_login_and_other_juror_gets_404(setup, web, make_web):
 
 
 def test_juror_signs_jury_attendance_with_evidence(setup, president, member):
-    response = president.post(url(setup, "emargement-jure"),
+    response = sign(president, url(setup), url(setup, "emargement-jure"),
                               {"signature_method": "drawn", "signature_image": drawn_png()},
                               headers={"User-Agent": "TestBrowser/1.0"})
     assert response.status_code == 303
@@ -52,14 +52,14 @@ def test_juror_signs_jury_attendance_with_evidence(setup, president, member):
     # Both jurors see the state; the second signature is the member's own.
     page = member.get(url(setup)).text
     assert "signé le 1" in page or "signé le" in page
-    assert president.post(url(setup, "emargement-jure"), TYPED).status_code == 409
-    assert member.post(url(setup, "emargement-jure"), TYPED).status_code == 303
+    assert sign(president, url(setup), url(setup, "emargement-jure"), TYPED).status_code == 409
+    assert sign(member, url(setup), url(setup, "emargement-jure"), TYPED).status_code == 303
     assert db.session.scalar(db.select(db.func.count(Signature.id))
                              .filter_by(document=JURY_ATTENDANCE)) == 2
 
 
 def test_empty_signature_is_400_and_nothing_written(setup, president):
-    response = president.post(url(setup, "emargement-jure"), {"signature_method": "typed",
+    response = sign(president, url(setup), url(setup, "emargement-jure"), {"signature_method": "typed",
                                                             "signature_typed": "  "})
     assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count(Signature.id))) == 0
@@ -138,11 +138,11 @@ def test_identity_refused_when_the_session_is_cancelled(setup, president):
 
 
 def test_candidate_signs_in_person_after_identity(setup, president):
-    assert president.post(url(setup, "emargement-candidat"), TYPED).status_code == 409
+    assert sign(president, url(setup), url(setup, "emargement-candidat"), TYPED).status_code == 409
     president.post(url(setup, "identite"), {**IDENTITY, "mode": "in_person"})
     page = president.get(url(setup)).text
     assert "En présentiel : le candidat signe sur cet appareil" in page
-    response = president.post(url(setup, "emargement-candidat"), TYPED,
+    response = sign(president, url(setup), url(setup, "emargement-candidat"), TYPED,
                               headers={"User-Agent": "JuryTablet/2"})
     assert response.status_code == 303
     sig = db.session.scalar(db.select(Signature).filter_by(document=CANDIDATE_ATTENDANCE))
@@ -152,7 +152,7 @@ def test_candidate_signs_in_person_after_identity(setup, president):
     assert sig.user_agent == "JuryTablet/2"
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="signature.add"))
     assert entry.actor_id == setup.president.id
-    assert president.post(url(setup, "emargement-candidat"), TYPED).status_code == 409
+    assert sign(president, url(setup), url(setup, "emargement-candidat"), TYPED).status_code == 409
 
 
 def test_live_fragment_204_until_the_candidate_signs(setup, president, member):
@@ -164,7 +164,7 @@ def test_live_fragment_204_until_the_candidate_signs(setup, president, member):
     # Without htmx: the whole page.
     full = president.get(poll)
     assert full.status_code == 302 and "/accueil" in full.headers["Location"]
-    member.post(url(setup, "emargement-candidat"), TYPED)
+    sign(member, url(setup), url(setup, "emargement-candidat"), TYPED)
     fragment = president.get(poll, htmx=True)
     assert fragment.status_code == 200
     assert "Le candidat a émargé le" in fragment.text and "Alex Candidat" in fragment.text
