@@ -34,6 +34,7 @@ from ..grading.rules import FAVORABLE
 from ..grading.services import juror_grid
 from ..mail import services as mail
 from ..minutes.models import SEALED_CERTIFICATE, SealedDocument
+from ..people import of
 from ..portal.tokens import candidate_link
 from ..referentials.services import layout
 from ..sessions import rules as session_rules
@@ -45,6 +46,9 @@ from . import rules
 from .models import ISSUE_CHANNELS, Certificate, ResultNotice
 
 POST, EMAIL = "post", "email"
+# Who signs every email of this domain (the parchemin itself stays signed by the
+# responsable pédagogique, seed I.D.6).
+SIGNATORY = "Le responsable d'organisation de la certification"
 # Results go out once the jury has deliberated (minutes signed) or the session is closed.
 RESULT_STATUSES = ("deliberated", "closed")
 
@@ -54,7 +58,7 @@ MSG_NOT_DELIBERATED = (
     "jury).")
 MSG_NO_EMAIL = ("{name} n'a pas d'adresse e-mail : remettez-lui le résultat en main propre "
                 "(ou ajoutez son adresse sur sa fiche).")
-MSG_NOT_CLOSED = "La délibération de {name} n'est pas close : il n'y a pas encore de résultat à envoyer."
+MSG_NOT_CLOSED = "La délibération {of_name} n'est pas close : il n'y a pas encore de résultat à envoyer."
 MSG_NO_VISA = ("Les certificats ne peuvent être produits qu'après le visa du procès-verbal de la "
                "session par le responsable d'organisation.")
 MSG_NUMBER_TAKEN = ("Des certificats ont été produits en même temps par ailleurs : rien n'est "
@@ -143,6 +147,16 @@ class ResultRow:
     @property
     def has_email(self) -> bool:
         return bool((self.exam.candidate.email or "").strip())
+
+    @property
+    def postal_address(self) -> list[str] | None:
+        """The lines a parchemin sent by post goes to; None while street or town is unknown."""
+        c = self.exam.candidate
+        street = (c.address or "").strip()
+        town = " ".join(p for p in ((c.postal_code or "").strip(), (c.city or "").strip()) if p)
+        if not street or not (c.city or "").strip():
+            return None
+        return [c.full_name, *street.splitlines(), town]
 
     @property
     def latest(self) -> ResultNotice | None:
@@ -278,10 +292,10 @@ def result_mail(exam: Exam) -> tuple[str, str]:
             f"- ou en écrivant au référent pédagogique : {contact_email()}.",
             "Vous recevrez alors une nouvelle convocation.",
             "",
-            f"Vous pouvez aussi former un recours auprès de la direction de {organisation}.",
+            f"Vous pouvez aussi former un recours auprès de la direction {of(organisation)}.",
         ]
     lines += ["", f"Pour toute question : {contact_email()}.", "", "Cordialement,",
-              f"Le responsable d'organisation de la certification, {organisation}"]
+              f"{SIGNATORY}, {organisation}"]
     return subject, "\n".join(lines)
 
 
@@ -290,7 +304,7 @@ def _check_result_sendable(exam: Exam) -> None:
     if refusal:
         raise Conflict(refusal)
     if exam.phase != CLOSED or exam.decision is None:
-        raise Conflict(MSG_NOT_CLOSED.format(name=exam.candidate.full_name))
+        raise Conflict(MSG_NOT_CLOSED.format(of_name=of(exam.candidate.full_name)))
     if not (exam.candidate.email or "").strip():
         raise Conflict(MSG_NO_EMAIL.format(name=exam.candidate.full_name))
 
@@ -375,15 +389,11 @@ def registration_sentence(referential) -> str | None:
     return sentence + "."
 
 
-def _place(session: ExamSession) -> str | None:
-    """Where the parchemin is made: the organisation's city if configured, else the minutes'."""
-    city = current_app.config.get("ORGANISATION_CITY")
-    if city:
-        return city
-    from ..minutes.services import minutes_of
-    minutes = minutes_of(session.id)
-    return (minutes.place if minutes is not None and minutes.place else None) or \
-        (session.place if session.mode == "on_site" else None)
+def _place() -> str | None:
+    """Where the parchemin is made: the organisation's city (config), else no place at all.
+
+    Never the minutes' place: a remote session's would read "Fait à À distance"."""
+    return (current_app.config.get("ORGANISATION_CITY") or "").strip() or None
 
 
 def certificate_context(certificate: Certificate) -> dict:
@@ -392,7 +402,7 @@ def certificate_context(certificate: Certificate) -> dict:
     referential = session.referential
     return dict(certificate=certificate, exam=exam, candidate=exam.candidate, session=session,
                 referential=referential, registration=registration_sentence(referential),
-                place=_place(session), made_on=paris_day(certificate.created_at),
+                place=_place(), made_on=paris_day(certificate.created_at),
                 code=rules.format_code(certificate.verification_code),
                 verify_url=url_for("certificates.verify_public", _external=True),
                 decision=decision_label(referential.rule, exam.decision))
@@ -576,7 +586,7 @@ def certificate_mail(certificate: Certificate) -> tuple[str, str]:
         f"Pour toute question : {contact_email()}.",
         "",
         "Cordialement,",
-        f"Le responsable pédagogique, {organisation}",
+        f"{SIGNATORY}, {organisation}",
     ])
     return subject, body
 

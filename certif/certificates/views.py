@@ -13,6 +13,7 @@ from ..auth.models import ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import InvalidInput
 from ..extensions import csrf
+from ..people import of
 from ..web import redirect_after_write, role_required
 from . import rules, services
 
@@ -85,7 +86,7 @@ def _flash_batch(batch: services.ResultBatch) -> None:
         flash("Sans adresse e-mail, remettre le résultat en main propre à : "
               f"{', '.join(batch.to_hand_over)}.", "error")
     for name, why in batch.failed:
-        flash(f"Résultat de {name} non envoyé : {why}.", "error")
+        flash(f"Résultat {of(name)} non envoyé : {why}.", "error")
     if not (batch.sent or batch.to_hand_over or batch.failed):
         flash("Tous les résultats étaient déjà envoyés.", "info")
 
@@ -95,7 +96,7 @@ def _flash_batch(batch: services.ResultBatch) -> None:
 def send_result(exam_id: int):
     notice = services.send_result(current_user, exam_id)
     exam = notice.exam
-    flash(f"Résultat de {exam.candidate.full_name} envoyé {_how()}.", "info")
+    flash(f"Résultat {of(exam.candidate.full_name)} envoyé {_how()}.", "info")
     return redirect_after_write(_results_url(exam.jury.session_id, f"resultat-{exam_id}"))
 
 
@@ -137,7 +138,7 @@ def issue(certificate_id: int):
     except InvalidInput as exc:
         return _render_results(session_id, issue_error=(certificate_id, exc.message),
                                issue_form=form), 400
-    flash(f"Certificat n° {certificate.number} de {certificate.exam.candidate.full_name} "
+    flash(f"Certificat n° {certificate.number} {of(certificate.exam.candidate.full_name)} "
           f"{services.issued_description(certificate)}.", "info")
     return redirect_after_write(_results_url(session_id, f"resultat-{certificate.exam_id}"))
 

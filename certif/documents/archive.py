@@ -3,6 +3,10 @@
 One folder per sitting (attempt and session). What does not exist yet (a certificate not
 produced, minutes not signed) is left out and named as missing in LISEZMOI.txt, which also
 lists every file with its SHA-256.
+
+The archive goes to one candidate: nothing in it names another candidate. The jury's
+attendance sheet (annex 2) is reduced to this candidate's row; the general minutes' signed
+content (every candidate of the session) is withheld from the evidence, its SHA-256 kept.
 """
 from __future__ import annotations
 
@@ -16,13 +20,21 @@ from dataclasses import dataclass, field
 from ..candidates.models import Candidate
 from ..errors import NotFound, ServiceError
 from ..extensions import db
-from ..sessions.models import Exam
-from ..timeutil import french_date, french_timestamp, utcnow
+from ..people import of
+from ..sessions.models import SCHEDULED, Exam
+from ..timeutil import french_date, french_timestamp, to_paris, utcnow
 from .pdf import sha256
 
 MSG_NO_CANDIDATE = "Ce candidat n'existe pas."
 EVIDENCE_NAME = "preuves-signatures.json"
 README_NAME = "LISEZMOI.txt"
+ANNEX2_LABEL = "Feuille d'émargement du jury (annexe 2, extrait : la ligne du candidat)"
+MSG_NOT_ON_JURY_SHEET = ("le candidat ne figure pas sur la feuille du jury (absent, épreuve "
+                         "déplacée ou jury arrêté)")
+MINUTES_CONTENT_WITHHELD = (
+    "Contenu non reproduit : le procès-verbal général de la session nomme tous ses candidats. "
+    "Il est conservé par l'organisme ; son empreinte SHA-256 (content_sha256) permet de "
+    "vérifier qu'il n'a pas changé. Le procès-verbal individuel du candidat est dans ce dossier.")
 
 
 @dataclass
@@ -72,7 +84,9 @@ def exam_folder(exam: Exam, position: int) -> Folder:
                f"({french_date(exam.starts_at)})"))
     _add(folder, "Convocation", lambda: [_convocation(exam)])
     _add(folder, "Feuille d'émargement du candidat (annexe 1)", lambda: [_annex1(exam)])
-    _add(folder, "Feuille d'émargement du jury (annexe 2)", lambda: [_annex2(exam)])
+    _add(folder, ANNEX2_LABEL, lambda: [_annex2(exam)])
+    _add(folder, "Fiche des conditions de déroulement de l'épreuve (annexe 4)",
+         lambda: _conditions_sheets(exam))
     _add(folder, "Procès-verbal individuel et grille d'évaluation", lambda: _minutes_documents(exam))
     _add(folder, "Certificat", lambda: [_certificate(exam)])
     folder.files.append((EVIDENCE_NAME, evidence_json(exam)))
@@ -102,10 +116,39 @@ def _annex1(exam: Exam) -> tuple[str, bytes]:
             pdfs.candidate_attendance_pdf([exam]))
 
 
+def _on_jury_sheet(exam: Exam) -> bool:
+    """Whether the jury's attendance sheet lists this sitting (as `examday.sitting_exams`)."""
+    return exam.jury.stopped_at is None and exam.status == SCHEDULED
+
+
 def _annex2(exam: Exam) -> tuple[str, bytes]:
-    from ..examday import pdfs
-    return (pdfs.filename("jury", exam.jury.session.number, exam.jury.label),
-            pdfs.jury_attendance_pdf(exam.jury))
+    """Annex 2 with this candidate's row only: the jury's full sheet names the others.
+
+    Same template and context as `examday.pdfs.jury_attendance_pdf`, fed the rows of
+    `examday.services.attendance_rows([exam])`."""
+    from ..documents.pdf import render_pdf
+    from ..examday import pdfs, services as examday
+
+    if not _on_jury_sheet(exam):
+        raise NotFound(MSG_NOT_ON_JURY_SHEET)
+    jury = exam.jury
+    seats = {m.seat: m.juror for m in jury.members}
+    data = render_pdf("pdf/attendance_jury.html", jury=jury, session=jury.session,
+                      rows=examday.attendance_rows([exam]), juror1=seats.get(1),
+                      juror2=seats.get(2), days=[to_paris(exam.starts_at).date()])
+    return pdfs.filename("jury", jury.session.number, exam.candidate.last_name), data
+
+
+def _sheets_of_the_day(exam: Exam) -> list:
+    """The jury's conditions sheets of the day of this sitting (not the jury's other days)."""
+    from ..examday.conditions import sheets_for_jury
+    day = to_paris(exam.starts_at).date()
+    return [sheet for sheet in sheets_for_jury(exam.jury_id) if sheet.day == day]
+
+
+def _conditions_sheets(exam: Exam) -> list[tuple[str, bytes]]:
+    from ..examday.conditions import conditions_pdf, pdf_filename
+    return [(pdf_filename(sheet), conditions_pdf(sheet)) for sheet in _sheets_of_the_day(exam)]
 
 
 def _minutes_documents(exam: Exam) -> list[tuple[str, bytes]]:
@@ -120,8 +163,7 @@ def _certificate(exam: Exam) -> tuple[str, bytes] | None:
 
 def exam_signatures(exam: Exam) -> list:
     """Every signature about this sitting: its two attendance sheets, its session's minutes,
-    and its jury's conditions sheets."""
-    from ..examday.conditions import sheets_for_jury
+    and its jury's conditions sheet of that day."""
     from ..minutes.services import minutes_of
     from ..signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES
     from ..signatures.services import signatures_of
@@ -132,7 +174,7 @@ def exam_signatures(exam: Exam) -> list:
     minutes = minutes_of(exam.jury.session_id)
     if minutes is not None:
         found += signatures_of(MINUTES, [minutes.id]).get(minutes.id, [])
-    sheet_ids = [sheet.id for sheet in sheets_for_jury(exam.jury_id)]
+    sheet_ids = [sheet.id for sheet in _sheets_of_the_day(exam)]
     for signatures in signatures_of(CONDITIONS, sheet_ids).values():
         found += signatures
     return found
@@ -147,21 +189,32 @@ def evidence_json(exam: Exam) -> bytes:
         "exam": {"id": exam.id, "attempt": exam.attempt, "session_number": session.number,
                  "starts_at_utc": exam.starts_at.isoformat(timespec="seconds") + "Z"},
         "generated_at_utc": utcnow().isoformat(timespec="seconds") + "Z",
-        "signatures": evidence_of(exam_signatures(exam)),
+        "signatures": [_for_this_candidate(item) for item in evidence_of(exam_signatures(exam))],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+def _for_this_candidate(item: dict) -> dict:
+    """The evidence of one signature, without a content that names other candidates."""
+    from ..signatures.models import MINUTES
+    if item["document"] != MINUTES:
+        return item
+    return {**item, "content": None, "content_withheld": MINUTES_CONTENT_WITHHELD}
+
+
 def readme(candidate: Candidate, folders: list[Folder]) -> str:
     lines = [
-        f"Dossier de certification de {candidate.full_name}",
+        f"Dossier de certification {of(candidate.full_name)}",
         f"Produit par certif le {french_timestamp(utcnow())} (heure de Paris).",
         "",
         "Chaque dossier correspond à un passage (tentative et session). Les procès-verbaux, grilles",
         "et certificats scellés portent le cachet électronique de l'organisme : leur intégrité se",
         "vérifie sur la page « Vérifier un document » de certif ou avec la commande `flask verify`.",
         f"{EVIDENCE_NAME} contient les preuves de chaque signature (contenu signé et son",
-        "empreinte SHA-256, date, adresse IP, mode d'authentification).",
+        "empreinte SHA-256, date, adresse IP, mode d'authentification). Le contenu signé du",
+        "procès-verbal général n'y est pas reproduit (il nomme les autres candidats) : seule son",
+        "empreinte l'est.",
+        "La feuille d'émargement du jury (annexe 2) est un extrait : la ligne du candidat seule.",
         "",
     ]
     if not folders:

@@ -69,6 +69,7 @@ def test_numbers_continue_across_sessions_of_the_same_year(staff):
 
 
 def test_the_pdf_is_a_sealed_french_parchemin(staff, app):
+    app.config["ORGANISATION_CITY"] = "Lyon"
     setup = finished_session(decisions=(FAVORABLE,))
     candidate = setup.exam.candidate
     candidate.birth_date = paris_today().replace(year=1990)
@@ -88,10 +89,27 @@ def test_the_pdf_is_a_sealed_french_parchemin(staff, app):
     assert "RS6240" in text and "Arrêté du 25 janvier 2023" in text
     assert f"n° {setup.session.number}" in text
     assert "Fait à Lyon le" in text
+    assert "Le responsable pédagogique d'ALLOKOM" in text  # seed I.D.6, elided
     assert certificate.number in text
     assert rules.format_code(certificate.verification_code) in text
     assert "/verifier-certificat" in text
     assert services.certificate_file(setup.exam)[1] == response.data
+
+
+def test_without_a_configured_city_the_parchemin_names_no_place(staff, app):
+    """A remote session's minutes say "À distance": never "Fait à À distance"."""
+    app.config["ORGANISATION_CITY"] = None
+    setup = finished_session(decisions=(FAVORABLE,))
+    setup.session.mode = "remote"
+    db.session.commit()
+    minutes = give_visa(setup.session)
+    minutes.place = "À distance"
+    db.session.commit()
+    generate(staff, setup)
+    [certificate] = certificates()
+    text = " ".join(pdf_text(staff.get(f"/certificats/{certificate.id}.pdf").data).split())
+    assert "Fait le " in text
+    assert "Fait à" not in text and "distance" not in text and "Lyon" not in text
 
 
 def test_issue_by_post(staff, organiser):
@@ -127,8 +145,22 @@ def test_issue_by_email_attaches_the_sealed_pdf(staff):
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == f"certificat-{certificate.number}.pdf"
     assert verify_pdf(attachment.get_content()).intact
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Le responsable d'organisation de la certification, ALLOKOM" in body
+    assert "responsable pédagogique" not in body
     assert staff.post(f"/certificats/{certificate.id}/delivrance",
                       {"channel": "post"}).status_code == 409
+
+
+def test_the_issue_message_elides_de_before_a_vowel(staff):
+    setup = finished_session(decisions=(FAVORABLE,))
+    give_visa(setup.session)
+    generate(staff, setup)
+    [certificate] = certificates()
+    page = staff.post(f"/certificats/{certificate.id}/delivrance", {"channel": "post"},
+                      follow_redirects=True)
+    name = setup.exam.candidate.full_name  # "Alex …"
+    assert f"Certificat n° {certificate.number} d&#39;{name} délivré le" in page.text
 
 
 def test_issue_input_is_checked(staff):
@@ -166,3 +198,20 @@ def test_results_page_shows_certificates(staff):
     assert certificate.number in page.text
     assert rules.format_code(certificate.verification_code) in page.text
     assert "Enregistrer la délivrance" in page.text and "PDF scellé" in page.text
+
+
+def test_issuing_by_post_shows_the_postal_address(staff):
+    setup = finished_session(decisions=(FAVORABLE, FAVORABLE))
+    known, unknown = (e.candidate for e in setup.jury.exams)
+    known.address, known.postal_code, known.city = "12 rue des Lilas", "69003", "Lyon"
+    unknown.address, unknown.postal_code, unknown.city = None, "75011", None
+    db.session.commit()
+    give_visa(setup.session)
+    generate(staff, setup)
+    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    html = page.text
+    assert "Adresse postale du candidat" in html
+    assert "12 rue des Lilas<br>69003 Lyon" in html
+    assert "Adresse inconnue" in html and "complétez la fiche du candidat" in html
+    assert f'href="/candidats/{unknown.id}/modifier"' in html
+    assert f'href="/candidats/{known.id}/modifier"' not in html

@@ -77,6 +77,7 @@ def test_favourable_email(staff):
     assert "avis favorable" in body
     assert "3 semaines" in body and "voie postale ou par e-mail" in body
     assert "rattrapage" not in body and "repasser" not in body
+    assert body.rstrip().endswith("Le responsable d'organisation de la certification, ALLOKOM")
 
 
 def test_unfavourable_email_lists_competencies_and_retake_deadline(staff):
@@ -91,6 +92,8 @@ def test_unfavourable_email_lists_competencies_and_retake_deadline(staff):
     assert f"avant le {french_date(deadline)}" in body
     assert "/c/" in body  # the candidate's personal link, which offers the retake request
     assert "référent pédagogique" in body
+    assert "la direction d'ALLOKOM" in body and "direction de ALLOKOM" not in body
+    assert body.rstrip().endswith("Le responsable d'organisation de la certification, ALLOKOM")
 
 
 def test_resend_keeps_the_history(staff):
