@@ -149,3 +149,14 @@ def make_web(app):
         web.login(user)
         return web
     return factory
+
+
+# The two jurors' clients for the exam a test module sets up (its `setup` fixture).
+@pytest.fixture
+def president(setup, make_web):
+    return make_web(setup.president)
+
+
+@pytest.fixture
+def member(setup, make_web):
+    return make_web(setup.member)

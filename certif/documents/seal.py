@@ -199,7 +199,7 @@ def seal_pdf(data: bytes, *, reason: str) -> bytes:
         field_name=FIELD_NAME, md_algorithm="sha256", reason=reason,
         name=current_app.config.get("ORGANISATION_NAME"),
         subfilter=fields.SigSeedSubFilter.PADES)
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer)
     return out.getvalue()
 
 
@@ -256,15 +256,19 @@ def _cryptographically_valid(sig) -> bool:
 
     # Trust is judged separately (the certificate must be the seal's); no network here.
     context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
-    if _event_loop_running():
-        # pyHanko's sync API runs its own event loop, which fails inside a running one
-        # (an async caller, Playwright's sync API in tests): validate from a worker thread.
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            status = pool.submit(validate_pdf_signature, sig, context, skip_diff=True).result()
-    else:
-        status = validate_pdf_signature(sig, context, skip_diff=True)
+    status = _outside_event_loop(validate_pdf_signature, sig, context, skip_diff=True)
     return bool(status.intact and status.valid)
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's sync functions, which run their own event loop (asyncio.run):
+    from a worker thread when this thread already runs a loop (an async caller, or
+    Playwright's sync API in the same test process), directly otherwise."""
+    if not _event_loop_running():
+        return function(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _event_loop_running() -> bool:

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..auth.models import JUROR
-from ..sessions.models import GRADING
+from ..sessions.models import DELIBERATION, GRADING
 from ..examday.services import identity_checked_ids
 from ..web import is_htmx, redirect_after_write, role_required
 from . import services
@@ -74,9 +74,9 @@ def progress(exam_id: int):
         return redirect(url_for(".grid", exam_id=exam_id))
     access = services.exam_access(current_user, exam_id)
     if request.args.get("phase", access.exam.phase) != access.exam.phase:
-        # The deliberation opened or closed meanwhile: go where the jury now is (a reload
-        # here could also overtake the president's own redirect to the deliberation).
-        if access.exam.phase != GRADING:
+        # The deliberation opened or closed meanwhile: reload the page, which says so. The
+        # president, who just opened it, goes there (a reload could overtake that redirect).
+        if access.exam.phase == DELIBERATION and access.is_president(current_user):
             return "", 204, {"HX-Redirect": url_for(".deliberation", exam_id=exam_id)}
         return "", 204, {"HX-Refresh": "true"}
     return render_template("grading/_progress.html", access=access, exam=access.exam,

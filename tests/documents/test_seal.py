@@ -111,9 +111,10 @@ def test_a_pdf_sealed_by_another_certificate_is_not_ours(app, tmp_path):
     import io
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     signer = signers.SimpleSigner.load(str(key), str(cert))
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(plain_pdf())),
-                           signers.PdfSignatureMetadata(field_name="CachetCertif", md_algorithm="sha256"),
-                           signer=signer)
+    out = seal._outside_event_loop(  # the browser tests may leave a loop running here
+        signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(plain_pdf())),
+        signers.PdfSignatureMetadata(field_name="CachetCertif", md_algorithm="sha256"),
+        signer=signer)
     verdict = verify_pdf(out.getvalue())
     assert not verdict.intact
     assert verdict.message.startswith("Cachet d'un autre signataire")
@@ -177,10 +178,20 @@ def test_bytes_inside_the_signature_blob_are_checked_too(app, sealed_pdf):
         assert not verify_pdf(flip(sealed_pdf, position)).intact, position
 
 
-def test_verification_works_inside_a_running_event_loop(app, sealed_pdf):
-    """An async caller (or Playwright's sync API) has a loop running in its thread."""
+def test_sealing_and_verifying_work_inside_a_running_event_loop(app):
+    """An async caller (or Playwright's sync API, in the same test process) has a loop
+    running in its thread, where pyHanko's own asyncio.run() would fail."""
     import asyncio
+    import threading
+    verdicts = []
 
-    async def check():
-        return verify_pdf(sealed_pdf)
-    assert asyncio.run(check()).intact
+    def in_a_thread_with_a_running_loop():
+        async def seal_then_check():
+            with app.app_context():
+                verdicts.append(verify_pdf(seal_pdf(plain_pdf(), reason="Test")))
+        asyncio.run(seal_then_check())
+
+    thread = threading.Thread(target=in_a_thread_with_a_running_loop)
+    thread.start()
+    thread.join()
+    assert verdicts and verdicts[0].intact

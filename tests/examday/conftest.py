@@ -26,15 +26,6 @@ def setup(app):
     return make_exam("RS6240", identity_checked=False)
 
 
-@pytest.fixture
-def president(setup, make_web):
-    return make_web(setup.president)
-
-
-@pytest.fixture
-def member(setup, make_web):
-    return make_web(setup.member)
-
 
 @pytest.fixture
 def organiser(app, make_web):

@@ -38,15 +38,6 @@ def setup(app):
     return on_day(make_exam())
 
 
-@pytest.fixture
-def president(setup, make_web):
-    return make_web(setup.president)
-
-
-@pytest.fixture
-def member(setup, make_web):
-    return make_web(setup.member)
-
 
 def url(setup, suffix=""):
     return f"/jury/jurys/{setup.jury.id}/conditions{suffix}"

@@ -8,12 +8,3 @@ from ..factories import make_exam
 def setup(app):
     return make_exam("RS6240")
 
-
-@pytest.fixture
-def president(setup, make_web):
-    return make_web(setup.president)
-
-
-@pytest.fixture
-def member(setup, make_web):
-    return make_web(setup.member)

@@ -567,11 +567,14 @@ def test_the_members_page_polls_and_gets_nothing_until_something_changes(preside
     assert changed.status_code == 200 and "valeur retenue par le jury" in changed.text
 
 
-def test_progress_poll_follows_the_jury_to_the_deliberation(president, setup):
-    """The grid's poll notices the deliberation opened and goes there (no reload that could
-    overtake the president's own redirect)."""
+def test_progress_poll_when_the_deliberation_opens(president, member, setup):
+    """The president's poll goes to the deliberation (a reload could overtake their own
+    redirect after opening it); the member's grid reloads and says it is open."""
     setup.exam.phase = "deliberation"
     db.session.commit()
-    r = president.get(f"/jury/examens/{setup.exam.id}/avancement?phase=grading", htmx=True)
+    url = f"/jury/examens/{setup.exam.id}/avancement?phase=grading"
+    r = president.get(url, htmx=True)
     assert r.status_code == 204
     assert r.headers["HX-Redirect"].endswith(f"/jury/examens/{setup.exam.id}/deliberation")
+    r = member.get(url, htmx=True)
+    assert r.status_code == 204 and r.headers["HX-Refresh"] == "true"

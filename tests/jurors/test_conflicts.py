@@ -20,15 +20,6 @@ def setup(app):
     return make_exam("RS6240", declared=False)
 
 
-@pytest.fixture
-def president(setup, make_web):
-    return make_web(setup.president)
-
-
-@pytest.fixture
-def member(setup, make_web):
-    return make_web(setup.member)
-
 
 def declare_url(exam):
     return f"/jury/examens/{exam.id}/declaration"
