@@ -573,11 +573,13 @@ def sign_by_link(link_id: int | None, via: str, mark: Mark, *,
     """The candidate signs annex 1 through the link; the link is used in the same transaction."""
     with write_transaction():
         link = db.session.scalar(db.select(AttendanceLink).where(AttendanceLink.id == link_id)
-                                 .with_for_update()) if link_id else None
+                                 .with_for_update(of=AttendanceLink)) if link_id else None
         if link is None:
             raise NotFound(MSG_NO_LINK)
         # The exam row, as the minutes' locking locks it: the two cannot cross (PostgreSQL).
-        exam = db.session.scalar(db.select(Exam).where(Exam.id == link.exam_id).with_for_update()
+        # (of=Exam: the candidate is joined eagerly, and PostgreSQL locks no outer-joined side.)
+        exam = db.session.scalar(db.select(Exam).where(Exam.id == link.exam_id)
+                                 .with_for_update(of=Exam)
                                  .execution_options(populate_existing=True))
         _require_usable(link)
         session = exam.jury.session
