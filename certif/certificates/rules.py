@@ -50,7 +50,7 @@ def new_code() -> str:
 
 
 def format_code(code: str) -> str:
-    """As printed and shown: XXXXX-XXXXX."""
+    """As printed and shown: two groups of five characters joined by a dash (7KQ2M-RT9XH)."""
     return f"{code[:CODE_GROUP]}-{code[CODE_GROUP:]}"
 
 

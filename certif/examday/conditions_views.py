@@ -9,11 +9,11 @@ from flask_login import current_user
 
 from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..documents.pdf import pdf_response
+from ..signatures.rules import SEEN_FIELD
 from ..signatures.services import mark_from_form
 from ..timeutil import utcnow
 from ..web import is_htmx, redirect_after_write, role_required
 from . import conditions as services
-from .rules import SEEN_FIELD
 
 bp = Blueprint("conditions", __name__)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
-from ..signatures.rules import canonical_json, sha256_text
 from ..timeutil import french_date
 
 # No 0/O, 1/I/L, nor U/V lookalikes: the jury reads the code aloud or shows it on camera.
@@ -18,10 +17,6 @@ _IGNORED = " -\t\u00a0\u2010\u2011\u2012\u2013\u2014"
 # e.g. the session's minutes are signed, whatever the link's own dates say).
 VALID, USED, CLOSED, REVOKED, EXPIRED = "valid", "used", "closed", "revoked", "expired"
 
-# Every signing form carries the fingerprint of the content it displayed.
-SEEN_FIELD = "content_sha256"
-SEEN_MISSING, SEEN_CHANGED = "missing", "changed"
-_HEX = frozenset("0123456789abcdef")
 
 
 def new_code() -> str:
@@ -72,17 +67,3 @@ def exam_day_refusal(exam_day: date, today: date) -> str | None:
     return None
 
 
-def content_sha256(content: dict | str) -> str:
-    """The fingerprint of a content to sign (a dict, or canonical JSON already frozen)."""
-    return sha256_text(content if isinstance(content, str) else canonical_json(content))
-
-
-def seen_problem(posted: str | None, content: dict | str) -> str | None:
-    """SEEN_MISSING when the form did not say what it displayed (not 64 hex characters),
-    SEEN_CHANGED when it displayed something else than what would be signed now, else None."""
-    seen = (posted or "").strip().lower()
-    if len(seen) != 64 or not set(seen) <= _HEX:
-        return SEEN_MISSING
-    if seen != content_sha256(content):
-        return SEEN_CHANGED
-    return None

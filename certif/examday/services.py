@@ -30,8 +30,9 @@ from ..sessions.models import SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..sessions.services import get_jury, get_session
 from ..signatures import services as signatures
 from ..signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
-from ..signatures.rules import Mark
 from ..timeutil import french_datetime, to_paris, utcnow
+from ..signatures.rules import Mark, content_sha256
+from ..signatures.services import require_seen
 from . import rules
 from .models import CHECK_MODES, ID_DOCUMENTS, AttendanceLink, IdentityCheck
 
@@ -70,9 +71,6 @@ MSG_ATTENDANCE_JURY_STOPPED = ("Le jury de cette épreuve a été arrêté (care
                                "d'organisation.")
 MSG_LINK_CREATOR_CONFLICT = ("Le juré qui a créé ce code a déclaré connaître le candidat : le code ne "
                              "peut plus servir. Demandez un nouveau code à l'autre juré.")
-MSG_SEEN_MISSING = "Le formulaire de signature est incomplet : rechargez la page."
-MSG_SEEN_CHANGED = ("Le document a changé depuis que vous l'avez ouvert : relisez-le (la page est "
-                    "rechargée) puis signez à nouveau.")
 
 DOC_JURY = "annexe 2 — feuille d'émargement du jury"
 DOC_CANDIDATE = "annexe 1 — feuille d'émargement du candidat"
@@ -170,11 +168,11 @@ class Reception:
     def jury_content_sha256(self, user) -> str | None:
         """The fingerprint of the annex-2 line `user` would sign (their signing form carries it)."""
         seat = self.own_seat(user)
-        return rules.content_sha256(jury_content(self.exam, user, seat.seat)) if seat else None
+        return content_sha256(jury_content(self.exam, user, seat.seat)) if seat else None
 
     @property
     def candidate_content_sha256(self) -> str:
-        return rules.content_sha256(candidate_content(self.exam))
+        return content_sha256(candidate_content(self.exam))
 
 
 def _identity_refusal(access: ExamAccess, today: date) -> str | None:
@@ -262,16 +260,6 @@ def jury_content(exam: Exam, juror: User, seat: int) -> dict:
 def candidate_content(exam: Exam) -> dict:
     return {"document": DOC_CANDIDATE, **_common_content(exam),
             "time": to_paris(exam.starts_at).strftime("%H:%M")}
-
-
-def require_seen(seen_sha256: str | None, content: dict | str) -> None:
-    """The signer signs what their page displayed: the form's fingerprint must match the
-    content as it is now (inside the write transaction, just before `add_signature`)."""
-    problem = rules.seen_problem(seen_sha256, content)
-    if problem == rules.SEEN_MISSING:
-        raise InvalidInput(MSG_SEEN_MISSING)
-    if problem == rules.SEEN_CHANGED:
-        raise Conflict(MSG_SEEN_CHANGED)
 
 
 # --- Jury attendance (annex 2) --------------------------------------------------------------
@@ -556,7 +544,7 @@ class SigningPage:
 
     @property
     def content_sha256(self) -> str:
-        return rules.content_sha256(self.content)
+        return content_sha256(self.content)
 
 
 def signing_page(link_id: int | None) -> SigningPage:

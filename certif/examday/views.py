@@ -12,9 +12,10 @@ from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import ServiceError
 from ..extensions import db
+from ..signatures.rules import SEEN_FIELD
 from ..signatures.services import mark_from_form
 from ..web import error_response, is_htmx, redirect_after_write, role_required
-from . import pdfs, rules, services
+from . import pdfs, services
 from .models import CHECK_MODES, ID_DOCUMENTS
 
 bp = Blueprint("examday", __name__)
@@ -28,7 +29,7 @@ LINK_KEY, VIA_KEY, SIGNED_KEY = "attendance_link_id", "attendance_link_via", "at
 
 def seen_sha256() -> str | None:
     """The fingerprint of the content the signing form displayed (hidden field)."""
-    return request.form.get(rules.SEEN_FIELD)
+    return request.form.get(SEEN_FIELD)
 
 
 @bp.after_request

@@ -14,7 +14,6 @@ they show is frozen anyway, so sealing later changes nothing in what they say.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -31,7 +30,8 @@ from ..jurors.services import conflicts_for_exams
 from ..referentials.services import Layout, layout
 from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..signatures.models import MINUTES
-from ..signatures.services import add_signature, signatures_of, user_key
+from ..signatures.services import (add_signature, require_same_content, seen_fingerprint,
+                                  signatures_of, user_key)
 from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import content as minutes_content
 from .models import SEALED_GRID, SEALED_INDIVIDUAL, SEALED_MINUTES, Minutes, SealedDocument
@@ -53,10 +53,6 @@ MSG_CHANGED = "Le procès-verbal a changé pendant l'opération : rechargez la p
 MSG_NO_GRID_YET = ("La grille finale n'est disponible qu'une fois la délibération close pour ce "
                    "candidat.")
 MSG_NO_EXAM = "Passage introuvable."
-MSG_SEEN_MISSING = "Le formulaire de signature est incomplet : rechargez la page."
-MSG_SEEN_CHANGED = ("Le document a changé depuis que vous l'avez ouvert : relisez-le (la page est "
-                    "rechargée) puis signez à nouveau.")
-SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 # --- Reading a session's minutes --------------------------------------------------------
@@ -391,20 +387,6 @@ def _minutes_row(session_id: int) -> Minutes:
 
 # --- Signing: the first signature freezes the content and locks the grades ---------------
 
-def seen_hash(raw: str | None) -> str:
-    """The fingerprint posted by a signing form (the content the signer saw); 400 if unusable."""
-    value = (raw or "").strip().lower()
-    if not SHA256_HEX.fullmatch(value):
-        raise InvalidInput(MSG_SEEN_MISSING)
-    return value
-
-
-def _require_seen(seen: str, signed: str) -> None:
-    """Refuse a signature of content other than what the signer's page displayed."""
-    if seen != signed:
-        raise Conflict(MSG_SEEN_CHANGED)
-
-
 def _lock_exam_rows(session_id: int) -> None:
     """PostgreSQL: hold the session's exam rows so that no grading write slips in while the
     content is frozen (a concurrent mark waits, then sees the minutes locked)."""
@@ -417,7 +399,7 @@ def _lock_exam_rows(session_id: int) -> None:
 
 def sign(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
     """A juror signs the minutes whose fingerprint `content_sha256` their page displayed."""
-    seen = seen_hash(content_sha256)
+    seen = seen_fingerprint(content_sha256)
     with write_transaction():
         session = _locked_session(session_id)
         _lock_exam_rows(session.id)
@@ -425,7 +407,7 @@ def sign(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
         role = state.role_of(user)
         if not state.locked and state.problems:
             raise Conflict(MSG_NOT_READY.format(problems="; ".join(state.problems) + "."))
-        _require_seen(seen, state.content_sha256)
+        require_same_content(seen, state.content_sha256)
         minutes = _minutes_row(session.id)
         if minutes.locked_at is None:
             _freeze(user, minutes, state.content, state)  # exactly the content just checked
@@ -480,10 +462,10 @@ def visa(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
     from ..documents.sealed import store_sealed
     from . import pdfs
 
-    seen = seen_hash(content_sha256)
+    seen = seen_fingerprint(content_sha256)
     state = minutes_state(session_id)
     _require_visa_possible(state)
-    _require_seen(seen, state.content_sha256)  # before the costly seal
+    require_same_content(seen, state.content_sha256)  # before the costly seal
     pending = PendingSignature(mark.method, mark.image_png, mark.typed_name, user.full_name,
                                utcnow(), state.minutes.content_sha256, user_id=user.id)
     data = pdfs.render_general(state, visa=pending)
@@ -494,7 +476,7 @@ def visa(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
         minutes = _minutes_row(session.id)
         now = minutes_state(session.id)
         _require_visa_possible(now)
-        _require_seen(seen, now.content_sha256)
+        require_same_content(seen, now.content_sha256)
         if (minutes.id, minutes.content_sha256, len(now.signatures)) != expected:
             raise Conflict(MSG_CHANGED)
         # The time printed in the sealed PDF is the signature's own.

@@ -89,3 +89,30 @@ def _drawn_png(data_url: str | None) -> bytes:
 def data_url(png: bytes) -> str:
     """For templates and PDFs: xhtml2pdf reads data: URLs."""
     return DATA_URL_PREFIX + base64.b64encode(png).decode("ascii")
+
+
+# Every signing form carries the fingerprint of the content it displayed (field
+# SEEN_FIELD): a signature is only of what the signer was shown.
+SEEN_FIELD = "content_sha256"
+SEEN_MISSING, SEEN_CHANGED = "missing", "changed"
+_HEX = frozenset("0123456789abcdef")
+
+
+def content_sha256(content: dict | str) -> str:
+    """The fingerprint of a content to sign (a dict, or canonical JSON already frozen)."""
+    return sha256_text(content if isinstance(content, str) else canonical_json(content))
+
+
+def seen_fingerprint(posted: str | None) -> str | None:
+    """The posted fingerprint, normalised; None when it is not 64 hex characters."""
+    seen = (posted or "").strip().lower()
+    return seen if len(seen) == 64 and set(seen) <= _HEX else None
+
+
+def seen_problem(posted: str | None, content: dict | str) -> str | None:
+    """SEEN_MISSING when the form did not say what it displayed (not 64 hex characters),
+    SEEN_CHANGED when it displayed something else than what would be signed now, else None."""
+    seen = seen_fingerprint(posted)
+    if seen is None:
+        return SEEN_MISSING
+    return SEEN_CHANGED if seen != content_sha256(content) else None

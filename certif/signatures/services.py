@@ -24,6 +24,9 @@ from .models import (AUTH_METHODS, CANDIDATE_ATTENDANCE, CONDITIONS, DOCUMENTS, 
 
 MSG_ALREADY_SIGNED = "Vous avez déjà signé ce document : une signature ne peut pas être refaite."
 MSG_NOT_FOUND = "Signature introuvable."
+MSG_SEEN_MISSING = "Le formulaire de signature est incomplet : rechargez la page."
+MSG_SEEN_CHANGED = ("Le document a changé depuis que vous l'avez ouvert : relisez-le (la page est "
+                    "rechargée) puis signez à nouveau.")
 
 
 def mark_from_form(form) -> rules.Mark:
@@ -33,6 +36,26 @@ def mark_from_form(form) -> rules.Mark:
                                 form.get("signature_typed"))
     except rules.InvalidSignature as error:
         raise InvalidInput(str(error)) from None
+
+
+def seen_fingerprint(posted: str | None) -> str:
+    """The fingerprint a signing form posted (what its page displayed); 400 if unusable."""
+    seen = rules.seen_fingerprint(posted)
+    if seen is None:
+        raise InvalidInput(MSG_SEEN_MISSING)
+    return seen
+
+
+def require_same_content(seen: str, signed_sha256: str) -> None:
+    """409 when what would be signed now is not what the signer's page displayed."""
+    if seen != signed_sha256:
+        raise Conflict(MSG_SEEN_CHANGED)
+
+
+def require_seen(posted: str | None, content: dict | str) -> None:
+    """The signer signs what their page displayed: call inside the write transaction,
+    just before `add_signature`, with the content as it is now."""
+    require_same_content(seen_fingerprint(posted), rules.content_sha256(content))
 
 
 def _request_evidence() -> tuple[str | None, str | None]:

@@ -68,14 +68,3 @@ def test_link_state_closed_after_used_before_revoked():
     assert rules.link_state(used_at=now, revoked_at=None, expires_at=later, now=now,
                             closed=True) == rules.USED
     assert rules.link_state(used_at=None, revoked_at=None, expires_at=later, now=now) == rules.VALID
-
-
-def test_seen_problem():
-    content = {"b": 1, "a": "é"}
-    right = rules.content_sha256(content)
-    assert rules.seen_problem(right, content) is None
-    assert rules.seen_problem(right.upper(), content) is None
-    assert rules.seen_problem(right, '{"a":"é","b":1}') is None  # frozen canonical JSON
-    assert rules.seen_problem(rules.content_sha256({"a": "é"}), content) == rules.SEEN_CHANGED
-    for bad in (None, "", "abc", "g" * 64, right + "0"):
-        assert rules.seen_problem(bad, content) == rules.SEEN_MISSING

@@ -80,3 +80,16 @@ def test_a_drawing_is_reencoded_and_cropped_to_its_ink():
 def test_canonical_json_round_trips():
     content = {"candidate": "Léa DUBOIS", "date": "2026-12-01", "n": [1, 2]}
     assert json.loads(rules.canonical_json(content)) == content
+
+
+
+def test_seen_problem():
+    content = {"b": 1, "a": "é"}
+    right = rules.content_sha256(content)
+    assert rules.seen_problem(right, content) is None
+    assert rules.seen_problem(right.upper(), content) is None
+    assert rules.seen_problem(right, '{"a":"é","b":1}') is None  # frozen canonical JSON
+    assert rules.seen_problem(rules.content_sha256({"a": "é"}), content) == rules.SEEN_CHANGED
+    for bad in (None, "", "abc", "g" * 64, right + "0"):
+        assert rules.seen_problem(bad, content) == rules.SEEN_MISSING
+
