@@ -47,6 +47,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .candidates.views import bp as candidates_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
+    from .council.anomaly_views import bp as anomalies_bp
+    from .council.indicator_views import bp as indicators_bp
+    from .council.meeting_views import bp as meetings_bp
+    from .council.views import bp as council_bp
     from .dashboard.views import bp as dashboard_bp
     from .documents import cli as documents_cli
     from .documents.views import bp as documents_bp
@@ -60,9 +64,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .sessions.exception_views import bp as exceptions_bp
     from .sessions.views import bp as sessions_bp
     from .signatures.views import bp as signatures_bp
-    for blueprint in (auth_bp, candidates_bp, certificates_bp, conditions_bp, convocations_bp, dashboard_bp,
-                      documents_bp, examday_bp, exceptions_bp, grading_bp, jurors_bp, mail_bp,
-                      minutes_bp, portal_bp, sessions_bp, signatures_bp):
+    for blueprint in (anomalies_bp, auth_bp, candidates_bp, certificates_bp, conditions_bp, convocations_bp,
+                      council_bp, dashboard_bp, documents_bp, examday_bp, exceptions_bp, grading_bp,
+                      indicators_bp, jurors_bp, mail_bp, meetings_bp, minutes_bp, portal_bp, sessions_bp,
+                      signatures_bp):
         app.register_blueprint(blueprint)
     documents_cli.init_app(app)
     if not app.testing:

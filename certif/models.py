@@ -12,3 +12,4 @@ from .certificates.models import Certificate, ResultNotice  # noqa: F401
 from .examday.models import AttendanceLink, ConditionAnswer, ConditionsSheet, IdentityCheck  # noqa: F401
 from .minutes.models import Minutes, SealedDocument  # noqa: F401
 from .signatures.models import Signature  # noqa: F401
+from .council.models import AnomalySheet, CorrectiveAction, CouncilMeeting, CouncilReview  # noqa: F401

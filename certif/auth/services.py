@@ -28,7 +28,7 @@ def home_endpoint(user: User) -> str:
     """Where a user lands after logging in: a juror goes straight to their juries."""
     from .models import COUNCIL, JUROR, ORGANISER
     if user.has_role(ORGANISER, COUNCIL):
-        return "dashboard.index" if user.has_role(ORGANISER) else "sessions.index"
+        return "dashboard.index" if user.has_role(ORGANISER) else "council.index"
     if user.has_role(JUROR):
         return "grading.index"
     return "auth.account"

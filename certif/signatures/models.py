@@ -7,20 +7,26 @@ CANDIDATE_ATTENDANCE = "candidate_attendance"  # annex 1, subject: exams.id
 JURY_ATTENDANCE = "jury_attendance"  # annex 2, subject: exams.id (each juror, each exam)
 CONDITIONS = "conditions"  # annex 4, subject: conditions_sheets.id
 MINUTES = "minutes"  # annex 5 (general and individual minutes, grids), subject: minutes.id
+ANOMALY = "anomaly"  # annex 3, the observer's signature, subject: anomaly_sheets.id
+COUNCIL_OPINION = "council_opinion"  # annex 3's council opinion, subject: council_reviews.id
 DOCUMENTS = {
     CANDIDATE_ATTENDANCE: "Feuille d'émargement du candidat (annexe 1)",
     JURY_ATTENDANCE: "Feuille d'émargement du jury (annexe 2)",
     CONDITIONS: "Fiche de validation des conditions d'examen (annexe 4)",
     MINUTES: "Procès-verbal de la certification (annexe 5) et grilles d'évaluation (annexe 6)",
+    ANOMALY: "Fiche anomalie (annexe 3)",
+    COUNCIL_OPINION: "Avis du comité de pilotage sur une fiche (annexe 3)",
 }
 ROLES = {"candidate": "Candidat", "juror": "Juré", "president": "Président du jury",
-         "member": "Membre du jury", "organiser": "Responsable d'organisation"}
+         "member": "Membre du jury", "organiser": "Responsable d'organisation",
+         "council": "Membre du conseil de pilotage"}
 METHODS = {"drawn": "Signature manuscrite (tracée)", "typed": "Signature saisie (nom tapé)"}
 # How the signer was authenticated when signing.
 AUTH_METHODS = {
     "login": "Utilisateur connecté (identifiant et mot de passe)",
     "candidate_link": "Lien à usage unique envoyé au candidat",
     "jury_device": "Sur l'appareil du jury, en présence du juré connecté",
+    "candidate_portal": "Lien personnel du candidat (signé, à durée limitée)",
 }
 
 
@@ -56,7 +62,7 @@ class Signature(db.Model):
         db.CheckConstraint(
             "(method = 'drawn' and image_png is not null) or (method = 'typed' and typed_name is not null)",
             name="mark"),
-        db.CheckConstraint("auth_method in ('login', 'candidate_link', 'jury_device')",
+        db.CheckConstraint("auth_method in ('login', 'candidate_link', 'jury_device', 'candidate_portal')",
                            name="auth_method"),
         db.Index("ix_signatures_subject", "document", "subject_id"),
     )

@@ -13,14 +13,17 @@ from flask import has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..auth.models import ORGANISER
+from ..auth.models import COUNCIL, ORGANISER
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..sessions.models import Exam, Jury, JuryMember
 from ..timeutil import utcnow
 from . import rules
-from .models import (AUTH_METHODS, CANDIDATE_ATTENDANCE, CONDITIONS, DOCUMENTS, JURY_ATTENDANCE,
-                     MINUTES, Signature)
+from .models import (ANOMALY, AUTH_METHODS, CANDIDATE_ATTENDANCE, CONDITIONS, COUNCIL_OPINION,
+                     DOCUMENTS, JURY_ATTENDANCE, MINUTES, Signature)
+
+# The steering council reads the sheets that reach it, with their signatures.
+COUNCIL_DOCUMENTS = (ANOMALY, COUNCIL_OPINION, CONDITIONS)
 
 MSG_ALREADY_SIGNED = "Vous avez déjà signé ce document : une signature ne peut pas être refaite."
 MSG_NOT_FOUND = "Signature introuvable."
@@ -146,11 +149,14 @@ def _jury_ids(signature: Signature) -> list[int]:
 
 
 def visible_signature(viewer, signature_id: int) -> Signature:
-    """The signature if `viewer` may see it (organiser, signer, or a juror of that jury); else 404."""
+    """The signature if `viewer` may see it (organiser, signer, a juror of that jury, or the
+    council for the sheets it reads); else 404."""
     signature = db.session.get(Signature, signature_id)
     if signature is None:
         raise NotFound(MSG_NOT_FOUND)
     if viewer.has_role(ORGANISER) or signature.user_id == viewer.id:
+        return signature
+    if viewer.has_role(COUNCIL) and signature.document in COUNCIL_DOCUMENTS:
         return signature
     juries = _jury_ids(signature)
     sits = juries and db.session.scalar(

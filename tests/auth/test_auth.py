@@ -42,7 +42,7 @@ def test_login_without_csrf_token_is_refused(web):
 @pytest.mark.parametrize("roles,landing", [
     ((JUROR,), "/jury/"),
     ((ORGANISER,), "/tableau-de-bord/"),
-    ((COUNCIL,), "/sessions/"),
+    ((COUNCIL,), "/conseil/"),
     ((ORGANISER, COUNCIL, JUROR), "/tableau-de-bord/"),
 ])
 def test_each_role_lands_on_its_home(web, app, roles, landing):
