@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "appeal.record": "Recours enregistré",
     "appeal.decide": "Décision sur un recours",
     "signature.add": "Signature",
+    "anomaly.file": "Fiche anomalie déposée",
     "identity.check": "Contrôle de l'identité et de la convocation",
     "attendance_link.create": "Lien d'émargement à usage unique créé",
     "attendance_link.mail": "Lien d'émargement envoyé par e-mail",

@@ -5,17 +5,19 @@ candidate for this request only (`candidate_from_token`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone
 
 from ..candidates.models import Candidate, RetakeRequest
 from ..convocations import services as convocations
+from ..council import anomalies
 from ..errors import NotFound
 from ..extensions import db
 from ..sessions import exceptions
 from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
-from ..timeutil import utcnow
-from .tokens import candidate_from_token
+from ..timeutil import french_datetime, utcnow
+from .tokens import _serializer, candidate_from_token
 
 MSG_NO_EXAM = "Ce passage n'existe pas ou ne vous concerne pas."
 MSG_NO_CONVOCATION = "Aucune convocation n'est disponible pour ce passage."
@@ -60,6 +62,7 @@ class PortalPage:
     upcoming: list[Sitting]
     past: list[Sitting]
     contact: str
+    anomalies: list = field(default_factory=list)  # the sheets they filed, newest first
 
 
 def candidate_exams(candidate: Candidate) -> list[Exam]:
@@ -92,7 +95,8 @@ def portal_page(token: str) -> PortalPage:
             past.append(sitting)
     past.reverse()  # the most recent first
     return PortalPage(candidate=candidate, upcoming=upcoming, past=past,
-                      contact=convocations.contact_email())
+                      contact=convocations.contact_email(),
+                      anomalies=anomalies.candidate_sheets(candidate))
 
 
 def own_exam(candidate: Candidate, exam_id: int) -> Exam:
@@ -116,3 +120,26 @@ def request_retake(token: str, exam_id: int) -> RetakeRequest:
     """The candidate asks, from their link, to sit again after an unfavourable result."""
     exam = own_exam(candidate_from_token(token), exam_id)
     return exceptions.request_retake(exam.id, actor=None, channel="candidate")
+
+
+# --- Anomaly sheets (annex 3), available to the candidate at all times -----------------
+
+def _link_detail(token: str, candidate: Candidate) -> str:
+    """Which personal link the candidate signed from, without the link itself (its
+    issue time and a fingerprint of it)."""
+    _, issued = _serializer().loads(token, return_timestamp=True)
+    fingerprint = hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+    return (f"lien personnel du candidat n° {candidate.id} ({candidate.full_name}), émis le "
+            f"{french_datetime(_naive_utc(issued))}, empreinte SHA-256 {fingerprint}…")[:300]
+
+
+def _naive_utc(moment):
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def anomaly_reporter(token: str) -> anomalies.Reporter:
+    """The candidate behind the link, as the observer of an anomaly (404/410 as the portal)."""
+    candidate = candidate_from_token(token)
+    return anomalies.Reporter(candidate=candidate, link_detail=_link_detail(token, candidate))

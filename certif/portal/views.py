@@ -6,6 +6,7 @@ link followed from the page leaks it) and `Cache-Control: private, no-store`.
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf.csrf import CSRFError
 
+from ..council.anomaly_forms import submission
 from ..documents.pdf import pdf_response
 from ..errors import ServiceError
 from ..extensions import db
@@ -44,6 +45,20 @@ def home(token: str):
 def convocation_pdf(token: str, exam_id: int):
     data, filename = services.convocation_pdf(token, exam_id)
     return pdf_response(data, filename)
+
+
+@bp.route("/<token>/anomalie", methods=["GET", "POST"])
+def anomaly(token: str):
+    """The anomaly sheet (annex 3), kept available to the candidate (seed 000, II.B.1)."""
+    reporter = services.anomaly_reporter(token)
+    result = submission(reporter)
+    if result.sheet is not None:
+        flash("Votre fiche anomalie est enregistrée et signée : elle est transmise au conseil "
+              "de pilotage.", "info")
+        return redirect(url_for(".home", token=token, _anchor="anomalies"), 303)
+    return render_template("portal/anomaly.html", form=result.form, token=token,
+                           reporter_name=reporter.name,
+                           action=url_for(".anomaly", token=token)), result.status
 
 
 @bp.post("/<token>/rattrapage/<id:exam_id>")
