@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "appeal.decide": "Décision sur un recours",
     "signature.add": "Signature",
     "anomaly.file": "Fiche anomalie déposée",
+    "meeting.record": "Réunion du conseil consignée",
+    "meeting.edit": "Compte rendu de réunion du conseil modifié",
     "identity.check": "Contrôle de l'identité et de la convocation",
     "attendance_link.create": "Lien d'émargement à usage unique créé",
     "attendance_link.mail": "Lien d'émargement envoyé par e-mail",
