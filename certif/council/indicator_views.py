@@ -1,4 +1,76 @@
 """Quality indicators per certification and per session: charts (SVG) and CSV."""
-from flask import Blueprint
+from flask import Blueprint, Response, render_template, request
+
+from ..auth.models import COUNCIL, ORGANISER
+from ..errors import InvalidInput
+from ..sessions import exceptions
+from ..web import role_required
+from . import indicators as ind
+from .charts import Bar, Group, bar_chart, grouped_bar_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/conseil/indicateurs")
+
+
+def session_label(row: ind.SessionRow) -> str:
+    """Short enough for the chart's label column: the number (cut), the day (dd/mm/yy)."""
+    number = row.number if len(row.number) <= 9 else row.number[:8] + "…"
+    return f"{number} · {row.day.strftime('%d/%m/%y')}"
+
+
+def indicator_charts(indicators: ind.Indicators) -> dict:
+    """The page's three charts, drawn from the same rows as its tables."""
+    sessions, certifications = indicators.sessions, indicators.certifications
+    return {
+        "pass_rate": bar_chart(
+            "graphique-reussite", "Taux de réussite par session",
+            "Admis sur candidats présents ayant reçu une décision, de 0 à 100 %, une barre par "
+            "session. Les chiffres sont repris dans le tableau à côté.",
+            [Bar(session_label(s), s.figures.pass_rate, ind.percent_fr(s.figures.pass_rate))
+             for s in sessions], maximum=100, unit=" %"),
+        "quality": grouped_bar_chart(
+            "graphique-anomalies", "Anomalies et conditions non respectées par session",
+            "Pour chaque session, le nombre de fiches anomalie et le nombre de conditions "
+            "d'examen non respectées. Les chiffres sont repris dans le tableau à côté.",
+            [Group(session_label(s), (s.figures.anomalies, s.figures.breaches)) for s in sessions],
+            ["Fiches anomalie", "Conditions non respectées"]),
+        "delay": bar_chart(
+            "graphique-delai", "Délai moyen adoption → vérification par certification",
+            "En jours, pour les actions correctives vérifiées, une barre par certification. "
+            "Les chiffres sont repris dans le tableau à côté.",
+            [Bar(c.code, c.figures.average_delay_days, ind.days_fr(c.figures.average_delay_days))
+             for c in certifications], unit=" j"),
+    }
+
+
+FILTER_KEYS = ("certification", "du", "au")
+
+
+def render_page(status=200, **context):
+    args = {key: request.args[key] for key in FILTER_KEYS if request.args.get(key)}
+    return render_template("council/indicators/index.html", args=args, kept=args,
+                           percent_fr=ind.percent_fr, days_fr=ind.days_fr,
+                           decimal_fr=ind.decimal_fr, **context), status
+
+
+@bp.get("/")
+@role_required(COUNCIL, ORGANISER)
+def index():
+    try:
+        filters = ind.parse_filters(request.args)
+        indicators, certifications = ind.indicators_for(filters)
+    except InvalidInput as error:
+        # The filters stay on screen, with what is wrong; no figures for a bad period.
+        return render_page(400, error=error.message, indicators=None,
+                           certifications=ind.certifications())
+    return render_page(error=None, indicators=indicators, certifications=certifications,
+                       charts=indicator_charts(indicators) if indicators.sessions else None)
+
+
+@bp.get("/indicateurs.csv")
+@role_required(COUNCIL, ORGANISER)
+def csv():
+    indicators, _ = ind.indicators_for(ind.parse_filters(request.args))
+    filename = ind.csv_filename(exceptions.paris_today())
+    return Response(ind.to_csv(indicators).encode("utf-8-sig"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})

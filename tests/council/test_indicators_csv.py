@@ -1,0 +1,193 @@
+"""The indicators' CSV against a hand-built fixture, figure by figure (computed by hand).
+
+Fixture (sessions in date order; times UTC, Paris days as shown):
+- IND-A, RS6240, 01/12/2026: 6 exams: favourable, unfavourable, favourable (closed); absent;
+  moved to IND-B; still grading.      → inscrits 5, présents 4, décisions 3, admis 2 (66,7 %)
+  2 anomaly sheets; 1 handed conditions sheet with conditions 3 and 11 not respected (+ one
+  not handed, not counted); verified actions: 10 d and 3,5 d (anomaly sheet 1's review),
+  1,5 d (the conditions sheet's review); one adopted, not verified.   → 3 actions, 5,0 d
+- IND-C, RNCP-CM, 10/12/2026: favourable, favourable, absent.  → 3, 2, 2, 2 (100,0 %)
+  1 anomaly sheet (one action verified after 2,25 d → 2,3); 1 conditions sheet (condition 11).
+- IND-B, RS6240, 15/01/2027: a retake (favourable), the exam moved from IND-A (unfavourable),
+  an absent retake.          → inscrits 3, présents 2, décisions 2, admis 1 (50,0 %), 2 retakes
+  a handed conditions sheet with every condition respected (no breach: not counted).
+- IND-D, RNCP-CM, 01/02/2027: no exam.                 → 0 everywhere, no pass rate, no delay
+- IND-X, RS6240, 05/12/2026, CANCELLED: an exam, an anomaly, a breach, a verified action: left out.
+An action adopted at a meeting only (no sheet) is verified: it belongs to no session.
+"""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from certif.candidates.models import Candidate
+from certif.council.models import VERIFIED
+from certif.extensions import db
+from certif.grading.rules import FAVORABLE, UNFAVORABLE
+from certif.sessions import exceptions
+from certif.sessions.models import Exam, ExamSession, Jury
+
+from ..factories import referential
+from .conftest import make_action, make_anomaly, make_breach_sheet, make_meeting, make_review
+
+RS_TITLE = ("Gérer les réseaux sociaux d'une entreprise afin d'intégrer une stratégie social "
+            "media à une communication digitale")
+CM_TITLE = "Community manager"
+
+F, U = FAVORABLE, UNFAVORABLE
+
+
+def add_session(code, number, starts_at, exams=(), status="convened"):
+    """A session with one jury and its exams: (status, decision or None when not closed)."""
+    session = ExamSession(number=number, referential=referential(code), starts_at=starts_at,
+                          status=status)
+    jury = Jury(position=1)
+    session.juries.append(jury)
+    for i, (exam_status, decision) in enumerate(exams):
+        jury.exams.append(Exam(
+            candidate=Candidate(first_name="Alex", last_name=f"{number}-{i}"),
+            starts_at=starts_at + timedelta(minutes=30 * i), duration_minutes=30, position=i + 1,
+            status=exam_status, phase="closed" if decision else "grading", decision=decision))
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def verified(review, adopted_at, verified_at, **kwargs):
+    return make_action(review, status=VERIFIED, adopted_at=adopted_at, verified_at=verified_at,
+                       evidence_text="Preuve jointe.", **kwargs)
+
+
+@dataclass
+class Fixture:
+    a: ExamSession
+    b: ExamSession
+    c: ExamSession
+    d: ExamSession
+    x: ExamSession
+
+
+def build_fixture(reporter) -> Fixture:
+    a = add_session("RS6240", "IND-A", datetime(2026, 12, 1, 8, 0), [
+        ("scheduled", F), ("scheduled", U), ("scheduled", F), ("absent_unexcused", None),
+        ("moved", None), ("scheduled", None)])
+    b = add_session("RS6240", "IND-B", datetime(2027, 1, 15, 8, 0), [
+        ("scheduled", F), ("scheduled", U), ("absent_excused", None)])
+    c = add_session("RNCP-CM", "IND-C", datetime(2026, 12, 10, 13, 0), [
+        ("scheduled", F), ("scheduled", F), ("absent_unexcused", None)])
+    d = add_session("RNCP-CM", "IND-D", datetime(2027, 2, 1, 8, 0))
+    x = add_session("RS6240", "IND-X", datetime(2026, 12, 5, 8, 0), [("scheduled", F)],
+                    status="cancelled")
+
+    a_exams, b_exams = a.juries[0].exams, b.juries[0].exams
+    a_exams[4].moved_to = b_exams[1]
+    b_exams[0].retake_of = a_exams[1]
+    b_exams[2].retake_of = a_exams[1]
+    db.session.commit()
+
+    # Anomaly sheets, and the actions adopted on them.
+    a1 = make_anomaly(a, reporter)
+    make_anomaly(a, reporter, anomaly_type="organisation")
+    review_a1 = make_review(anomaly=a1)
+    verified(review_a1, datetime(2026, 12, 5, 10, 0), datetime(2026, 12, 15, 10, 0))  # 10 d
+    verified(review_a1, datetime(2026, 12, 5, 10, 0), datetime(2026, 12, 8, 22, 0))  # 3,5 d
+    make_action(review_a1, title="Adoptée, pas encore vérifiée")
+    c1 = make_anomaly(c, reporter)
+    verified(make_review(anomaly=c1), datetime(2026, 12, 12, 9, 0), datetime(2026, 12, 14, 15, 0))
+
+    # Conditions sheets (annex 4).
+    breach_a = make_breach_sheet(a.juries[0], breached=(3, 11))
+    make_breach_sheet(a.juries[0], day=date(2026, 12, 2), handed=False, breached=(1, 2, 3))
+    verified(make_review(conditions=breach_a), datetime(2026, 12, 6, 0, 0),
+             datetime(2026, 12, 7, 12, 0))  # 1,5 d
+    make_breach_sheet(c.juries[0], breached=(11,))
+    make_breach_sheet(b.juries[0], breached=())
+
+    # The cancelled session's figures, and an action of a meeting only: never counted.
+    x1 = make_anomaly(x, reporter)
+    verified(make_review(anomaly=x1), datetime(2026, 12, 6, 0, 0), datetime(2026, 12, 30, 0, 0))
+    make_breach_sheet(x.juries[0], breached=(1,))
+    verified(None, datetime(2026, 12, 6, 0, 0), datetime(2027, 3, 1, 0, 0),
+             meeting=make_meeting(held_on=date(2026, 12, 6)))
+    return Fixture(a, b, c, d, x)
+
+
+HEADERS = [
+    "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Nombre de sessions",
+    "Candidats inscrits", "Candidats présents", "Décisions rendues", "Admis",
+    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session",
+    "Fiches conditions avec manquement", "Conditions non respectées", "Actions vérifiées",
+    "Délai moyen adoption → vérification (jours)",
+]
+EXPECTED = [
+    HEADERS,
+    ["Session", "RS6240", RS_TITLE, "IND-A", "01/12/2026", "",
+     "5", "4", "3", "2", "66,7", "0", "2", "", "1", "2", "3", "5,0"],
+    ["Session", "RNCP-CM", CM_TITLE, "IND-C", "10/12/2026", "",
+     "3", "2", "2", "2", "100,0", "0", "1", "", "1", "1", "1", "2,3"],
+    ["Session", "RS6240", RS_TITLE, "IND-B", "15/01/2027", "",
+     "3", "2", "2", "1", "50,0", "2", "0", "", "0", "0", "0", ""],
+    ["Session", "RNCP-CM", CM_TITLE, "IND-D", "01/02/2027", "",
+     "0", "0", "0", "0", "", "0", "0", "", "0", "0", "0", ""],
+    ["Certification", "RNCP-CM", CM_TITLE, "", "", "2",
+     "3", "2", "2", "2", "100,0", "0", "1", "0,5", "1", "1", "1", "2,3"],
+    ["Certification", "RS6240", RS_TITLE, "", "", "2",
+     "8", "6", "5", "3", "60,0", "2", "2", "1,0", "1", "2", "3", "5,0"],
+    # 5 / 7 = 71,43 %; 3 sheets / 4 sessions = 0,75; (15 + 2,25) d / 4 = 4,31 d
+    ["Total", "Toutes", "Total", "", "", "4",
+     "11", "8", "7", "5", "71,4", "2", "3", "0,8", "2", "3", "4", "4,3"],
+]
+
+
+def read_csv(response):
+    assert response.data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, for Excel"
+    text = response.data.decode("utf-8-sig")
+    assert "\r\n" in text
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def assert_cells(rows, expected):
+    assert len(rows) == len(expected), rows
+    for r, (row, want) in enumerate(zip(rows, expected)):
+        assert len(row) == len(want), (r, row)
+        for c, (cell, wanted) in enumerate(zip(row, want)):
+            assert cell == wanted, f"ligne {r + 1}, colonne « {HEADERS[c]} » : {cell!r} ≠ {wanted!r}"
+
+
+def test_csv_figures_match_the_hand_computed_fixture(council_member, organiser, make_web,
+                                                     monkeypatch):
+    build_fixture(organiser)
+    monkeypatch.setattr(exceptions, "paris_today", lambda: date(2027, 3, 2))
+    response = make_web(council_member).get("/conseil/indicateurs/indicateurs.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="indicateurs-2027-03-02.csv"'
+    assert_cells(read_csv(response), EXPECTED)
+
+
+def test_csv_keeps_the_page_filters(organiser, make_web):
+    build_fixture(organiser)
+    web = make_web(organiser)
+    rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?certification=RNCP-CM"))
+    assert [r[3] for r in rows[1:]] == ["IND-C", "IND-D", "", ""]
+    assert rows[-2][:2] == ["Certification", "RNCP-CM"]
+    assert rows[-1][6:11] == ["3", "2", "2", "2", "100,0"]
+
+    # December 2026 (Paris days): IND-A and IND-C; the cancelled IND-X stays out.
+    rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?du=2026-12-01&au=2026-12-31"))
+    assert [r[3] for r in rows[1:3]] == ["IND-A", "IND-C"]
+    assert rows[-1] == ["Total", "Toutes", "Total", "", "", "2", "8", "6", "5", "4", "80,0",
+                        "0", "3", "1,5", "2", "3", "4", "4,3"]
+
+
+def test_csv_refuses_a_bad_date_in_french(organiser, make_web):
+    response = make_web(organiser).get("/conseil/indicateurs/indicateurs.csv?du=31/02/2026")
+    assert response.status_code == 400
+    assert "Date de début invalide" in response.text
+
+
+def test_csv_cells_cannot_run_as_excel_formulas(organiser, make_web):
+    add_session("RS6240", "=HYPERLINK(\"x\")", datetime(2026, 12, 1, 8, 0))
+    rows = read_csv(make_web(organiser).get("/conseil/indicateurs/indicateurs.csv"))
+    assert rows[1][3] == "'=HYPERLINK(\"x\")"

@@ -1,0 +1,170 @@
+"""The indicators page: who reaches it, its tables and charts, its filters, its query count."""
+import re
+from datetime import datetime
+
+import pytest
+from sqlalchemy import event
+
+from certif.council import indicators
+from certif.extensions import db
+
+from ..factories import JUROR, make_user
+from .conftest import make_anomaly, make_breach_sheet
+from .test_indicators_csv import add_session, build_fixture
+
+URL = "/conseil/indicateurs/"
+
+
+def cells(html: str, row_header: str) -> list[str]:
+    """The text of the table row whose header starts with `row_header` (first table holding it)."""
+    row = re.search(r"<tr>\s*<th scope=\"row\"[^>]*>" + re.escape(row_header) + r"(.*?)</tr>",
+                    html, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_anonymous_goes_to_the_login_page(web):
+    for url in (URL, URL + "indicateurs.csv"):
+        response = web.get(url)
+        assert response.status_code == 302
+        assert "/connexion" in response.headers["Location"]
+
+
+def test_a_juror_is_refused(make_web):
+    web = make_web(make_user(JUROR))
+    assert web.get(URL).status_code == 403
+    assert web.get(URL + "indicateurs.csv").status_code == 403
+
+
+def test_council_and_organiser_read_the_page(council_member, organiser, make_web):
+    build_fixture(organiser)
+    for user in (council_member, organiser):
+        response = make_web(user).get(URL)
+        assert response.status_code == 200
+        assert "<h1>Indicateurs qualité</h1>" in response.text
+        assert "indicateur 3 du référentiel Qualiopi" in response.text
+        assert "Les sessions annulées ne sont pas comptées" in response.text
+
+
+def test_page_tables_show_the_figures(organiser, make_web):
+    build_fixture(organiser)
+    html = make_web(organiser).get(URL).text
+    # Per session: inscrits, présents, décisions, admis, taux, rattrapages, anomalies,
+    # fiches conditions, conditions non respectées, actions vérifiées, délai.
+    assert cells(html, "n° IND-A") == ["1er décembre 2026", "RS6240", "5", "4", "3", "2",
+                                       "66,7\u00a0%", "0", "2", "1", "2", "3", "5,0\u00a0jours"]
+    assert cells(html, "n° IND-D")[2:] == ["0", "0", "0", "0", "—", "0", "0", "0", "0", "0", "—"]
+    assert cells(html, "RNCP-CM<br>") == ["2", "3", "2", "2", "2", "100,0\u00a0%", "0", "1", "1", "1",
+                                      "1", "2,3\u00a0jours", "0,5"]
+    assert cells(html, "Total") == ["4", "11", "8", "7", "5", "71,4\u00a0%", "2", "3", "2", "3",
+                                    "4", "4,3\u00a0jours", "0,8"]
+    assert "IND-X" not in html  # cancelled
+
+
+def test_page_draws_three_accessible_svg_charts_with_their_tables(organiser, make_web):
+    build_fixture(organiser)
+    html = make_web(organiser).get(URL).text
+    charts = re.findall(r"<svg [^>]*>", html)
+    assert len(charts) == 3
+    for svg in charts:
+        assert 'role="img"' in svg and 'width="100%"' in svg and 'viewBox="0 0 640 ' in svg
+    assert '<title id="graphique-reussite-title">Taux de réussite par session</title>' in html
+    assert "Anomalies et conditions non respectées par session" in html
+    assert "Délai moyen adoption → vérification par certification" in html
+    # Each chart's data in a table beside it.
+    assert html.count("(données du graphique)") == 3
+    assert "<title>IND-A · 01/12/26 : 66,7\u00a0%</title>" in html
+    assert "<title>IND-A · 01/12/26 · Conditions non respectées : 2</title>" in html
+    assert "<title>RS6240 : 5,0\u00a0jours</title>" in html
+
+
+def test_filters_restrict_the_sessions_and_keep_the_csv_link(organiser, make_web):
+    build_fixture(organiser)
+    html = make_web(organiser).get(URL + "?certification=RNCP-CM&du=2026-12-01&au=2026-12-31").text
+    assert "n° IND-C" in html
+    assert "n° IND-A" not in html and "n° IND-D" not in html
+    assert 'href="/conseil/indicateurs/indicateurs.csv?certification=RNCP-CM&amp;du=2026-12-01' \
+           '&amp;au=2026-12-31"' in html
+    assert '<option value="RNCP-CM" selected>' in html
+    assert 'value="2026-12-01"' in html
+
+
+def test_period_uses_the_paris_day_of_the_session(organiser, make_web):
+    # 31 December 2026, 23:30 UTC is 1 January 2027 in Paris.
+    add_session("RS6240", "NOUVEL-AN", datetime(2026, 12, 31, 23, 30))
+    web = make_web(organiser)
+    assert "n° NOUVEL-AN" not in web.get(URL + "?au=2026-12-31").text
+    assert "n° NOUVEL-AN" in web.get(URL + "?du=2027-01-01&au=2027-01-01").text
+
+
+def test_no_session_says_so(organiser, make_web):
+    html = make_web(organiser).get(URL + "?du=2030-01-01").text
+    assert "Aucune session ne correspond à ces filtres." in html
+    assert "<svg" not in html
+
+
+@pytest.mark.parametrize("query, message", [
+    ("du=demain", "Date de début invalide"),
+    ("au=2026-13-01", "Date de fin invalide"),
+    ("du=2026-12-31&au=2026-12-01", "La date de début de la période est postérieure à sa date de fin."),
+    ("certification=RS9999", "Certification inconnue"),
+])
+def test_bad_filters_answer_400_in_french(organiser, make_web, query, message):
+    response = make_web(organiser).get(f"{URL}?{query}")
+    assert response.status_code == 400
+    assert message in response.text
+    assert '<form method="get"' in response.text  # the filters stay, to be corrected
+    assert "<svg" not in response.text
+
+
+def test_text_from_the_database_is_escaped(organiser, make_web):
+    session = add_session("RS6240", "<b>S</b>", datetime(2026, 12, 1, 8, 0))
+    make_anomaly(session, organiser)
+    html = make_web(organiser).get(URL).text
+    assert "<b>S</b>" not in html
+    assert "&lt;b&gt;S&lt;/b&gt;" in html
+
+
+def count_queries(function):
+    """How many SELECTs `function` sends to the database."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):  # not BEGIN / SAVEPOINT
+            statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        function()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def add_busy_session(n, reporter):
+    session = add_session("RS6240", f"Q-{n}", datetime(2026, 12, 1 + n, 8, 0),
+                          [("scheduled", "favorable"), ("absent_excused", None)])
+    make_anomaly(session, reporter)
+    make_breach_sheet(session.juries[0])
+    return session
+
+
+def test_a_fixed_number_of_queries_whatever_the_number_of_sessions(organiser, make_web):
+    add_busy_session(1, organiser)
+
+    def load():
+        db.session.expire_all()
+        indicators.indicators_for(indicators.Filters())
+    few = count_queries(load)
+    web = make_web(organiser)
+    page_few = count_queries(lambda: web.get(URL))
+    for n in range(2, 12):
+        add_busy_session(n, organiser)
+    assert count_queries(load) == few == 6
+    assert count_queries(lambda: web.get(URL)) == page_few
+    assert len(indicators.load().sessions) == 11
+
+
+def test_a_long_session_number_is_cut_in_the_charts_but_whole_in_the_tables(organiser, make_web):
+    add_session("RS6240", "2027-RS6240-RATTRAPAGE", datetime(2027, 3, 1, 8, 0))
+    html = make_web(organiser).get(URL).text
+    assert ">2027-RS6… · 01/03/27</text>" in html
+    assert "n° 2027-RS6240-RATTRAPAGE" in html
