@@ -44,6 +44,7 @@ class Config:
     # Uploads (juror CVs): PDF only, checked by content, kept under instance/uploads.
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     CV_MAX_BYTES = 5 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # a corrective action's proof of application
     # A candidate's personal link (convocation, later signing and reporting) expires.
     CANDIDATE_LINK_DAYS = int(os.environ.get("CERTIF_CANDIDATE_LINK_DAYS", "120"))
     # Email: SMTP when MAIL_SERVER is set; otherwise messages go to instance/outbox.

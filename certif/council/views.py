@@ -1,14 +1,244 @@
 """The council's pages: its home, the inbox of sheets, a sheet's review (opinion, corrective
-actions, closing), the actions followed to verified."""
-from flask import Blueprint, render_template
+actions, closing), the actions followed to verified.
 
-from ..auth.models import COUNCIL, ORGANISER
-from ..web import role_required
+Council members and the organiser read every page; only council members write (an
+organiser without the council role gets 403). The owner of an action, whoever they are,
+may start and apply it from the action's page.
+"""
+from flask import (Blueprint, abort, current_app, flash, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from ..auth.models import COUNCIL, JUROR, ORGANISER
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..sessions import exceptions
+from ..signatures.services import mark_from_form
+from ..web import is_htmx, redirect_after_write, role_required, safe_path
+from . import actions, deadlines, reviews, rules, storage
+from .forms import ActionForm, CloseForm, OpinionForm
+from .models import ACTION_STATUSES, CouncilMeeting
 
 bp = Blueprint("council", __name__, url_prefix="/conseil")
+SHEET_KINDS = "<any(anomalie, conditions):slug>"
 
+
+@bp.app_template_global()
+def maybe_url(endpoint: str, **values) -> str | None:
+    """The page's URL, or None while another helper's page does not exist yet."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _context() -> dict:
+    return {"STATUSES": reviews.STATUSES, "ACTION_STATUSES": ACTION_STATUSES,
+            "STEP_LABELS": actions.STEP_LABELS, "HISTORY_LABELS": actions.HISTORY_LABELS,
+            "is_overdue": rules.is_overdue, "allowed_steps": actions.allowed_steps,
+            "origin_link": actions.origin_link, "can_write": current_user.has_role(COUNCIL)}
+
+
+# --- Home --------------------------------------------------------------------------------
 
 @bp.get("/")
 @role_required(COUNCIL, ORGANISER)
 def index():
-    return render_template("council/index.html")
+    today = exceptions.paris_today()
+    rows = reviews.inbox_rows()
+    return render_template(
+        "council/index.html", today=today, **_context(),
+        to_examine=[r for r in rows if r.status == reviews.TO_EXAMINE],
+        overdue=actions.overdue_actions(today), awaiting=actions.awaiting_verification(),
+        due_soon=actions.due_soon(today), due_soon_days=actions.DUE_SOON_DAYS,
+        due=deadlines.due_meetings(today))
+
+
+# --- Inbox -------------------------------------------------------------------------------
+
+@bp.get("/fiches")
+@role_required(COUNCIL, ORGANISER)
+def inbox():
+    filters = reviews.parse_filters(request.args)
+    rows = reviews.inbox_rows()
+    context = {"rows": reviews.filter_rows(rows, filters), "filters": filters,
+               "sessions": reviews.sessions_of(rows), "STATUSES": reviews.STATUSES}
+    # htmx asks for the rows only; a history restore needs the whole page.
+    if is_htmx() and not request.headers.get("HX-History-Restore-Request"):
+        return render_template("council/_inbox_rows.html", **context)
+    return render_template("council/inbox.html", **context)
+
+
+# --- A sheet's review --------------------------------------------------------------------
+
+def _review_page(kind: str, sheet_id: int, *, opinion_form=None, action_form=None, close_form=None,
+                 status: int = 200):
+    state = reviews.review_state(kind, sheet_id)
+    opinion_form = opinion_form or OpinionForm()
+    opinion_form.fill(state.review, reviews.suggest_commission_number(state.today), state.today)
+    action_form = action_form or ActionForm(formdata=None)
+    action_form.set_owners(actions.owner_choices())
+    return render_template("council/review.html", state=state, opinion_form=opinion_form,
+                           action_form=action_form, close_form=close_form or CloseForm(formdata=None),
+                           **_context()), status
+
+
+def _review_url(kind: str, sheet_id: int, anchor: str | None = None) -> str:
+    return url_for(reviews.REVIEW_ENDPOINTS[kind], sheet_id=sheet_id, _anchor=anchor)
+
+
+@bp.get("/fiches/anomalie/<id:sheet_id>")
+@role_required(COUNCIL, ORGANISER)
+def review_anomaly(sheet_id: int):
+    return _review_page(reviews.ANOMALY, sheet_id)
+
+
+@bp.get("/fiches/conditions/<id:sheet_id>")
+@role_required(COUNCIL, ORGANISER)
+def review_conditions(sheet_id: int):
+    return _review_page(reviews.CONDITIONS_KIND, sheet_id)
+
+
+@bp.post(f"/fiches/{SHEET_KINDS}/<id:sheet_id>/avis")
+@role_required(COUNCIL)
+def save_opinion(slug: str, sheet_id: int):
+    kind = reviews.kind_of_slug(slug)
+    state = reviews.review_state(kind, sheet_id)  # 404 before the form
+    reviews.require_open(state.review)
+    if state.signed:
+        raise Conflict(reviews.MSG_SIGNED)
+    form = OpinionForm()
+    if not form.validate_with(state.today):
+        return _review_page(kind, sheet_id, opinion_form=form, status=400)
+    reviews.save_opinion(current_user, kind, sheet_id, form.fields())
+    flash("Avis enregistré (brouillon) : il reste à le signer.", "info")
+    return redirect_after_write(_review_url(kind, sheet_id, "avis"))
+
+
+@bp.post(f"/fiches/{SHEET_KINDS}/<id:sheet_id>/avis/signature")
+@role_required(COUNCIL)
+def sign_opinion(slug: str, sheet_id: int):
+    kind = reviews.kind_of_slug(slug)
+    mark = mark_from_form(request.form)
+    reviews.sign_opinion(current_user, kind, sheet_id, mark, request.form.get("content_sha256"))
+    flash("Avis du comité de pilotage signé : il ne peut plus être modifié.", "info")
+    return redirect_after_write(_review_url(kind, sheet_id, "avis"))
+
+
+@bp.post(f"/fiches/{SHEET_KINDS}/<id:sheet_id>/actions")
+@role_required(COUNCIL)
+def propose_action(slug: str, sheet_id: int):
+    kind = reviews.kind_of_slug(slug)
+    state = reviews.review_state(kind, sheet_id)
+    reviews.require_open(state.review)
+    form = ActionForm()
+    form.set_owners(actions.owner_choices())
+    if not form.validate_with(state.today):
+        return _review_page(kind, sheet_id, action_form=form, status=400)
+    action = actions.propose(current_user, form.fields(), sheet=(kind, sheet_id))
+    flash(f"Action « {action.title} » proposée : adoptez-la pour la rendre obligatoire.", "info")
+    return redirect_after_write(_review_url(kind, sheet_id, "actions"))
+
+
+@bp.post(f"/fiches/{SHEET_KINDS}/<id:sheet_id>/cloture")
+@role_required(COUNCIL)
+def close_review(slug: str, sheet_id: int):
+    kind = reviews.kind_of_slug(slug)
+    reviews.close(current_user, kind, sheet_id, request.form.get("note"))
+    flash("Fiche clôturée.", "info")
+    return redirect_after_write(_review_url(kind, sheet_id))
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+# The agreed endpoint name is "council.actions" (the function may not shadow the module).
+@bp.get("/actions", endpoint="actions")
+@role_required(COUNCIL, ORGANISER)
+def actions_list():
+    today = exceptions.paris_today()
+    filters = actions.parse_filters(request.args)
+    return render_template("council/actions.html", items=actions.list_actions(filters, today),
+                           filters=filters, owners=actions.owner_names(), today=today, **_context())
+
+
+@bp.get("/actions/<id:action_id>")
+@role_required(COUNCIL, ORGANISER, JUROR)
+def action(action_id: int):
+    item = actions.visible_action(current_user, action_id)
+    return render_template("council/action.html", action=item, history=actions.history(item),
+                           today=exceptions.paris_today(), **_context())
+
+
+@bp.post("/actions/<id:action_id>/statut")
+@role_required(COUNCIL, ORGANISER, JUROR)
+def move_action(action_id: int):
+    item = actions.visible_action(current_user, action_id)
+    target = actions.parse_target(request.form.get("target"))
+    evidence_file = None
+    upload = request.files.get("evidence_file")
+    if target == actions.VERIFIED and upload is not None and upload.filename:
+        # One byte more than allowed is enough to tell it is too big.
+        evidence_file = (upload.stream.read(storage.max_bytes() + 1), upload.filename)
+    moved = actions.move(item, target, current_user, note=request.form.get("note"),
+                         evidence_text=request.form.get("evidence_text"), evidence_file=evidence_file,
+                         reason=request.form.get("reason"))
+    flash(f"Action « {moved.title} » : {moved.status_label.lower()}.", "info")
+    back = safe_path(request.form.get("next")) or url_for(".action", action_id=action_id)
+    return redirect_after_write(back)
+
+
+@bp.get("/actions/<id:action_id>/preuve")
+@role_required(COUNCIL, ORGANISER)
+def action_evidence(action_id: int):
+    path, name, mime = actions.evidence_download(action_id)
+    response = send_file(path, mimetype=mime or "application/octet-stream", as_attachment=True,
+                         download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/actions/nouvelle", methods=["GET", "POST"])
+@role_required(COUNCIL, ORGANISER)
+def new_action():
+    origin = _new_action_origin()
+    if request.method == "POST" and not current_user.has_role(COUNCIL):
+        abort(403)
+    today = exceptions.paris_today()
+    form = ActionForm()
+    form.set_owners(actions.owner_choices())
+    if request.method == "GET" or not form.validate_with(today):
+        status = 400 if request.method == "POST" else 200
+        return render_template("council/new_action.html", form=form, origin=origin,
+                               **_context()), status
+    action = actions.propose(current_user, form.fields(), review_id=origin.get("review_id"),
+                             meeting_id=origin.get("meeting_id"))
+    flash(f"Action « {action.title} » proposée : adoptez-la pour la rendre obligatoire.", "info")
+    return redirect_after_write(url_for(".action", action_id=action.id))
+
+
+def _new_action_origin() -> dict:
+    """?review=<id> or ?meeting=<id>: what the new action is attached to (400/404/409)."""
+    origin = {}
+    for name in ("review", "meeting"):
+        raw = request.args.get(name, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+            raise InvalidInput("Lien invalide : indiquez la fiche ou la réunion de l'action.")
+        origin[f"{name}_id"] = int(raw)
+    if not origin:
+        raise InvalidInput(actions.MSG_NO_ORIGIN)
+    if "review_id" in origin:
+        origin["review"] = reviews.get_review(origin["review_id"])
+        reviews.require_open(origin["review"])
+        origin["review_title"] = reviews.sheet_title(origin["review"])
+        origin["review_url"] = _review_url(reviews.review_kind(origin["review"]),
+                                           reviews.review_sheet_id(origin["review"]))
+    if "meeting_id" in origin:
+        origin["meeting"] = db.session.get(CouncilMeeting, origin["meeting_id"])
+        if origin["meeting"] is None:
+            raise NotFound(actions.MSG_MEETING_NOT_FOUND)
+    return origin

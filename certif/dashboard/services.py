@@ -29,7 +29,15 @@ rule chosen here is stated beside it (decision):
 * results — a deliberated or closed session with results not sent to every
   candidate who has an email address: due RESULTS_SEND_DAYS after the session day (decision: the jury
   communicates the result once all exams are passed, I.D.5; two days leave time
-  for the minutes to be signed).
+  for the minutes to be signed);
+* council_action — a corrective action the steering council adopted, not applied
+  yet (adopted or in progress): due on its due date (seed 000 II.B: adopted
+  actions are mandatory; overdue once the date has passed, `council.rules.is_overdue`);
+* council_meeting — a meeting the council owes (`council.deadlines.due_meetings`):
+  an exceptional one after a session that reported an anomaly, due one month after
+  the session, always listed; the annual one, listed from MEETING_NOTICE_DAYS
+  before its last day (decision: two months to convene the members), and only once
+  a session exists (before, there is nothing to meet about).
 
 Every kind reads the database a fixed number of times, whatever the number of
 sessions or items (batched queries, eager loads): the page stays fast.
@@ -60,6 +68,7 @@ RETAKE_ANSWER_DAYS = 7
 WINDOW_NOTICE_DAYS = 30
 HABILITATION_REVIEW_DAYS = 7
 RESULTS_SEND_DAYS = 2
+MEETING_NOTICE_DAYS = 60
 RESULT_STATUSES = ("deliberated", "closed")
 UPCOMING_STATUSES = ("draft", "convened", "in_progress")
 
@@ -77,6 +86,8 @@ KINDS = {
     "conditions": "Fiches de conditions d'examen non remises",
     "results": "Résultats à envoyer",
     "certificate": "Certificats à délivrer",
+    "council_action": "Actions correctives à appliquer",
+    "council_meeting": "Réunions du conseil de pilotage à tenir",
 }
 
 
@@ -120,6 +131,8 @@ def due_items(today: date | None = None) -> list[DueItem]:
         *conditions_not_handed(today),
         *results_to_send(today),
         *certificates_to_issue(today),
+        *council_actions(today),
+        *council_meetings(today),
     ]
     return sorted(items, key=lambda item: item.sort_key)
 
@@ -433,4 +446,34 @@ def certificates_to_issue(today: date) -> list[DueItem]:
              ("sessions.show", {"session_id": session.id})],
             detail=f"Dans les 3 semaines qui suivent la session, au plus tard le {french_date(due)}.",
             today=today))
+    return items
+
+
+def council_actions(today: date) -> list[DueItem]:
+    """Corrective actions adopted and not applied yet (mandatory), by their due date."""
+    from ..council.actions import open_actions
+    return [DueItem(
+        "council_action", action.due_on,
+        f"Action corrective « {action.title} » à appliquer (responsable : {action.owner_name})",
+        [("council.action", {"action_id": action.id})],
+        detail=f"{action.status_label} ; échéance le {french_date(action.due_on)}.", today=today)
+        for action in open_actions()]
+
+
+def council_meetings(today: date) -> list[DueItem]:
+    """The council's meetings to hold: each exceptional one, and the annual one when near."""
+    from ..council.deadlines import due_meetings, first_session_day
+    from ..council.models import ANNUAL
+    started = first_session_day() is not None
+    items = []
+    for due in due_meetings(today):
+        if due.kind == ANNUAL:
+            if not started or due.due > today + timedelta(days=MEETING_NOTICE_DAYS):
+                continue
+            label = "Réunion annuelle du conseil de pilotage à tenir"
+        else:
+            label = (f"Réunion exceptionnelle du conseil de pilotage à tenir : la session n° "
+                     f"{due.session_number} du {french_date(due.session_day)} a signalé une anomalie")
+        items.append(DueItem("council_meeting", due.due, label, [("meetings.index", {})],
+                             detail=f"Au plus tard le {french_date(due.due)}.", today=today))
     return items
