@@ -1,6 +1,8 @@
 """Demo data for `make run`: an RS6240 session today (to try the exam day), an RS6240
 session with two juries and six candidates and an RNCP community-manager session with one
-jury and two candidates on the next weekday, and a session still to prepare."""
+jury and two candidates on the next weekday, and a session still to prepare. The steering
+council has last year's annual meeting on record and two anomaly sheets of today's session:
+one to examine, one with its opinion signed and a corrective action in progress."""
 from datetime import date, time, timedelta
 
 import click
@@ -13,13 +15,14 @@ from .extensions import db
 from .jurors.models import JurorProfile
 from .referentials.models import Referential
 from .sessions.models import Exam, ExamSession, Jury, JuryMember
-from .timeutil import paris_to_utc, utcnow
+from .timeutil import paris_to_utc, to_paris, utcnow
 
 PASSWORD = "certif-demo"
 
 STAFF = [
     ("organisation@certif.test", "Sephora", "Labi", [ORGANISER, COUNCIL]),
     ("conseil@certif.test", "Sylvie", "Moscou", [COUNCIL]),
+    ("conseil2@certif.test", "Manon", "Garcia", [COUNCIL]),
 ]
 JURORS = [
     ("jure1@certif.test", "Claire", "Fontaine", "Community manager", 9),
@@ -42,6 +45,12 @@ CANDIDATES = [
 ]
 # Decided with the disability referent (seed 000, I.D.3).
 ACCOMMODATION = ("Sarah", "Petit", "Temps majoré d'un tiers décidé avec le référent handicap.", 10)
+
+
+def paris_today() -> date:
+    """The organisation's day (Europe/Paris), not the machine's: at 00:30 in Paris the
+    server's UTC date is still yesterday, and the demo's session of the day must be today."""
+    return to_paris(utcnow()).date()
 
 
 def next_weekday(today: date) -> date:
@@ -67,7 +76,7 @@ def _juror(email, first, last, profession, years):
     user.juror_profile = JurorProfile(updated_at=now,
         profession=profession, years_experience=years, external=True, city="Paris",
         postal_code="75011", phone="06 12 34 56 78", workplace="Indépendant",
-        professionalisation_date=date.today() - timedelta(days=40),
+        professionalisation_date=paris_today() - timedelta(days=40),
         habilitation_result="favourable" if decided else None,
         habilitation_comment="Conditions remplies (annexe 7)." if decided else None,
         habilitation_decided_at=now if decided else None)
@@ -103,7 +112,7 @@ def load_demo() -> bool:
         jurors = [_juror(*spec) for spec in JURORS]
         candidates = [Candidate(first_name=f, last_name=l,
                                 email=f"{f.lower()}.{l.lower()}@exemple.fr".replace("é", "e").replace("è", "e"),
-                                training_end_date=date.today() - timedelta(days=20))
+                                training_end_date=paris_today() - timedelta(days=20))
                       for f, l in CANDIDATES]
         for candidate in candidates:
             candidate.phone = "06 00 00 00 00"
@@ -111,9 +120,9 @@ def load_demo() -> bool:
             if (candidate.first_name, candidate.last_name) == ACCOMMODATION[:2]:
                 candidate.accommodation, candidate.extra_minutes = ACCOMMODATION[2:]
         db.session.add_all(candidates)
-        today_session = _session("2026-RS6240-00", refs["RS6240"], date.today(),
+        today_session = _session("2026-RS6240-00", refs["RS6240"], paris_today(),
                                  [(jurors[0], jurors[1])], candidates[11:13])
-        day = next_weekday(date.today())
+        day = next_weekday(paris_today())
         _session("2026-RS6240-01", refs["RS6240"], day,
                  [(jurors[0], jurors[1]), (jurors[2], jurors[3])], candidates[:6])
         _session("2026-CM-01", refs["RNCP-CM"], day, [(jurors[4], jurors[5])], candidates[6:8],
@@ -127,6 +136,7 @@ def load_demo() -> bool:
         db.session.flush()
         record(None, "demo.load", "database", None, new="demo")
     _convene_by_hand(today_session.id)
+    _council_cases(today_session.id)
     return True
 
 
@@ -139,7 +149,7 @@ def _convene_by_hand(session_id: int) -> None:
     organiser = db.session.scalar(db.select(User).filter_by(email=STAFF[0][0]))
     session = db.session.get(ExamSession, session_id)
     jury = session.juries[0]
-    hand = dict(handed_on=date.today(), handed_by=organiser.full_name)
+    hand = dict(handed_on=paris_today(), handed_by=organiser.full_name)
     # The convocation PDFs carry the candidates' absolute links.
     with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
         for exam in list(jury.exams):
@@ -147,6 +157,50 @@ def _convene_by_hand(session_id: int) -> None:
         for juror in list(jury.jurors):
             send_juror(organiser, session_id, juror.id, "hand", **hand)
         advance_session(organiser, session_id, "convened")
+
+
+def _council_cases(session_id: int) -> None:
+    """What the council finds on its first visit, made through the services (signed, audited)."""
+    from .council import actions, anomalies, meetings, reviews
+    from .signatures.rules import content_sha256, parse_mark
+    by_email = {u.email: u for u in db.session.scalars(db.select(User)).unique()}
+    organiser, chair, member = (by_email[STAFF[i][0]] for i in range(3))
+    juror = by_email[JURORS[0][0]]
+    today = paris_today()
+    meetings.record_meeting(chair, meetings.MeetingFields(
+        kind="annual", held_on=today - timedelta(days=300), place="Locaux d'ALLOKOM, Paris",
+        member_ids=[organiser.id, chair.id, member.id],
+        decisions="Bilan des sessions de l'année : aucune anomalie signalée.",
+        programme_opinion="Programme adapté ; ajouter un module sur les formats vidéo courts.",
+        certification_adjustments="Suivre l'évolution des outils de planification de publications."))
+
+    def file(reporter, anomaly_type, description, consequence, causes):
+        return anomalies.file_anomaly(
+            anomalies.Reporter(user=reporter),
+            anomalies.AnomalyFields(session_id=session_id, observed_on=today, anomaly_type=anomaly_type,
+                                    description=description, consequence=consequence, causes=causes),
+            parse_mark("typed", None, reporter.full_name))
+
+    file(juror, "technical", "La connexion du candidat a coupé pendant quatre minutes pendant la mise en "
+         "situation pratique.", "Épreuve reprise ; temps d'examen prolongé de quatre minutes.",
+         "Réseau Wi-Fi du candidat.")
+    followed = file(organiser, "organisation", "Le lien de la visioconférence envoyé à un juré "
+                    "était celui de la session précédente.", "Début du premier passage retardé de "
+                    "dix minutes.", "Modèle de convocation du juré non mis à jour.")
+    reviews.save_opinion(member, "anomaly", followed.id, reviews.OpinionFields(
+        opinion_date=today, commission_number=f"{today.year}-01",
+        opinion="Anomalie d'organisation : la convocation des jurés doit reprendre le lien de la session."))
+    action = actions.propose(member, actions.ActionFields(
+        title="Vérifier le lien de visioconférence de chaque convocation de juré avant l'envoi",
+        description="Relecture croisée des convocations par une seconde personne.",
+        owner=str(organiser.id), owner_name=None, due_on=today + timedelta(days=14)),
+        sheet=("anomaly", followed.id))
+    actions.move(action, "adopted", member)
+    review = reviews.find_review("anomaly", followed.id)
+    reviews.sign_opinion(member, "anomaly", followed.id, parse_mark("typed", None, member.full_name),
+                         content_sha256(reviews.opinion_content(review)))
+    actions.move(actions.get_action(action.id), "in_progress", organiser,
+                 note="Liste de contrôle ajoutée à la procédure d'envoi.")
 
 
 def print_logins() -> None:
