@@ -7,7 +7,7 @@ import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from certif.extensions import db
 from certif.grading.presenters import decision_label
 from certif.grading.services import MSG_MINUTES_SIGNED
 from certif.mail.models import OutgoingMail
-from certif.timeutil import to_paris, utcnow
+from certif.timeutil import paris_to_utc, to_paris, utcnow
 
 from ..factories import make_exam, make_user
 from .conftest import JurorPage, Seeded, other_progress
@@ -41,7 +41,11 @@ class RemoteExam(Seeded):
 def seed_remote_exam(app) -> RemoteExam:
     """One remote exam today (Paris), identity not checked yet, the session convened."""
     setup = make_exam("RS6240", identity_checked=False)
-    today_8am = datetime.combine(to_paris(utcnow()).date(), time(8, 0))  # UTC: same day in Paris
+    # Earlier today in Paris, so that the deliberation closes after the exam began (the minutes'
+    # closing time follows the opening time) whatever the hour the suite runs, even just after
+    # midnight in Paris.
+    now = to_paris(utcnow())
+    today_8am = paris_to_utc(now.date(), min(now.time(), time(9, 0)).replace(second=0, microsecond=0))
     setup.session.starts_at = today_8am
     setup.session.mode = "remote"
     setup.session.status = "convened"
