@@ -16,8 +16,10 @@ from ..audit.services import record
 from ..auth.models import COUNCIL, ORGANISER, User, UserRole
 from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..examday.models import ConditionsSheet
 from ..extensions import db
 from ..sessions import exceptions
+from ..sessions.models import Jury
 from ..timeutil import french_date, utcnow
 from . import reviews, rules, storage
 from .models import (ACTION_STATUSES, ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_ASIDE, VERIFIED,
@@ -307,7 +309,8 @@ def _with_origin(query):
         db.joinedload(CorrectiveAction.meeting),
         db.joinedload(CorrectiveAction.review).joinedload(CouncilReview.anomaly_sheet)
         .joinedload(AnomalySheet.session),
-        db.joinedload(CorrectiveAction.review).joinedload(CouncilReview.conditions_sheet))
+        db.joinedload(CorrectiveAction.review).joinedload(CouncilReview.conditions_sheet)
+        .joinedload(ConditionsSheet.jury).joinedload(Jury.session))
 
 
 def overdue_actions(today: date | None = None) -> list[CorrectiveAction]:

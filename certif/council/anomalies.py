@@ -21,11 +21,12 @@ from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..sessions import exceptions
-from ..sessions.models import Exam, ExamSession, Jury, JuryMember
-from ..signatures.models import ANOMALY, COUNCIL_OPINION, Signature
+from ..sessions.models import MOVED, Exam, ExamSession, Jury, JuryMember
+from ..signatures.models import ANOMALY, Signature
 from ..signatures.services import add_signature, candidate_key, signatures_of, user_key
 from ..timeutil import french_date
-from .models import ANOMALY_TYPES, PROPOSED, REPORTER_KINDS, SET_ASIDE, AnomalySheet
+from . import reviews
+from .models import ANOMALY_TYPES, REPORTER_KINDS, AnomalySheet
 
 DOCUMENT = "annexe 3 — fiche anomalie"
 MAX_TEXT = 5000  # per text field: a candidate's input is bounded too
@@ -79,9 +80,11 @@ def _sits_on(user, session_id: int) -> bool:
 
 
 def _has_exam(candidate, session_id: int) -> bool:
+    """An exam in the session, not moved to another one (they file for the new session)."""
     return db.session.scalar(
         db.select(Exam.id).join(Jury, Exam.jury_id == Jury.id)
-        .where(Jury.session_id == session_id, Exam.candidate_id == candidate.id).limit(1)) is not None
+        .where(Jury.session_id == session_id, Exam.candidate_id == candidate.id,
+               Exam.status != MOVED).limit(1)) is not None
 
 
 def reporter_kind(reporter: Reporter, session: ExamSession) -> str | None:
@@ -103,7 +106,7 @@ def session_choices(reporter: Reporter) -> list[ExamSession]:
     if reporter.is_candidate:
         query = query.where(ExamSession.id.in_(
             db.select(Jury.session_id).join(Exam, Exam.jury_id == Jury.id)
-            .where(Exam.candidate_id == reporter.candidate.id)))
+            .where(Exam.candidate_id == reporter.candidate.id, Exam.status != MOVED)))
     elif not reporter.user.has_role(ORGANISER):
         query = query.where(ExamSession.id.in_(
             db.select(Jury.session_id).join(JuryMember, JuryMember.jury_id == Jury.id)
@@ -155,11 +158,6 @@ class InvalidFields(InvalidInput):
         self.errors = errors
 
 
-def _clean_text(value: str | None) -> str | None:
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    return text or None
-
-
 def _has_control(text: str | None, multiline: bool) -> bool:
     allowed = "\n\t" if multiline else ""
     return bool(text) and any(ord(ch) < 32 and ch not in allowed for ch in text)
@@ -196,11 +194,13 @@ def checked_fields(fields: AnomalyFields, session: ExamSession, today: date) -> 
         errors["type_detail"] = MSG_CONTROL.format(what="La précision du type")
     texts = {}
     for name, what, required in TEXTS:
-        text = _clean_text(getattr(fields, name))
+        try:
+            text = reviews.clean_text(getattr(fields, name), MAX_TEXT)
+        except reviews.TextTooLong:
+            errors[name] = MSG_TOO_LONG.format(what=what, limit=MAX_TEXT)
+            continue
         if text is None and required:
             errors[name] = required
-        elif text is not None and len(text) > MAX_TEXT:
-            errors[name] = MSG_TOO_LONG.format(what=what, limit=MAX_TEXT)
         elif _has_control(text, multiline=True):
             errors[name] = MSG_CONTROL.format(what=what)
         texts[name] = text
@@ -299,10 +299,7 @@ def observer_signature(sheet: AnomalySheet) -> Signature | None:
     return next(iter(signatures_of(ANOMALY, [sheet.id])[sheet.id]), None)
 
 
-def opinion_signature(review) -> Signature | None:
-    if review is None:
-        return None
-    return next(iter(signatures_of(COUNCIL_OPINION, [review.id])[review.id]), None)
+opinion_signature = reviews.opinion_signature  # looked up in one place
 
 
 def council_status(sheet: AnomalySheet) -> str:
@@ -315,13 +312,6 @@ def council_status(sheet: AnomalySheet) -> str:
     return STATUS_SENT
 
 
-def retained_actions(review) -> list:
-    """"Actions correctives retenues": the review's actions neither proposed nor set aside."""
-    if review is None:
-        return []
-    return [a for a in review.actions if a.status not in (PROPOSED, SET_ASIDE)]
-
-
 @dataclass
 class SheetView:
     """A sheet with what its pages and its PDF print beside it."""
@@ -329,8 +319,9 @@ class SheetView:
     sheet: AnomalySheet
     signature: Signature | None
     review: object | None
-    actions: list = field(default_factory=list)
+    actions: list = field(default_factory=list)  # under the opinion: as signed (SignedAction)
     opinion_signature: Signature | None = None
+    later_actions: list = field(default_factory=list)  # adopted after the opinion was signed
 
     @property
     def status(self) -> str:
@@ -339,8 +330,10 @@ class SheetView:
 
 def sheet_view(sheet: AnomalySheet) -> SheetView:
     review = sheet.review
+    signature = opinion_signature(review) if review is not None and review.opinion_signed_at else None
+    signed, later = reviews.split_retained(review, signature)
     return SheetView(sheet=sheet, signature=observer_signature(sheet), review=review,
-                     actions=retained_actions(review), opinion_signature=opinion_signature(review))
+                     actions=signed, opinion_signature=signature, later_actions=later)
 
 
 # --- The PDF --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 the council. The candidate's form is on their portal (certif/portal/views.py)."""
 from flask import Blueprint, flash, render_template, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..documents.pdf import pdf_response
@@ -62,11 +61,7 @@ def pdf(sheet_id: int):
 
 
 def _review_url(sheet) -> str | None:
-    """The council's page for the sheet (built by the reviews' blueprint), for the council
-    and the organiser."""
+    """The council's page for the sheet, for the council and the organiser."""
     if not current_user.has_role(ORGANISER, COUNCIL):
         return None
-    try:
-        return url_for("council.review_anomaly", sheet_id=sheet.id)
-    except BuildError:  # the reviews' blueprint is built alongside
-        return None
+    return url_for("council.review_anomaly", sheet_id=sheet.id)

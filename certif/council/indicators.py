@@ -17,7 +17,10 @@ Definitions (the page says them too):
 - conditions not respected: handed conditions sheets (annex 4) with a breach, and how many
   conditions they mark not respected;
 - delay: days from adoption to verification of the verified actions adopted on the
-  session's sheets (anomaly sheets, or conditions sheets of its juries).
+  session's sheets (anomaly sheets, or conditions sheets of its juries). Actions adopted at
+  a meeting without a sheet belong to no session: they count in the total only (decision),
+  those of the meetings held in the period (and, with a certification chosen, dealing with
+  one of its sessions).
 Cancelled sessions are left out.
 """
 from __future__ import annotations
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import Integer, case, cast, func, null, select, union_all
 
 from ..errors import InvalidInput
 from ..examday.models import ConditionAnswer, ConditionsSheet
@@ -39,9 +42,10 @@ from ..grading.rules import FAVORABLE
 from ..referentials.models import Referential
 from ..sessions.models import CLOSED, MOVED, SCHEDULED, Exam, ExamSession, Jury
 from ..timeutil import paris_to_utc, to_paris
-from .models import VERIFIED, AnomalySheet, CorrectiveAction, CouncilReview
+from .models import VERIFIED, AnomalySheet, CorrectiveAction, CouncilMeeting, CouncilReview
 
-NONE_SHOWN = "—"  # what the page shows for a figure without data
+NONE_SHOWN = "—"
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the period filter's bounds  # what the page shows for a figure without data
 _TENTH = Decimal("0.1")
 _SECONDS_PER_DAY = Decimal(86400)
 
@@ -78,8 +82,9 @@ class ConditionsRecord:
 
 @dataclass(frozen=True)
 class ActionRecord:
-    """A verified corrective action adopted on one of the session's sheets."""
-    session_id: int
+    """A verified corrective action adopted on one of the session's sheets; session_id None:
+    adopted at a meeting without a sheet (counted in the total only)."""
+    session_id: int | None
     adopted_at: datetime
     verified_at: datetime
 
@@ -205,7 +210,8 @@ def build(sessions: Sequence[SessionRecord], exams: Iterable[ExamRecord],
           actions: Iterable[ActionRecord], filters: Filters = Filters()) -> Indicators:
     """The rows: one per session (by date), one per certification (by code), the total.
 
-    Records of sessions not in `sessions` (cancelled, filtered out) are ignored."""
+    Records of sessions not in `sessions` (cancelled, filtered out) are ignored; actions of
+    no session (session_id None) count in the total only."""
     exams_of, conditions_of, actions_of = _by_session(exams), _by_session(conditions), _by_session(actions)
     ordered = sorted(sessions, key=lambda s: (s.day, s.number))
     session_rows = tuple(
@@ -224,8 +230,9 @@ def build(sessions: Sequence[SessionRecord], exams: Iterable[ExamRecord],
     certification_rows = tuple(
         CertificationRow(code, titles[code], len(rows), _sum(r.figures for r in rows))
         for code, rows in sorted(by_code.items()))
+    unattached = session_figures((), 0, (), actions_of[None])  # meeting actions without a sheet
     total = CertificationRow(None, "Total", len(session_rows),
-                             _sum(r.figures for r in certification_rows))
+                             _sum(r.figures for r in certification_rows) + unattached)
     return Indicators(session_rows, certification_rows, total, filters)
 
 
@@ -264,9 +271,14 @@ def parse_day(text: str | None, what: str) -> date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        # Far years overflow once turned into UTC bounds (0001-01-01, 9999-12-31).
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise InvalidInput(f"{what} invalide : « {text[:40]} ». Choisissez une année entre "
+                               f"{MIN_YEAR} et {MAX_YEAR}.")
+        return day
     raise InvalidInput(f"{what} invalide : « {text[:40]} ». Saisissez une date au format "
                        "JJ/MM/AAAA (par exemple 01/12/2026).")
 
@@ -365,6 +377,21 @@ def _session_conditions(filters: Filters) -> list:
     return conditions
 
 
+def _meeting_conditions(filters: Filters) -> list:
+    """Meetings whose sheet-less actions count in the total: held in the period and, with a
+    certification chosen, dealing with one of its (not cancelled) sessions."""
+    conditions = []
+    if filters.start:
+        conditions.append(CouncilMeeting.held_on >= filters.start)
+    if filters.end:
+        conditions.append(CouncilMeeting.held_on <= filters.end)
+    if filters.certification:
+        conditions.append(CouncilMeeting.sessions.any(db.and_(
+            ExamSession.status != "cancelled",
+            ExamSession.referential.has(Referential.code == filters.certification))))
+    return conditions
+
+
 def load(filters: Filters = Filters()) -> Indicators:
     """The indicators of the sessions matching `filters`: 5 queries, whatever their number."""
 
@@ -418,9 +445,14 @@ def load(filters: Filters = Filters()) -> Indicators:
         .join(ConditionsSheet, ConditionsSheet.id == CouncilReview.conditions_sheet_id)
         .join(Jury, Jury.id == ConditionsSheet.jury_id)
         .where(*verified, Jury.session_id.in_(session_ids)))
+    via_meeting_only = (
+        select(cast(null(), Integer).label("session_id"), CorrectiveAction.adopted_at,
+               CorrectiveAction.verified_at)
+        .join(CouncilMeeting, CouncilMeeting.id == CorrectiveAction.meeting_id)
+        .where(*verified, CorrectiveAction.review_id.is_(None), *_meeting_conditions(filters)))
     actions = [ActionRecord(session_id, adopted_at, verified_at)
                for session_id, adopted_at, verified_at
-               in db.session.execute(union_all(via_anomaly, via_conditions))]
+               in db.session.execute(union_all(via_anomaly, via_conditions, via_meeting_only))]
 
     return build(sessions, exams, anomaly_counts, conditions, actions, filters)
 

@@ -2,7 +2,7 @@
 
 Council members record and correct meetings; the organiser reads everything (the forms
 included, shown without their button) and gets 403 on a write."""
-from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.models import COUNCIL, ORGANISER
@@ -50,9 +50,7 @@ def show(meeting_id: int):
     late = services.late_sessions(meeting)
     return render_template("council/meetings/show.html", meeting=meeting,
                            sheets=services.reviewed_sheets(meeting), late=late,
-                           late_ids={s.id for s, _ in late}, can_write=_can_write(),
-                           new_action_url=_url_or_none("council.new_action", meeting=meeting.id),
-                           action_arg=_single_argument("council.action"))
+                           late_ids={s.id for s, _ in late}, can_write=_can_write())
 
 
 @bp.route("/<id:meeting_id>/modifier", methods=["GET", "POST"])
@@ -88,23 +86,6 @@ def _can_write() -> bool:
 def _refuse_readers() -> None:
     if request.method == "POST" and not _can_write():
         raise Forbidden(MSG_READ_ONLY)
-
-
-def _endpoint_or_none(endpoint: str) -> str | None:
-    """`endpoint` if registered: the actions pages are written alongside (reviews helper)."""
-    return endpoint if endpoint in current_app.view_functions else None
-
-
-def _single_argument(endpoint: str) -> str | None:
-    """The id argument of a page written alongside, if it exists (else no link)."""
-    if not _endpoint_or_none(endpoint):
-        return None
-    arguments = next(current_app.url_map.iter_rules(endpoint)).arguments
-    return next(iter(arguments)) if len(arguments) == 1 else None
-
-
-def _url_or_none(endpoint: str, **values) -> str | None:
-    return url_for(endpoint, **values) if _endpoint_or_none(endpoint) else None
 
 
 def _prefilled_form() -> MeetingForm:

@@ -21,14 +21,13 @@ from ..referentials.models import Referential
 from ..sessions import exceptions
 from ..sessions.models import ExamSession, Jury
 from ..timeutil import utcnow
-from . import rules
-from .models import (ANNUAL, EXCEPTIONAL, MEETING_KINDS, PROPOSED, SET_ASIDE, AnomalySheet,
-                     CouncilMeeting, CouncilReview)
+from . import reviews, rules
+from .models import ANNUAL, EXCEPTIONAL, MEETING_KINDS, AnomalySheet, CouncilMeeting, CouncilReview
 
 MAX_PLACE = 300
 MAX_TEXT = 20_000
-ANOMALY_REF = "anomalie"
-CONDITIONS_REF = "conditions"
+ANOMALY_REF = reviews.SLUG_OF[reviews.ANOMALY]  # "anomalie", as in the review URLs
+CONDITIONS_REF = reviews.SLUG_OF[reviews.CONDITIONS_KIND]
 
 MSG_DATE_REQUIRED = "Indiquez la date à laquelle la réunion s'est tenue."
 MSG_DATE_FUTURE = ("Une réunion se consigne une fois tenue : la date ne peut pas être dans "
@@ -99,8 +98,13 @@ class MeetingRow:
 
 # --- Reading ------------------------------------------------------------------------------
 
-def get_meeting(meeting_id: int) -> CouncilMeeting:
-    meeting = db.session.get(CouncilMeeting, meeting_id)
+def get_meeting(meeting_id: int, *, lock: bool = False) -> CouncilMeeting:
+    """The meeting; `lock` (inside a write transaction): its row locked until the commit, so
+    two corrections do not overwrite each other (the query reads this table only)."""
+    query = db.select(CouncilMeeting).where(CouncilMeeting.id == meeting_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    meeting = db.session.scalar(query)
     if meeting is None:
         raise NotFound("Réunion introuvable.")
     return meeting
@@ -113,11 +117,7 @@ def list_meetings() -> list[MeetingRow]:
         .options(db.selectinload(CouncilMeeting.sessions), db.selectinload(CouncilMeeting.reviews),
                  db.selectinload(CouncilMeeting.actions))
         .order_by(CouncilMeeting.held_on.desc(), CouncilMeeting.id.desc())).all()
-    return [MeetingRow(m, len(m.reviews), len(adopted_actions(m)), late_sessions(m)) for m in meetings]
-
-
-def adopted_actions(meeting: CouncilMeeting) -> list:
-    return [a for a in meeting.actions if a.status not in (PROPOSED, SET_ASIDE)]
+    return [MeetingRow(m, len(m.reviews), len(rules.retained(m.actions)), late_sessions(m)) for m in meetings]
 
 
 def late_sessions(meeting: CouncilMeeting) -> list[tuple[ExamSession, date]]:
@@ -186,8 +186,9 @@ def _anomaly_item(sheet: AnomalySheet) -> SheetItem:
 
 def _conditions_items() -> list[SheetItem]:
     sheets = db.session.scalars(
-        db.select(ConditionsSheet).join(Jury)
-        .where(ConditionsSheet.has_breach.is_(True), ConditionsSheet.handed_at.is_not(None))).all()
+        db.select(ConditionsSheet).join(ConditionsSheet.jury)
+        .where(ConditionsSheet.has_breach.is_(True), ConditionsSheet.handed_at.is_not(None))
+        .options(db.contains_eager(ConditionsSheet.jury).joinedload(Jury.session))).all()
     reviews = {r.conditions_sheet_id: r for r in db.session.scalars(
         db.select(CouncilReview).where(CouncilReview.conditions_sheet_id.in_([s.id for s in sheets])))}
     return [_conditions_item(s, reviews.get(s.id)) for s in sheets]
@@ -236,7 +237,7 @@ def edit_meeting(actor, meeting_id: int, fields: MeetingFields,
     """Correct a meeting's record; the audit keeps the old and new values."""
     today = today or exceptions.paris_today()
     with write_transaction():
-        meeting = get_meeting(meeting_id)
+        meeting = get_meeting(meeting_id, lock=True)
         checked = _check(fields, today, meeting)
         old = _snapshot(meeting)
         _apply(meeting, checked)
@@ -287,10 +288,10 @@ def _check(fields: MeetingFields, today: date, meeting: CouncilMeeting | None) -
 
 
 def _text(raw: str | None, name: str, limit: int = MAX_TEXT) -> str | None:
-    text = (raw or "").replace("\r\n", "\n").strip()
-    if len(text) > limit:
-        raise FieldError(name, f"{limit} caractères au plus.")
-    return text or None
+    try:
+        return reviews.clean_text(raw, limit)
+    except reviews.TextTooLong:
+        raise FieldError(name, f"{limit} caractères au plus.") from None
 
 
 def _members(ids: list[int], meeting: CouncilMeeting | None) -> list[User]:
@@ -320,35 +321,21 @@ def _sessions(ids: list[int], held_on: date) -> list[ExamSession]:
     return sorted(sessions, key=lambda s: s.starts_at)
 
 
-def _sheets(refs: list[str]) -> list:
-    """Each checked sheet's review, or the sheet itself when it has none yet."""
+def _sheets(refs: list[str]) -> list[CouncilReview]:
+    """Each checked sheet's review (locked), created when the council had not written on it
+    yet: `reviews.review_for_write`, which also says which sheets are the council's (404)."""
     found = []
     for ref in dict.fromkeys(refs):
-        kind, _, raw_id = (ref or "").partition("-")
-        sheet_id = int(raw_id) if raw_id.isdigit() and int(raw_id) < 2**31 else None
-        if kind == ANOMALY_REF and sheet_id:
-            sheet = db.session.get(AnomalySheet, sheet_id)
-        elif kind == CONDITIONS_REF and sheet_id:
-            sheet = db.session.get(ConditionsSheet, sheet_id)
-            if sheet is not None and not (sheet.has_breach and sheet.handed_at):
-                sheet = None
-        else:
-            sheet = None
-        if sheet is None:
+        slug, _, raw_id = (ref or "").partition("-")
+        kind = reviews.KIND_SLUGS.get(slug)
+        sheet_id = int(raw_id) if raw_id.isdigit() and 0 < int(raw_id) < 2**31 else None
+        if kind is None or sheet_id is None:
             raise FieldError("sheet_refs", MSG_SHEET_UNKNOWN)
-        found.append(_review_of(kind, sheet))
+        try:
+            found.append(reviews.review_for_write(kind, sheet_id))
+        except NotFound:
+            raise FieldError("sheet_refs", MSG_SHEET_UNKNOWN) from None
     return found
-
-
-def _review_of(kind: str, sheet) -> CouncilReview:
-    """The sheet's review, created when the council had not written on it yet."""
-    column = CouncilReview.anomaly_sheet_id if kind == ANOMALY_REF else CouncilReview.conditions_sheet_id
-    review = db.session.scalar(db.select(CouncilReview).where(column == sheet.id))
-    if review is None:
-        review = (CouncilReview(anomaly_sheet=sheet) if kind == ANOMALY_REF
-                  else CouncilReview(conditions_sheet=sheet))
-        db.session.add(review)
-    return review
 
 
 def _apply(meeting: CouncilMeeting, checked: _Checked) -> None:

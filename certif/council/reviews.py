@@ -10,9 +10,11 @@ verified (`rules.close_problem`); a closed review accepts no change.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
 
@@ -25,12 +27,12 @@ from ..examday.models import ConditionsSheet
 from ..extensions import db
 from ..sessions import exceptions
 from ..sessions.models import ExamSession, Jury, JuryMember
-from ..signatures.models import COUNCIL_OPINION
+from ..signatures.models import COUNCIL_OPINION, Signature
 from ..signatures.rules import Mark, content_sha256
 from ..signatures.services import add_signature, require_seen, signature_by_key, signatures_of, user_key
 from ..timeutil import utcnow
 from . import rules
-from .models import PROPOSED, SET_ASIDE, AnomalySheet, CorrectiveAction, CouncilReview
+from .models import AnomalySheet, CorrectiveAction, CouncilReview
 
 # The two kinds of sheet, as named in URLs ("anomalie", "conditions").
 ANOMALY = "anomaly"
@@ -69,11 +71,20 @@ def require_council(actor) -> None:
         raise Forbidden(MSG_COUNCIL_ONLY)
 
 
+class TextTooLong(InvalidInput):
+    """A text longer than its limit (callers may tie it to their field)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"Le texte ne doit pas dépasser {limit} caractères.")
+        self.limit = limit
+
+
 def clean_text(raw: str | None, limit: int = MAX_TEXT) -> str | None:
-    """Trimmed text with newlines as browsers do not send them (CRLF); None when empty."""
-    text = (raw or "").replace("\r\n", "\n").strip()
+    """Trimmed text with "\n" newlines (browsers send CRLF); None when empty; TextTooLong
+    when longer than `limit`. The council's one text cleaner (sheets, opinions, meetings)."""
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > limit:
-        raise InvalidInput(MSG_TEXT_LONG)
+        raise TextTooLong(limit)
     return text or None
 
 
@@ -313,12 +324,27 @@ class ReviewState:
     def ready_to_sign(self) -> bool:
         return self.review is not None and self.opinion_editable and opinion_complete(self.review)
 
+    @cached_property
+    def signature(self) -> Signature | None:
+        return opinion_signature(self.review) if self.signed else None
+
     @property
-    def signature(self):
-        if not self.signed:
-            return None
-        found = signatures_of(COUNCIL_OPINION, [self.review.id])[self.review.id]
-        return found[0] if found else None
+    def retained(self) -> list[CorrectiveAction]:
+        return rules.retained(self.actions)
+
+    @cached_property
+    def _split(self) -> tuple[list, list]:
+        return split_retained(self.review, self.signature)
+
+    @property
+    def signed_actions(self) -> list:
+        """Under the opinion: the actions it was signed with (the retained ones while a draft)."""
+        return self._split[0]
+
+    @property
+    def later_actions(self) -> list[CorrectiveAction]:
+        """Adopted after the opinion was signed: followed (and blocking closing) all the same."""
+        return self._split[1]
 
     @property
     def content_sha256(self) -> str | None:
@@ -348,9 +374,79 @@ def opinion_complete(review: CouncilReview) -> bool:
     return bool(review.opinion_date and review.commission_number and review.opinion)
 
 
-def adopted_actions(review: CouncilReview) -> list[CorrectiveAction]:
-    """The actions the council retained (annex 3's "Actions correctives retenues")."""
-    return [a for a in review.actions if a.status not in (PROPOSED, SET_ASIDE)]
+# --- The signed opinion and its actions --------------------------------------------------
+
+def opinion_signature(review: CouncilReview | None) -> Signature | None:
+    """The COUNCIL_OPINION signature of the review (the one place it is looked up)."""
+    if review is None or review.id is None:
+        return None
+    return next(iter(signatures_of(COUNCIL_OPINION, [review.id])[review.id]), None)
+
+
+@dataclass(frozen=True)
+class SignedAction:
+    """An action as the signed opinion lists it (frozen), with the live action for its state."""
+
+    title: str
+    owner_name: str
+    due_on: date | None
+    description: str | None = None
+    action: CorrectiveAction | None = None
+
+    @property
+    def status_label(self) -> str | None:
+        return self.action.status_label if self.action is not None else None
+
+    @classmethod
+    def of(cls, action: CorrectiveAction) -> SignedAction:
+        return cls(action.title, action.owner_name, action.due_on, action.description, action)
+
+
+def _signed_list(signature: Signature | None) -> list[dict] | None:
+    """The "adopted_actions" of the signed content, or None when it has none to read."""
+    if signature is None:
+        return None
+    try:
+        listed = json.loads(signature.content).get("adopted_actions")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
+        return None
+    return listed
+
+
+def _iso_day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def split_retained(review: CouncilReview | None, signature: Signature | None = None
+                   ) -> tuple[list[SignedAction], list[CorrectiveAction]]:
+    """(the actions under the opinion, those adopted after its signature).
+
+    A draft opinion lists the actions retained so far. A signed one lists what its signature's
+    content lists, as signed; the retained actions it does not list were adopted afterwards.
+    A signature without such a list (older records) falls back on the times of adoption."""
+    if review is None:
+        return [], []
+    retained = rules.retained(review.actions)
+    if review.opinion_signed_at is None:
+        return [SignedAction.of(a) for a in retained], []
+    listed = _signed_list(signature)
+    if listed is None:
+        signed_at = review.opinion_signed_at
+        before = [a for a in retained if a.adopted_at is None or a.adopted_at <= signed_at]
+        return [SignedAction.of(a) for a in before], [a for a in retained if a not in before]
+    live = {a.id: a for a in review.actions}
+    signed = []
+    for item in listed:
+        signed.append(SignedAction(str(item.get("title") or ""), str(item.get("owner") or ""),
+                                   _iso_day(item.get("due_on")), item.get("description"),
+                                   live.get(item.get("id"))))
+    signed_ids = {item.get("id") for item in listed}
+    return signed, [a for a in retained if a.id not in signed_ids]
 
 
 def opinion_content(review: CouncilReview) -> dict:
@@ -366,7 +462,7 @@ def opinion_content(review: CouncilReview) -> dict:
         "opinion": review.opinion,
         "adopted_actions": [{"id": a.id, "title": a.title, "description": a.description,
                              "owner": a.owner_name, "due_on": a.due_on.isoformat()}
-                            for a in adopted_actions(review)],
+                            for a in rules.retained(review.actions)],
     }
 
 
@@ -471,7 +567,8 @@ def sign_opinion(actor, kind: str, sheet_id: int, mark: Mark, seen: str | None) 
 # --- Closing -----------------------------------------------------------------------------
 
 def close(actor, kind: str, sheet_id: int, note: str | None) -> CouncilReview:
-    """Close the sheet: 409 while the opinion is unsigned or an adopted action is not verified."""
+    """Close the sheet: 409 while the opinion is unsigned, an adopted action is not verified
+    or a proposal is neither adopted nor set aside."""
     require_council(actor)
     note = clean_text(note)
     with write_transaction():

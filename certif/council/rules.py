@@ -4,8 +4,8 @@
   proposal may be set aside, an adopted action may not (adopted actions are mandatory);
   verification needs evidence; an applied action found not effective goes back to
   "in progress".
-* A sheet's review closes only once its opinion is signed and every adopted action is
-  verified.
+* A sheet's review closes only once its opinion is signed, every adopted action is
+  verified and no proposal is left undecided (adopted or set aside).
 * An action is overdue when its due date has passed and it is not applied yet
   (decision: the due date is for applying it; the council's verification follows).
 * The council meets once a year (decision: within 12 months of the last annual
@@ -37,12 +37,26 @@ TRANSITIONS = {
 OPEN_ADOPTED = (ADOPTED, IN_PROGRESS, APPLIED)
 # Not applied yet: the due date still binds.
 NOT_APPLIED = (ADOPTED, IN_PROGRESS)
+# Retained by the council (annex 3's "Actions correctives retenues"): adopted, whatever
+# has happened since; neither a mere proposal nor a proposal set aside.
+RETAINED = (ADOPTED, IN_PROGRESS, APPLIED, VERIFIED)
 
 MSG_EVIDENCE_REQUIRED = ("Pour marquer l'action vérifiée, décrivez la preuve de son application "
                          "effective (un fichier peut l'accompagner).")
 MSG_REASON_REQUIRED = "Indiquez pourquoi la proposition est écartée."
 MSG_OPINION_UNSIGNED = ("L'avis du comité de pilotage n'est pas encore signé : la fiche ne peut pas "
                         "être clôturée.")
+MSG_PROPOSED_LEFT = ("Une action proposée n'est ni adoptée ni écartée : décidez-en avant de "
+                     "clôturer la fiche.")
+
+
+def is_retained(status: str) -> bool:
+    return status in RETAINED
+
+
+def retained(actions) -> list:
+    """The actions the council retained, in their order."""
+    return [a for a in actions if is_retained(a.status)]
 
 
 def transition_problem(current: str, target: str, *, evidence_text: str | None = None,
@@ -66,7 +80,8 @@ def transition_problem(current: str, target: str, *, evidence_text: str | None =
 
 
 def close_problem(opinion_signed: bool, action_statuses: list[str]) -> str | None:
-    """Why a sheet's review cannot be closed (French), or None."""
+    """Why a sheet's review cannot be closed (French), or None: the opinion unsigned, an
+    adopted action not verified, a proposal neither adopted nor set aside."""
     if not opinion_signed:
         return MSG_OPINION_UNSIGNED
     open_count = sum(1 for status in action_statuses if status in OPEN_ADOPTED)
@@ -76,6 +91,13 @@ def close_problem(opinion_signed: bool, action_statuses: list[str]) -> str | Non
     if open_count:
         return (f"{open_count} actions correctives adoptées ne sont pas encore vérifiées : la fiche ne "
                 "peut être clôturée qu'une fois toutes ses actions adoptées vérifiées.")
+    # A proposal left undecided could be neither adopted nor set aside once the sheet is closed.
+    proposed_count = sum(1 for status in action_statuses if status == PROPOSED)
+    if proposed_count == 1:
+        return MSG_PROPOSED_LEFT
+    if proposed_count:
+        return (f"{proposed_count} actions proposées ne sont ni adoptées ni écartées : décidez-en "
+                "avant de clôturer la fiche.")
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +81,21 @@ def check(data: bytes, filename: str | None) -> Evidence:
     return Evidence(data, clean_filename(filename, mime), mime)
 
 
+_DROPPED = frozenset('"\'`')  # quotes: the name goes back out in a Content-Disposition header
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+MAX_FILENAME = 255
+
+
 def clean_filename(filename: str | None, mime: str) -> str:
-    """The name the file was sent with, as shown on pages: its last path part, printable
-    characters only; a default when nothing is left."""
-    name = "".join(ch for ch in (filename or "") if ch.isprintable()).replace("\\", "/")
-    name = name.rsplit("/", 1)[-1].strip()
-    return (name or f"preuve.{EXTENSIONS[mime]}")[:255]
+    """The name the file was sent with, as shown on pages and given back on download: its
+    last path part, printable characters only, no quotes, and the extension of the type
+    its content was found to be (a PNG sent as "scan.pdf" is kept as "scan.png"); "preuve"
+    when nothing is left."""
+    name = "".join(ch for ch in (filename or "") if ch.isprintable() and ch not in _DROPPED)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    extension = f".{EXTENSIONS[mime]}"
+    stem = _EXTENSION.sub("", name.strip()).strip(" .")
+    return (stem or "preuve")[:MAX_FILENAME - len(extension)] + extension
 
 
 def path_of(name: str) -> Path:

@@ -5,10 +5,8 @@ Council members and the organiser read every page; only council members write (a
 organiser without the council role gets 403). The owner of an action, whoever they are,
 may start and apply it from the action's page.
 """
-from flask import (Blueprint, abort, current_app, flash, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, flash, render_template, request, send_file, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..errors import Conflict, InvalidInput, NotFound
@@ -22,17 +20,6 @@ from .models import ACTION_STATUSES, CouncilMeeting
 
 bp = Blueprint("council", __name__, url_prefix="/conseil")
 SHEET_KINDS = "<any(anomalie, conditions):slug>"
-
-
-@bp.app_template_global()
-def maybe_url(endpoint: str, **values) -> str | None:
-    """The page's URL, or None while another helper's page does not exist yet."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _context() -> dict:
@@ -203,9 +190,9 @@ def action_evidence(action_id: int):
 @bp.route("/actions/nouvelle", methods=["GET", "POST"])
 @role_required(COUNCIL, ORGANISER)
 def new_action():
+    if request.method == "POST":
+        reviews.require_council(current_user)  # 403 before reading the link's ids
     origin = _new_action_origin()
-    if request.method == "POST" and not current_user.has_role(COUNCIL):
-        abort(403)
     today = exceptions.paris_today()
     form = ActionForm()
     form.set_owners(actions.owner_choices())

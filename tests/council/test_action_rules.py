@@ -52,14 +52,17 @@ def test_an_unknown_status_is_refused():
     (False, [], True),
     (False, [VERIFIED], True),
     (True, [], False),
-    (True, [PROPOSED, SET_ASIDE], False),
-    (True, [VERIFIED, SET_ASIDE, PROPOSED], False),
+    (True, [SET_ASIDE], False),
+    (True, [VERIFIED, SET_ASIDE], False),
+    (True, [PROPOSED], True),  # an undecided proposal would be stranded once closed
+    (True, [PROPOSED, SET_ASIDE], True),
+    (True, [VERIFIED, SET_ASIDE, PROPOSED], True),
     (True, [ADOPTED], True),
     (True, [IN_PROGRESS, VERIFIED], True),
     (True, [APPLIED], True),
     (True, [ADOPTED, APPLIED, VERIFIED], True),
 ])
-def test_closing_needs_a_signed_opinion_and_every_adopted_action_verified(signed, statuses, blocked):
+def test_closing_needs_a_signed_opinion_every_adopted_action_verified_and_no_proposal_left(signed, statuses, blocked):
     problem = rules.close_problem(signed, statuses)
     assert (problem is not None) == blocked
     if not signed:
@@ -69,6 +72,21 @@ def test_closing_needs_a_signed_opinion_and_every_adopted_action_verified(signed
 def test_the_closing_message_counts_the_actions_left():
     assert rules.close_problem(True, [ADOPTED]).startswith("Une action corrective adoptée")
     assert rules.close_problem(True, [ADOPTED, APPLIED]).startswith("2 actions correctives adoptées")
+
+
+def test_the_closing_message_counts_the_proposals_left():
+    assert rules.close_problem(True, [PROPOSED, VERIFIED]) == (
+        "Une action proposée n'est ni adoptée ni écartée : décidez-en avant de clôturer la fiche.")
+    assert rules.close_problem(True, [PROPOSED, SET_ASIDE, PROPOSED]) == (
+        "2 actions proposées ne sont ni adoptées ni écartées : décidez-en avant de clôturer la fiche.")
+
+
+@pytest.mark.parametrize("status, retained", [
+    (PROPOSED, False), (SET_ASIDE, False),
+    (ADOPTED, True), (IN_PROGRESS, True), (APPLIED, True), (VERIFIED, True),
+])
+def test_retained_means_adopted_whatever_happened_since(status, retained):
+    assert rules.is_retained(status) is retained
 
 
 TODAY = date(2026, 12, 10)

@@ -13,7 +13,8 @@ Fixture (sessions in date order; times UTC, Paris days as shown):
   a handed conditions sheet with every condition respected (no breach: not counted).
 - IND-D, RNCP-CM, 01/02/2027: no exam.                 → 0 everywhere, no pass rate, no delay
 - IND-X, RS6240, 05/12/2026, CANCELLED: an exam, an anomaly, a breach, a verified action: left out.
-An action adopted at a meeting only (no sheet) is verified: it belongs to no session.
+An action adopted at a meeting only (no sheet, meeting of 06/12/2026) is verified after 85 d:
+it belongs to no session and counts in the total only.
 """
 import csv
 import io
@@ -133,9 +134,12 @@ EXPECTED = [
      "3", "2", "2", "2", "100,0", "0", "1", "0,5", "1", "1", "1", "2,3"],
     ["Certification", "RS6240", RS_TITLE, "", "", "2",
      "8", "6", "5", "3", "60,0", "2", "2", "1,0", "1", "2", "3", "5,0"],
-    # 5 / 7 = 71,43 %; 3 sheets / 4 sessions = 0,75; (15 + 2,25) d / 4 = 4,31 d
+    # 5 / 7 = 71,43 %; 3 sheets / 4 sessions = 0,75. The total also counts the action adopted
+    # at a meeting without a sheet (6 December 2026 → 1 March 2027: 25 + 31 + 28 + 1 = 85 d),
+    # in no session's row: 4 + 1 = 5 verified actions, (15 + 2,25 + 85) d / 5 = 20,45 → 20,5 d
+    # (it was 4 actions and (15 + 2,25) / 4 = 4,3 d before it counted).
     ["Total", "Toutes", "Total", "", "", "4",
-     "11", "8", "7", "5", "71,4", "2", "3", "0,8", "2", "3", "4", "4,3"],
+     "11", "8", "7", "5", "71,4", "2", "3", "0,8", "2", "3", "5", "20,5"],
 ]
 
 
@@ -174,11 +178,18 @@ def test_csv_keeps_the_page_filters(organiser, make_web):
     assert rows[-2][:2] == ["Certification", "RNCP-CM"]
     assert rows[-1][6:11] == ["3", "2", "2", "2", "100,0"]
 
-    # December 2026 (Paris days): IND-A and IND-C; the cancelled IND-X stays out.
+    # December 2026 (Paris days): IND-A and IND-C; the cancelled IND-X stays out. The meeting of
+    # 6 December is in the period: its sheet-less action counts in the total, (15 + 2,25 + 85) / 5.
     rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?du=2026-12-01&au=2026-12-31"))
     assert [r[3] for r in rows[1:3]] == ["IND-A", "IND-C"]
     assert rows[-1] == ["Total", "Toutes", "Total", "", "", "2", "8", "6", "5", "4", "80,0",
-                        "0", "3", "1,5", "2", "3", "4", "4,3"]
+                        "0", "3", "1,5", "2", "3", "5", "20,5"]
+    # January 2027 on: the meeting was held before, its action is left out (IND-B: none).
+    rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?du=2027-01-01"))
+    assert rows[-1][16:] == ["0", ""]
+    # A certification chosen: the meeting dealt with no session of it, its action is left out.
+    rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?certification=RNCP-CM"))
+    assert rows[-1][16:] == ["1", "2,3"]
 
 
 def test_csv_refuses_a_bad_date_in_french(organiser, make_web):

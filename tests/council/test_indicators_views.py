@@ -55,8 +55,10 @@ def test_page_tables_show_the_figures(organiser, make_web):
     assert cells(html, "n° IND-D")[2:] == ["0", "0", "0", "0", "—", "0", "0", "0", "0", "0", "—"]
     assert cells(html, "RNCP-CM<br>") == ["2", "3", "2", "2", "2", "100,0\u00a0%", "0", "1", "1", "1",
                                       "1", "2,3\u00a0jours", "0,5"]
+    # The total also counts the action adopted at a meeting without a sheet (see the CSV test).
     assert cells(html, "Total") == ["4", "11", "8", "7", "5", "71,4\u00a0%", "2", "3", "2", "3",
-                                    "4", "4,3\u00a0jours", "0,8"]
+                                    "5", "20,5\u00a0jours", "0,8"]
+    assert "Les actions adoptées en réunion sans fiche ne sont rattachées à aucune session" in html
     assert "IND-X" not in html  # cancelled
 
 
@@ -96,6 +98,19 @@ def test_period_uses_the_paris_day_of_the_session(organiser, make_web):
     assert "n° NOUVEL-AN" in web.get(URL + "?du=2027-01-01&au=2027-01-01").text
 
 
+@pytest.mark.parametrize("query", ["du=0001-01-01", "au=9999-12-31", "du=01/01/0001&au=31/12/9999"])
+def test_far_years_answer_400_in_french_for_the_csv_too(organiser, make_web, query):
+    response = make_web(organiser).get(f"{URL}indicateurs.csv?{query}")
+    assert response.status_code == 400
+    assert "Choisissez une année entre 2000 et 2100." in response.text
+
+
+def test_the_years_2000_and_2100_are_accepted(organiser, make_web):
+    web = make_web(organiser)
+    assert web.get(URL + "?du=2000-01-01&au=31/12/2100").status_code == 200
+    assert web.get(URL + "indicateurs.csv?du=01/01/2000&au=2100-12-31").status_code == 200
+
+
 def test_no_session_says_so(organiser, make_web):
     html = make_web(organiser).get(URL + "?du=2030-01-01").text
     assert "Aucune session ne correspond à ces filtres." in html
@@ -103,6 +118,12 @@ def test_no_session_says_so(organiser, make_web):
 
 
 @pytest.mark.parametrize("query, message", [
+    ("du=0001-01-01", "Date de début invalide"),
+    ("au=9999-12-31", "Date de fin invalide"),
+    ("du=01/01/0001", "Date de début invalide"),
+    ("au=31/12/9999", "Date de fin invalide"),
+    ("du=1999-12-31", "Choisissez une année entre 2000 et 2100."),
+    ("au=01/01/2101", "Choisissez une année entre 2000 et 2100."),
     ("du=demain", "Date de début invalide"),
     ("au=2026-13-01", "Date de fin invalide"),
     ("du=2026-12-31&au=2026-12-01", "La date de début de la période est postérieure à sa date de fin."),

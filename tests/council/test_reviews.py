@@ -276,11 +276,22 @@ def test_closing_is_refused_while_an_adopted_action_is_not_verified(sheet, counc
     assert reviews.inbox_rows()[0].status_label == "Clôturée"
 
 
-def test_set_aside_and_proposed_actions_do_not_block_closing(sheet, council_web):
+def test_a_proposal_left_undecided_blocks_closing_a_set_aside_one_does_not(sheet, council_web):
     review = make_review(anomaly=sheet, signed=True)
-    make_action(review, status=PROPOSED)
+    proposal = make_action(review, status=PROPOSED)
     make_action(review, status=SET_ASIDE)
     make_action(review, status=VERIFIED, verified_at=datetime(2026, 12, 9), evidence_text="Fait.")
+    # Closed, the proposal could be neither adopted nor set aside any more (409 on both).
+    response = close(council_web, sheet)
+    assert response.status_code == 409
+    assert "Une action proposée n'est ni adoptée ni écartée : décidez-en avant de clôturer la fiche." \
+        in unescape(response.text)
+    assert db.session.get(CouncilReview, review.id).closed_at is None
+    assert audit("council.close") == []
+
+    response = council_web.post(f"/conseil/actions/{proposal.id}/statut",
+                                {"target": SET_ASIDE, "reason": "Redondante."})
+    assert response.status_code == 303
     assert close(council_web, sheet).status_code == 303
     assert db.session.get(CouncilReview, review.id).closed_at is not None
 
