@@ -7,7 +7,6 @@ Four browser contexts: the juror, the council member, the organiser, then the ju
 Only the setup (a past session with its jury, the users) is written directly.
 """
 import io
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -26,6 +25,7 @@ from certif.extensions import db
 from certif.timeutil import to_paris, utcnow
 
 from ..factories import make_exam, make_user
+from .signing import draw_signature
 
 SLOW_MS = 20_000  # pages that render a PDF, on a loaded machine
 
@@ -76,24 +76,6 @@ def seed_council(app) -> CouncilSetup:
 
 
 # --- Helpers ----------------------------------------------------------------------------
-
-def draw_signature(page: Page, pad: Locator) -> None:
-    """Choose "Tracer ma signature" and draw a wave with the mouse on the pad's canvas."""
-    pad.get_by_label("Tracer ma signature").check()
-    canvas = pad.locator("canvas[data-signature-canvas]")
-    expect(canvas).to_be_visible()
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x0, y0 = box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.5
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for i in range(1, 31):
-        page.mouse.move(x0 + box["width"] * 0.8 * i / 30,
-                        y0 + box["height"] * 0.3 * math.sin(i / 3), steps=2)
-    page.mouse.up()
-    expect(pad.locator("input[name=signature_image]")).to_have_value(
-        re.compile(r"^data:image/png;base64,"))
-
 
 def evidence_pdf() -> bytes:
     """A small real PDF, as a scanned delivery note would be."""

@@ -3,7 +3,6 @@
 Three browser contexts: the president, the other juror, and the candidate (no login,
 on their own device), then the organiser. Every wait is on visible state.
 """
-import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from certif.auth.models import ORGANISER
 from certif.documents.seal import verify_pdf
@@ -22,6 +21,7 @@ from certif.mail.models import OutgoingMail
 from certif.timeutil import paris_to_utc, to_paris, utcnow
 
 from ..factories import make_exam, make_user
+from .signing import draw_signature
 from .conftest import JurorPage, Seeded, other_progress
 
 SHOTS = Path("/tmp/shots")
@@ -61,24 +61,6 @@ def seed_remote_exam(app) -> RemoteExam:
 
 
 # --- Helpers ----------------------------------------------------------------------------
-
-def draw_signature(page: Page, pad: Locator) -> None:
-    """Choose "Tracer ma signature" and draw a wave with the mouse on the pad's canvas."""
-    pad.get_by_label("Tracer ma signature").check()
-    canvas = pad.locator("canvas[data-signature-canvas]")
-    expect(canvas).to_be_visible()
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x0, y0 = box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.5
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for i in range(1, 31):
-        page.mouse.move(x0 + box["width"] * 0.8 * i / 30,
-                        y0 + box["height"] * 0.3 * math.sin(i / 3), steps=2)
-    page.mouse.up()
-    expect(pad.locator("input[name=signature_image]")).to_have_value(
-        re.compile(r"^data:image/png;base64,"))
-
 
 def csrf_token(page: Page) -> str:
     return page.locator("input[name=csrf_token]").first.input_value()
