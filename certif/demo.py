@@ -177,7 +177,7 @@ def _council_cases(session_id: int) -> None:
     def file(reporter, anomaly_type, description, consequence, causes):
         return anomalies.file_anomaly(
             anomalies.Reporter(user=reporter),
-            anomalies.AnomalyFields(session_id=session_id, observed_on=today, anomaly_type=anomaly_type,
+            anomalies.AnomalyFields(session_id=session_id, observed_on=None, anomaly_type=anomaly_type,
                                     description=description, consequence=consequence, causes=causes),
             parse_mark("typed", None, reporter.full_name))
 

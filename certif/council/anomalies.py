@@ -7,7 +7,8 @@ Seed 000, II.B.1: "Cette fiche devra être complétée par anomalie constatée, 
 Decisions: a user who sits on a jury of the session files as a juror, otherwise as the
 organiser (an organiser may file for any session); a candidate files from their personal
 link for a session where they have an exam. Cancelled sessions take no sheet. The "Date de
-l'épreuve" lies between the session's day and today (Paris).
+l'épreuve" is the session's day (a session lasts one day): the service sets it, whatever is
+posted; a session still to come (its day after today, Paris) takes no sheet yet.
 """
 from __future__ import annotations
 
@@ -36,9 +37,8 @@ MSG_NO_SESSION = "Session introuvable parmi celles où vous pouvez signaler une 
 MSG_NO_SHEET = "Fiche anomalie introuvable."
 MSG_CANCELLED = "La session n° {number} est annulée : elle ne peut pas faire l'objet d'une fiche anomalie."
 MSG_SESSION_REQUIRED = "Choisissez la session."
-MSG_DATE_REQUIRED = "Indiquez la date de l'épreuve."
-MSG_DATE_FUTURE = "La date de l'épreuve ne peut pas être postérieure à aujourd'hui ({today})."
-MSG_DATE_BEFORE = "La date de l'épreuve ne peut pas précéder le jour de la session ({day})."
+MSG_NOT_HELD = ("La session n° {number} n'a pas encore eu lieu (elle se tient le {day}) : une fiche "
+                "anomalie se remplit le jour de l'épreuve ou après.")
 MSG_TYPE_REQUIRED = "Choisissez le type d'anomalie."
 MSG_TYPE_UNKNOWN = "Choisissez un type d'anomalie dans la liste."
 MSG_DETAIL_REQUIRED = "Précisez le type d'anomalie (« Autre »)."
@@ -139,11 +139,13 @@ def reachable_session(reporter: Reporter, session_id: int | None) -> tuple[ExamS
 
 @dataclass(frozen=True)
 class AnomalyFields:
-    """What the observer writes on the sheet ("Constatée par" is who they are)."""
+    """What the observer writes on the sheet ("Constatée par" is who they are).
+    `observed_on` ("Date de l'épreuve") is not theirs to give: `checked_fields` sets it to the
+    session's day (a value passed in is ignored)."""
 
     session_id: int | None
-    observed_on: date | None
-    anomaly_type: str | None
+    observed_on: date | None = None
+    anomaly_type: str | None = None
     type_detail: str | None = None
     description: str | None = None
     consequence: str | None = None
@@ -169,15 +171,12 @@ TEXTS = (("description", "La description", MSG_DESCRIPTION_REQUIRED),
 
 
 def checked_fields(fields: AnomalyFields, session: ExamSession, today: date) -> AnomalyFields:
-    """The fields trimmed; InvalidFields listing every problem."""
+    """The fields trimmed, the date of the exam set to the session's day; InvalidFields
+    listing every problem."""
     errors: dict[str, str] = {}
     day = exceptions.session_day(session)
-    if fields.observed_on is None:
-        errors["observed_on"] = MSG_DATE_REQUIRED
-    elif fields.observed_on > today:
-        errors["observed_on"] = MSG_DATE_FUTURE.format(today=french_date(today))
-    elif fields.observed_on < day:
-        errors["observed_on"] = MSG_DATE_BEFORE.format(day=french_date(day))
+    if day > today:
+        errors["session_id"] = MSG_NOT_HELD.format(number=session.number, day=french_date(day))
     kind = fields.anomaly_type or None
     detail = " ".join((fields.type_detail or "").split()) or None
     if kind is None:
@@ -206,7 +205,7 @@ def checked_fields(fields: AnomalyFields, session: ExamSession, today: date) -> 
         texts[name] = text
     if errors:
         raise InvalidFields(errors)
-    return replace(fields, anomaly_type=kind, type_detail=detail, **texts)
+    return replace(fields, observed_on=day, anomaly_type=kind, type_detail=detail, **texts)
 
 
 def sheet_content(sheet: AnomalySheet) -> dict:

@@ -1,8 +1,9 @@
 """The anomaly sheet's form (annex 3), the same for a juror, the organiser and a candidate.
 
-The form checks shapes (required, lengths, a real date); the service checks the rules
-(a session of theirs, a date between the session's day and today, a detail for "Autre"),
-so that a request that bypasses the form is refused just the same.
+The form checks shapes (required, lengths); the service checks the rules (a session of
+theirs, already held, a detail for "Autre") and sets the date of the exam to the session's
+day, so that a request that bypasses the form is refused just the same. The form shows that
+date read-only, and each session's day in its option.
 """
 from flask import request
 from flask_wtf import FlaskForm
@@ -12,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..errors import InvalidInput
 from ..sessions import exceptions
-from ..sessions.forms import FrenchDateField, int_or_none
+from ..sessions.forms import int_or_none
 from ..signatures.services import mark_from_form
 from ..timeutil import french_date
 from . import anomalies as services
@@ -26,8 +27,6 @@ class AnomalyForm(FlaskForm):
     # (the service says so), not a form error.
     session_id = SelectField("Session", coerce=int_or_none, validate_choice=False,
                              validators=[InputRequired(services.MSG_SESSION_REQUIRED)])
-    observed_on = FrenchDateField("Date de l'épreuve", validators=[
-        InputRequired(services.MSG_DATE_REQUIRED)])
     anomaly_type = SelectField(
         "Type d'anomalie",
         choices=[SelectChoice("", "— Choisir —")] + [SelectChoice(k, v) for k, v in ANOMALY_TYPES.items()],
@@ -45,20 +44,27 @@ class AnomalyForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.signature_errors: list[str] = []  # the signing pad is not a WTForms field
+        self.session_days: dict[int, str] = {}  # session id -> its day, in French
 
     @property
     def has_errors(self) -> bool:
         return bool(self.errors or self.form_errors or self.signature_errors)
 
     def set_sessions(self, sessions) -> None:
+        """One option per session, "n° X — 22 novembre 2026" (its day: the date of the exam)."""
+        self.session_days = {s.id: french_date(exceptions.session_day(s)) for s in sessions}
         self.session_id.choices = [SelectChoice("", "— Choisir la session —")] + [
-            SelectChoice(s.id, f"Session n° {s.number} · {s.referential.code} · "
-                               f"{french_date(s.starts_at)}") for s in sessions]
+            SelectChoice(s.id, f"n° {s.number} — {self.session_days[s.id]}",
+                         render_kw={"data-day": self.session_days[s.id]}) for s in sessions]
+
+    @property
+    def observed_day(self) -> str | None:
+        """The date of the exam shown read-only: the chosen session's day."""
+        return self.session_days.get(self.session_id.data)
 
     def fields(self) -> services.AnomalyFields:
         return services.AnomalyFields(
-            session_id=self.session_id.data, observed_on=self.observed_on.data,
-            anomaly_type=self.anomaly_type.data or None, type_detail=self.type_detail.data,
+            session_id=self.session_id.data, anomaly_type=self.anomaly_type.data or None, type_detail=self.type_detail.data,
             description=self.description.data, consequence=self.consequence.data,
             causes=self.causes.data)
 
@@ -90,7 +96,6 @@ def _preselect(form: AnomalyForm, reporter, sessions) -> None:
         session = services.default_session(sessions)
     if session is not None:
         form.session_id.data = session.id
-        form.observed_on.data = exceptions.session_day(session)
 
 
 def submission(reporter) -> Submission:
@@ -108,7 +113,7 @@ def submission(reporter) -> Submission:
         session, _ = services.reachable_session(reporter, form.session_id.data)
     valid = form.validate_on_submit()
     if session is not None:
-        # The rules' messages too (dates, "Autre" to detail), so that one post shows them all.
+        # The rules' messages too (a session to come, "Autre" to detail): one post shows them all.
         try:
             services.checked_fields(form.fields(), session, exceptions.paris_today())
         except services.InvalidFields as exc:

@@ -33,7 +33,7 @@ def _check(form, problems: dict[str, str], date_field) -> bool:
 
 class OpinionForm(FlaskForm):
     opinion_date = FrenchDateField("Date de l'avis")
-    commission_number = StringField("Commission N°", render_kw={"maxlength": reviews.MAX_COMMISSION,
+    commission_number = StringField("Commission n°", render_kw={"maxlength": reviews.MAX_COMMISSION,
                                                                 "autocomplete": "off"})
     opinion = TextAreaField("Avis du comité de pilotage",
                             render_kw={"rows": 5, "maxlength": reviews.MAX_TEXT})
@@ -47,10 +47,9 @@ class OpinionForm(FlaskForm):
         return _check(self, reviews.opinion_problems(self.fields(), today), self.opinion_date)
 
     def fill(self, review, suggestion: str, today: date) -> None:
-        """The stored draft, or today's date and the suggested commission number."""
-        if self.is_submitted():
-            return
-        if review is not None and review.commission_number:
+        """The stored draft, or today's date and the suggested commission number. Called on
+        a form built without the request's data (another form of the page may be posted)."""
+        if review is not None and (review.commission_number or review.opinion_date or review.opinion):
             self.opinion_date.data = review.opinion_date
             self.commission_number.data = review.commission_number
             self.opinion.data = review.opinion

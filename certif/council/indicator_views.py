@@ -6,15 +6,24 @@ from ..errors import InvalidInput
 from ..sessions import exceptions
 from ..web import role_required
 from . import indicators as ind
-from .charts import Bar, Group, bar_chart, grouped_bar_chart
+from .charts import MAX_LABEL, Bar, Group, bar_chart, grouped_bar_chart
 
 bp = Blueprint("indicators", __name__, url_prefix="/conseil/indicateurs")
 
 
 def session_label(row: ind.SessionRow) -> str:
-    """Short enough for the chart's label column: the number (cut), the day (dd/mm/yy)."""
-    number = row.number if len(row.number) <= 9 else row.number[:8] + "…"
-    return f"{number} · {row.day.strftime('%d/%m/%y')}"
+    """The chart's label: the session number kept whole (sessions -00/-01/-02 differ only by
+    their end), with its day (dd/mm/yy, else dd/mm) when there is room for it."""
+    number = row.number
+    for day in (row.day.strftime("%d/%m/%y"), row.day.strftime("%d/%m")):
+        label = f"{number} · {day}"
+        if len(label) <= MAX_LABEL:
+            return label
+    if len(number) <= MAX_LABEL:
+        return number
+    # Too long even alone: keep its start and its distinguishing end.
+    tail = MAX_LABEL // 2
+    return number[:MAX_LABEL - tail - 1] + "…" + number[-tail:]
 
 
 def indicator_charts(indicators: ind.Indicators) -> dict:

@@ -10,7 +10,9 @@ Two parts:
 
 Definitions (the page says them too):
 - registered ("inscrits"): the session's exams not moved to another session;
-- present ("présents"): registered and not absent (status scheduled);
+- present ("présents"): registered, not absent, and who actually sat: the jury checked
+  their identity (an IdentityCheck) or the exam has a decision; a candidate merely
+  convened (scheduled, no check yet) is not present;
 - decided: present with a closed deliberation and a decision; admitted: decided favourably;
 - pass rate: admitted ÷ decided, in %, the figure published for Qualiopi indicator 3;
 - retakes: registered exams that retake a failed attempt;
@@ -21,6 +23,8 @@ Definitions (the page says them too):
   a meeting without a sheet belong to no session: they count in the total only (decision),
   those of the meetings held in the period (and, with a certification chosen, dealing with
   one of its sessions).
+- anomalies per session: a certification's anomaly sheets ÷ its sessions HELD (session
+  day ≤ today, Paris); sessions still to come are shown but do not dilute the figure.
 Cancelled sessions are left out.
 """
 from __future__ import annotations
@@ -36,10 +40,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import Integer, case, cast, func, null, select, union_all
 
 from ..errors import InvalidInput
-from ..examday.models import ConditionAnswer, ConditionsSheet
+from ..examday.models import ConditionAnswer, ConditionsSheet, IdentityCheck
 from ..extensions import db
 from ..grading.rules import FAVORABLE
 from ..referentials.models import Referential
+from ..sessions import exceptions
 from ..sessions.models import CLOSED, MOVED, SCHEDULED, Exam, ExamSession, Jury
 from ..timeutil import paris_to_utc, to_paris
 from .models import VERIFIED, AnomalySheet, CorrectiveAction, CouncilMeeting, CouncilReview
@@ -71,6 +76,7 @@ class ExamRecord:
     phase: str = "grading"
     decision: str | None = None
     retake: bool = False
+    sat: bool = False  # the jury checked the candidate's identity (IdentityCheck)
 
 
 @dataclass(frozen=True)
@@ -156,10 +162,12 @@ class CertificationRow:
     title: str
     sessions: int
     figures: Figures
+    held: int | None = None  # sessions already held (day ≤ today); None: all of them
 
     @property
     def anomalies_per_session(self) -> Decimal | None:
-        return ratio(self.figures.anomalies, self.sessions)
+        """Anomaly sheets ÷ sessions held: a session to come has had no chance of one."""
+        return ratio(self.figures.anomalies, self.sessions if self.held is None else self.held)
 
 
 @dataclass(frozen=True)
@@ -177,8 +185,8 @@ def exam_figures(exams: Iterable[ExamRecord]) -> Figures:
             continue  # counted in the session it moved to
         registered += 1
         retakes += exam.retake
-        if exam.status != SCHEDULED:
-            continue  # absent
+        if exam.status != SCHEDULED or not (exam.sat or exam.decision):
+            continue  # absent, or convened but not (yet) seen by the jury
         present += 1
         if exam.phase == CLOSED and exam.decision:
             decided += 1
@@ -207,11 +215,13 @@ def _by_session(records: Iterable) -> dict[int, list]:
 
 def build(sessions: Sequence[SessionRecord], exams: Iterable[ExamRecord],
           anomaly_counts: Mapping[int, int], conditions: Iterable[ConditionsRecord],
-          actions: Iterable[ActionRecord], filters: Filters = Filters()) -> Indicators:
+          actions: Iterable[ActionRecord], filters: Filters = Filters(),
+          today: date | None = None) -> Indicators:
     """The rows: one per session (by date), one per certification (by code), the total.
 
     Records of sessions not in `sessions` (cancelled, filtered out) are ignored; actions of
-    no session (session_id None) count in the total only."""
+    no session (session_id None) count in the total only. Anomalies per session divide by
+    the sessions held by `today` (every session when None)."""
     exams_of, conditions_of, actions_of = _by_session(exams), _by_session(conditions), _by_session(actions)
     ordered = sorted(sessions, key=lambda s: (s.day, s.number))
     session_rows = tuple(
@@ -227,12 +237,16 @@ def build(sessions: Sequence[SessionRecord], exams: Iterable[ExamRecord],
     titles = {}
     for s in sorted(sessions, key=lambda s: s.version):
         titles[s.code] = s.title
+    def held(rows) -> int:
+        return sum(1 for r in rows if today is None or r.day <= today)
+
     certification_rows = tuple(
-        CertificationRow(code, titles[code], len(rows), _sum(r.figures for r in rows))
+        CertificationRow(code, titles[code], len(rows), _sum(r.figures for r in rows), held(rows))
         for code, rows in sorted(by_code.items()))
     unattached = session_figures((), 0, (), actions_of[None])  # meeting actions without a sheet
     total = CertificationRow(None, "Total", len(session_rows),
-                             _sum(r.figures for r in certification_rows) + unattached)
+                             _sum(r.figures for r in certification_rows) + unattached,
+                             held(session_rows))
     return Indicators(session_rows, certification_rows, total, filters)
 
 
@@ -296,7 +310,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
 CSV_HEADERS = (
     "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Nombre de sessions",
     "Candidats inscrits", "Candidats présents", "Décisions rendues", "Admis",
-    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session",
+    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session tenue",
     "Fiches conditions avec manquement", "Conditions non respectées", "Actions vérifiées",
     "Délai moyen adoption → vérification (jours)",
 )
@@ -392,8 +406,10 @@ def _meeting_conditions(filters: Filters) -> list:
     return conditions
 
 
-def load(filters: Filters = Filters()) -> Indicators:
-    """The indicators of the sessions matching `filters`: 5 queries, whatever their number."""
+def load(filters: Filters = Filters(), today: date | None = None) -> Indicators:
+    """The indicators of the sessions matching `filters`: 5 queries, whatever their number.
+    `today` (Paris; by default the real one) tells the sessions held from those to come."""
+    today = today or exceptions.paris_today()
 
     session_ids = select(ExamSession.id).where(*_session_conditions(filters)).scalar_subquery()
 
@@ -405,11 +421,14 @@ def load(filters: Filters = Filters()) -> Indicators:
             .join(Referential, Referential.id == ExamSession.referential_id)
             .where(*_session_conditions(filters)))]
 
+    # "Sat": the jury checked the candidate's identity (one IdentityCheck per exam at most).
     exams = [
-        ExamRecord(session_id, status, phase, decision, retake_of_id is not None)
-        for session_id, status, phase, decision, retake_of_id in db.session.execute(
-            select(Jury.session_id, Exam.status, Exam.phase, Exam.decision, Exam.retake_of_id)
+        ExamRecord(session_id, status, phase, decision, retake_of_id is not None, check_id is not None)
+        for session_id, status, phase, decision, retake_of_id, check_id in db.session.execute(
+            select(Jury.session_id, Exam.status, Exam.phase, Exam.decision, Exam.retake_of_id,
+                   IdentityCheck.id)
             .join(Jury, Jury.id == Exam.jury_id)
+            .outerjoin(IdentityCheck, IdentityCheck.exam_id == Exam.id)
             .where(Jury.session_id.in_(session_ids)))]
 
     anomaly_counts = dict(db.session.execute(
@@ -454,7 +473,7 @@ def load(filters: Filters = Filters()) -> Indicators:
                for session_id, adopted_at, verified_at
                in db.session.execute(union_all(via_anomaly, via_conditions, via_meeting_only))]
 
-    return build(sessions, exams, anomaly_counts, conditions, actions, filters)
+    return build(sessions, exams, anomaly_counts, conditions, actions, filters, today)
 
 
 def indicators_for(filters: Filters) -> tuple[Indicators, list[Certification]]:

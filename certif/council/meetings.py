@@ -75,10 +75,18 @@ class SheetItem:
     session: ExamSession
     detail: str
     review: CouncilReview | None
+    name: str = ""  # "Fiche anomalie n° 12 — Emma GARNIER", "Conditions d'examen — Jury 1, …"
+    sheet_id: int | None = None
 
     @property
     def closed(self) -> bool:
         return self.review is not None and self.review.closed_at is not None
+
+    @property
+    def endpoint(self) -> str:
+        """The sheet's review page (with `sheet_id`)."""
+        kind = reviews.ANOMALY if self.ref.startswith(f"{ANOMALY_REF}-") else reviews.CONDITIONS_KIND
+        return reviews.REVIEW_ENDPOINTS[kind]
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,7 @@ def _anomaly_items() -> list[SheetItem]:
 
 def _anomaly_item(sheet: AnomalySheet) -> SheetItem:
     return SheetItem(f"{ANOMALY_REF}-{sheet.id}", "Fiche anomalie", sheet.observed_on, sheet.session,
-                     sheet.type_label, sheet.review)
+                     sheet.type_label, sheet.review, reviews.sheet_name(reviews.ANOMALY, sheet), sheet.id)
 
 
 def _conditions_items() -> list[SheetItem]:
@@ -196,7 +204,8 @@ def _conditions_items() -> list[SheetItem]:
 
 def _conditions_item(sheet: ConditionsSheet, review: CouncilReview | None) -> SheetItem:
     return SheetItem(f"{CONDITIONS_REF}-{sheet.id}", "Conditions d'examen non respectées", sheet.day,
-                     sheet.jury.session, sheet.jury.label, review)
+                     sheet.jury.session, "Conditions d'examen non respectées", review,
+                     reviews.sheet_name(reviews.CONDITIONS_KIND, sheet), sheet.id)
 
 
 def review_ref(review: CouncilReview) -> str:

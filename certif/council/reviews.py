@@ -30,7 +30,7 @@ from ..sessions.models import ExamSession, Jury, JuryMember
 from ..signatures.models import COUNCIL_OPINION, Signature
 from ..signatures.rules import Mark, content_sha256
 from ..signatures.services import add_signature, require_seen, signature_by_key, signatures_of, user_key
-from ..timeutil import utcnow
+from ..timeutil import french_date, utcnow
 from . import rules
 from .models import AnomalySheet, CorrectiveAction, CouncilReview
 
@@ -63,6 +63,8 @@ MSG_COMMISSION_LONG = f"Le numéro de commission ne doit pas dépasser {MAX_COMM
 MSG_TEXT_LONG = f"Le texte ne doit pas dépasser {MAX_TEXT} caractères."
 MSG_NOT_READY = ("Enregistrez d'abord l'avis (date, numéro de commission et texte de l'avis) : "
                  "il se signe une fois complet.")
+MSG_TEXT_REQUIRED = ("Le texte de l'avis est vide : rédigez l'avis et enregistrez-le avant de le "
+                     "signer (un brouillon peut rester sans texte, pas un avis signé).")
 MSG_OPENED_MEANWHILE = "Un autre membre du conseil vient d'ouvrir cette fiche : rechargez la page."
 
 
@@ -171,14 +173,20 @@ def session_of(kind: str, sheet) -> ExamSession:
     return sheet.session if kind == ANOMALY else sheet.jury.session
 
 
+def sheet_name(kind: str, sheet) -> str:
+    """How a sheet is told apart wherever it is listed: "Fiche anomalie n° 12 — Emma GARNIER"
+    (its number and who filed it), "Conditions d'examen — Jury 1, 1er décembre 2026"."""
+    if kind == ANOMALY:
+        return f"Fiche anomalie n° {sheet.id} — {sheet.observed_by}"
+    return f"Conditions d'examen — {sheet.jury.label}, {french_date(sheet.day)}"
+
+
 def sheet_title(review: CouncilReview) -> str:
-    """"Fiche anomalie, session n° S-1" — how an action names the sheet it comes from."""
+    """"Fiche anomalie n° 12 — Emma GARNIER, session n° S-1": how an action names the sheet it
+    comes from."""
     kind = review_kind(review)
     sheet = review.anomaly_sheet if kind == ANOMALY else review.conditions_sheet
-    title = KIND_LABELS[kind]
-    if kind == CONDITIONS_KIND:
-        title = f"Conditions d'examen non respectées ({sheet.jury.label.lower()})"
-    return f"{title}, session n° {session_of(kind, sheet).number}"
+    return f"{sheet_name(kind, sheet)}, session n° {session_of(kind, sheet).number}"
 
 
 def breached_labels(sheet: ConditionsSheet) -> list[str]:
@@ -213,6 +221,15 @@ class InboxRow:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
+
+    @property
+    def name(self) -> str:
+        return sheet_name(self.kind, self.sheet)
+
+    @property
+    def exam_day(self) -> date:
+        """The day of the exam the sheet is about (`at` is when it was filed or handed)."""
+        return self.sheet.observed_on if self.kind == ANOMALY else self.sheet.day
 
     @property
     def endpoint(self) -> str:
@@ -295,6 +312,10 @@ class ReviewState:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
+
+    @property
+    def name(self) -> str:
+        return sheet_name(self.kind, self.sheet)
 
     @property
     def status(self) -> str:
@@ -546,7 +567,9 @@ def sign_opinion(actor, kind: str, sheet_id: int, mark: Mark, seen: str | None) 
         review = find_review(kind, sheet_id, lock=True)
         if review is None or not opinion_complete(review):
             require_open(review)
-            raise InvalidInput(MSG_NOT_READY)
+            # A draft may have no text yet; a signed opinion must say something.
+            text_only = review is not None and review.opinion_date and review.commission_number
+            raise InvalidInput(MSG_TEXT_REQUIRED if text_only else MSG_NOT_READY)
         require_open(review)
         if review.opinion_signed_at is not None \
                 or signature_by_key(COUNCIL_OPINION, review.id, user_key(actor)) is not None:

@@ -62,15 +62,18 @@ def inbox():
 # --- A sheet's review --------------------------------------------------------------------
 
 def _review_page(kind: str, sheet_id: int, *, opinion_form=None, action_form=None, close_form=None,
-                 status: int = 200):
+                 close_error: str | None = None, step_error: dict | None = None, status: int = 200):
+    """The review page. The form that was posted (if any) comes back as the user typed it,
+    with its errors; every other form shows what the database holds (the opinion's draft)."""
     state = reviews.review_state(kind, sheet_id)
-    opinion_form = opinion_form or OpinionForm()
-    opinion_form.fill(state.review, reviews.suggest_commission_number(state.today), state.today)
+    if opinion_form is None:
+        opinion_form = OpinionForm(formdata=None)
+        opinion_form.fill(state.review, reviews.suggest_commission_number(state.today), state.today)
     action_form = action_form or ActionForm(formdata=None)
     action_form.set_owners(actions.owner_choices())
     return render_template("council/review.html", state=state, opinion_form=opinion_form,
                            action_form=action_form, close_form=close_form or CloseForm(formdata=None),
-                           **_context()), status
+                           close_error=close_error, step_error=step_error, **_context()), status
 
 
 def _review_url(kind: str, sheet_id: int, anchor: str | None = None) -> str:
@@ -134,7 +137,13 @@ def propose_action(slug: str, sheet_id: int):
 @role_required(COUNCIL)
 def close_review(slug: str, sheet_id: int):
     kind = reviews.kind_of_slug(slug)
-    reviews.close(current_user, kind, sheet_id, request.form.get("note"))
+    try:
+        reviews.close(current_user, kind, sheet_id, request.form.get("note"))
+    except (Conflict, InvalidInput) as exc:
+        # Stay on the page: the reason beside the closing form, the note as typed.
+        db.session.rollback()
+        return _review_page(kind, sheet_id, close_form=CloseForm(), close_error=exc.message,
+                            status=exc.status)
     flash("Fiche clôturée.", "info")
     return redirect_after_write(_review_url(kind, sheet_id))
 
@@ -169,12 +178,31 @@ def move_action(action_id: int):
     if target == actions.VERIFIED and upload is not None and upload.filename:
         # One byte more than allowed is enough to tell it is too big.
         evidence_file = (upload.stream.read(storage.max_bytes() + 1), upload.filename)
-    moved = actions.move(item, target, current_user, note=request.form.get("note"),
-                         evidence_text=request.form.get("evidence_text"), evidence_file=evidence_file,
-                         reason=request.form.get("reason"))
+    typed = {name: request.form.get(name) for name in ("note", "evidence_text", "reason")}
+    step = actions.step_of(item.status, target)
+    back = safe_path(request.form.get("next"))
+    try:
+        moved = actions.move(item, target, current_user, evidence_file=evidence_file, **typed)
+    except InvalidInput as exc:
+        # A missing evidence or reason, a refused file: the page again, with what was typed.
+        db.session.rollback()
+        step_error = {"action_id": action_id, "step": step, "message": exc.message, **typed}
+        return _step_refused(action_id, back, step_error, exc.status)
     flash(f"Action « {moved.title} » : {moved.status_label.lower()}.", "info")
-    back = safe_path(request.form.get("next")) or url_for(".action", action_id=action_id)
-    return redirect_after_write(back)
+    return redirect_after_write(back or url_for(".action", action_id=action_id))
+
+
+def _step_refused(action_id: int, back: str | None, step_error: dict, status: int):
+    """The page the step was posted from (the sheet's review page, or the action's page)."""
+    item = actions.get_action(action_id)
+    review = item.review
+    if back and review is not None:
+        kind, sheet_id = reviews.review_kind(review), reviews.review_sheet_id(review)
+        if back.split("#")[0] == _review_url(kind, sheet_id):
+            return _review_page(kind, sheet_id, step_error=step_error, status=status)
+    return render_template("council/action.html", action=item, history=actions.history(item),
+                           today=exceptions.paris_today(), step_error=step_error,
+                           **_context()), status
 
 
 @bp.get("/actions/<id:action_id>/preuve")

@@ -12,6 +12,7 @@ from datetime import timedelta, timezone
 from ..candidates.models import Candidate, RetakeRequest
 from ..convocations import services as convocations
 from ..council import anomalies
+from ..council.models import AnomalySheet
 from ..errors import NotFound
 from ..extensions import db
 from ..sessions import exceptions
@@ -137,6 +138,16 @@ def _naive_utc(moment):
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def anomaly_pdf(token: str, sheet_id: int) -> tuple[bytes, str]:
+    """The PDF of a sheet the candidate filed (annex 3, with the council's opinion when it has
+    one); 404 for any other sheet, as if it did not exist."""
+    candidate = candidate_from_token(token)
+    sheet = db.session.get(AnomalySheet, sheet_id)
+    if sheet is None or sheet.reporter_candidate_id != candidate.id:
+        raise NotFound(anomalies.MSG_NO_SHEET)
+    return anomalies.anomaly_pdf(sheet), anomalies.pdf_filename(sheet)
 
 
 def anomaly_reporter(token: str) -> anomalies.Reporter:

@@ -61,6 +61,13 @@ def anomaly(token: str):
                            action=url_for(".anomaly", token=token)), result.status
 
 
+@bp.get("/<token>/anomalies/<id:sheet_id>.pdf")
+def anomaly_pdf(token: str, sheet_id: int):
+    """A sheet the candidate filed, as a PDF (annex 3); 404 for anyone else's."""
+    data, filename = services.anomaly_pdf(token, sheet_id)
+    return pdf_response(data, filename)
+
+
 @bp.post("/<token>/rattrapage/<id:exam_id>")
 def request_retake(token: str, exam_id: int):
     services.request_retake(token, exam_id)

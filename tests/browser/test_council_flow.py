@@ -22,7 +22,7 @@ from certif.council import storage
 from certif.council.models import AnomalySheet, CorrectiveAction, CouncilReview
 from certif.council.rules import MSG_EVIDENCE_REQUIRED
 from certif.extensions import db
-from certif.timeutil import to_paris, utcnow
+from certif.timeutil import french_date, to_paris, utcnow
 
 from ..factories import make_exam, make_user
 from .signing import draw_signature
@@ -97,7 +97,7 @@ def open_anomaly_form(page: Page, s: CouncilSetup) -> None:
                      exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaler une anomalie")
     expect(page.get_by_label("Session", exact=True)).to_have_value(str(s.session_id))
-    expect(page.get_by_label("Date de l'épreuve")).to_have_value(s.session_day.isoformat())
+    expect(page.get_by_label("Date de l'épreuve")).to_have_value(french_date(s.session_day))
     expect(page.get_by_label("Constatée par")).to_have_value(s.juror_name)
 
 
@@ -175,13 +175,13 @@ def test_an_anomaly_from_the_juror_to_the_council_closing_it(live, artifacts):
     expect(rows.nth(1)).to_contain_text(TECHNICAL)
     for i in (0, 1):
         expect(rows.nth(i)).to_contain_text(s.juror_name)
-        expect(rows.nth(i)).to_contain_text(f"N° {s.session_number}")
+        expect(rows.nth(i)).to_contain_text(f"n° {s.session_number}")
         expect(rows.nth(i).locator(".badge")).to_have_text("À examiner")
     inbox_row(council, first_id).get_by_role("link", name="Fiche anomalie").click()
     review_path = f"/conseil/fiches/anomalie/{first_id}"
     expect(council).to_have_url(url + review_path)
     expect(council.get_by_role("heading", level=1)).to_have_text(
-        f"Fiche anomalie — session n° {s.session_number}")
+        f"Fiche anomalie n° {first_id} — {s.juror_name}")
     expect(council.locator(".page-head .badge")).to_have_text("À examiner")
     expect(council.locator("#titre-fiche + dl")).to_contain_text(DESCRIPTION)
 
@@ -234,8 +234,9 @@ def test_an_anomaly_from_the_juror_to_the_council_closing_it(live, artifacts):
     with council.expect_response(lambda r: r.request.method == "POST") as answer:
         closing.get_by_role("button", name="Clôturer la fiche").click()
     assert answer.value.status == 409
-    expect(council.get_by_role("heading", level=1)).to_have_text("Action refusée")
-    expect(council.get_by_role("alert")).to_have_text(CLOSE_REFUSED)
+    expect(council.get_by_role("heading", level=1)).to_have_text(
+        f"Fiche anomalie n° {first_id} — {s.juror_name}")
+    expect(closing.get_by_role("alert")).to_have_text(CLOSE_REFUSED)
     council.goto(url + review_path)
     expect(council.locator(".page-head .badge")).to_have_text("Actions en cours")
 

@@ -50,8 +50,11 @@ def test_juror_files_a_sheet_for_a_session_they_sit(exam_setup, make_web):
     form = juror.get(f"/anomalies/nouvelle?session={setup.session.id}")
     assert form.status_code == 200
     page = text(form)
-    assert re.search(rf'<option selected value="{setup.session.id}">', form.text)
-    assert 'value="2026-12-01"' in page  # the session's day by default
+    assert re.search(rf'<option data-day="[^"]+" selected value="{setup.session.id}">', page)
+    # The date of the exam is the session's day, read-only; each option shows its session's day.
+    assert 'id="observed_on" value="1er décembre 2026" readonly' in page
+    assert 'name="observed_on"' not in page
+    assert f'>n° {setup.session.number} — 1er décembre 2026</option>' in page
     assert f'value="{setup.president.full_name}" readonly' in page  # "Constatée par"
     for label in ("Date de l'épreuve", "Constatée par", "Type d'anomalie", "Description de l'anomalie",
                   "Conséquence de l'anomalie", "Causes probables de l'anomalie", "Si vous les connaissez"):
@@ -127,23 +130,21 @@ def test_the_organiser_files_for_any_session(exam_setup, organiser, make_web):
 
 def test_missing_fields_are_400_with_french_messages_and_nothing_written(exam_setup, make_web):
     juror = make_web(exam_setup.president)
-    r = juror.post("/anomalies/nouvelle", sheet_form(exam_setup.session, observed_on="", anomaly_type="",
+    r = juror.post("/anomalies/nouvelle", sheet_form(exam_setup.session, anomaly_type="",
                                                      description=" ", consequence="",
                                                      signature_typed=""))
     assert r.status_code == 400
     page = text(r)
-    for message in ("Indiquez la date de l'épreuve.", "Choisissez le type d'anomalie.",
+    for message in ("Choisissez le type d'anomalie.",
                     "Décrivez l'anomalie.", "Indiquez la conséquence de l'anomalie.",
                     "Tapez votre nom complet pour signer.", "La fiche n'est pas enregistrée"):
         assert message in page
     assert "Coupure" not in page  # nothing typed was kept for the description, which was blank
     # The rules' messages come with the form's: one post shows every problem.
-    r = juror.post("/anomalies/nouvelle", sheet_form(exam_setup.session, anomaly_type="other", description="",
-                                                     observed_on="2026-12-25"))
+    r = juror.post("/anomalies/nouvelle", sheet_form(exam_setup.session, anomaly_type="other", description=""))
     page = text(r)
     assert r.status_code == 400
-    for message in ("Décrivez l'anomalie.", "Précisez le type d'anomalie (« Autre »).",
-                    "ne peut pas être postérieure à aujourd'hui"):
+    for message in ("Décrivez l'anomalie.", "Précisez le type d'anomalie (« Autre »)."):
         assert message in page
     r = juror.post("/anomalies/nouvelle", sheet_form(exam_setup.session, session_id=""))
     assert r.status_code == 400 and "Choisissez la session." in text(r)
@@ -151,9 +152,6 @@ def test_missing_fields_are_400_with_french_messages_and_nothing_written(exam_se
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"observed_on": "2026-12-03"}, "ne peut pas être postérieure à aujourd'hui (2 décembre 2026)"),
-    ({"observed_on": "2026-11-30"}, "ne peut pas précéder le jour de la session (1er décembre 2026)"),
-    ({"observed_on": "31/02/2026"}, "Date invalide"),
     ({"anomaly_type": "other"}, "Précisez le type d'anomalie (« Autre »)."),
     ({"anomaly_type": "meteo"}, "Choisissez un type d'anomalie dans la liste."),
     ({"description": "x" * 5001}, "5000 caractères au plus."),
@@ -164,6 +162,31 @@ def test_bad_input_is_400_and_nothing_written(exam_setup, make_web, changes, mes
     r = make_web(exam_setup.president).post("/anomalies/nouvelle", sheet_form(exam_setup.session, **changes))
     assert r.status_code == 400
     assert message in text(r)
+    nothing_written()
+
+
+@pytest.mark.parametrize("posted", ["2026-11-30", "2026-12-25", "31/02/2026", ""])
+def test_the_date_of_the_exam_is_the_sessions_day_whatever_is_posted(exam_setup, make_web, posted):
+    r = make_web(exam_setup.president).post("/anomalies/nouvelle",
+                                            sheet_form(exam_setup.session, observed_on=posted))
+    assert r.status_code == 303
+    sheet = db.session.scalar(db.select(AnomalySheet))
+    assert sheet.observed_on == date(2026, 12, 1)  # the session's day
+    page = text(make_web(exam_setup.president).get(f"/anomalies/{sheet.id}"))
+    assert "Date de l'épreuve</dt><dd>1er décembre 2026" in page
+
+
+def test_a_session_still_to_come_takes_no_sheet_yet(make_web):
+    from datetime import datetime
+
+    from ..factories import make_exam
+    later = make_exam()
+    later.session.starts_at = datetime(2026, 12, 20, 8, 0)
+    db.session.commit()
+    r = make_web(later.president).post("/anomalies/nouvelle", sheet_form(later.session))
+    assert r.status_code == 400
+    assert (f"La session n° {later.session.number} n'a pas encore eu lieu (elle se tient le "
+            "20 décembre 2026)") in text(r)
     nothing_written()
 
 

@@ -66,8 +66,9 @@ def test_the_form_preselects_the_most_recent_session_and_names_the_candidate(exa
     page = open_form(web, token)
     assert page.status_code == 200
     assert page.headers["Referrer-Policy"] == "no-referrer"
-    assert re.search(rf'<option selected value="{exam_setup.session.id}">', page.text)
-    assert 'value="2026-12-01"' in page.text
+    assert re.search(rf'<option data-day="1er décembre 2026" selected value="{exam_setup.session.id}">'
+                     rf'n° {exam_setup.session.number} — 1er décembre 2026</option>', text(page))
+    assert 'id="observed_on" value="1er décembre 2026" readonly' in text(page)
     body = text(page)
     assert f'value="{candidate.full_name}" readonly' in body
     assert "Déconnexion" not in body  # the portal's layout, no staff navigation
@@ -137,7 +138,7 @@ def test_revoked_or_expired_link_gets_the_portals_error(app, exam_setup, web, to
 
 @pytest.mark.parametrize("changes, message", [
     ({"description": "", "consequence": ""}, "Décrivez l'anomalie."),
-    ({"observed_on": (TODAY + timedelta(days=1)).isoformat()}, "ne peut pas être postérieure à aujourd'hui"),
+    ({"anomaly_type": "other"}, "Précisez le type d'anomalie (« Autre »)."),
     ({"consequence": "x" * 5001}, "5000 caractères au plus."),
     ({"signature_method": "drawn", "signature_image": ""}, "Votre signature est vide"),
 ])

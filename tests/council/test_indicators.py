@@ -18,24 +18,38 @@ S2 = SessionRecord(2, "S-2", date(2026, 11, 2), "RS6240", "Réseaux sociaux (v2)
 S3 = SessionRecord(3, "S-3", date(2026, 12, 1), "RNCP-CM", "Community manager")
 
 
-def exam(session_id, status="scheduled", decision=None, retake=False):
-    return ExamRecord(session_id, status, "closed" if decision else "grading", decision, retake)
+def exam(session_id, status="scheduled", decision=None, retake=False, sat=False):
+    return ExamRecord(session_id, status, "closed" if decision else "grading", decision, retake, sat)
 
 
 def test_exam_figures_count_registered_present_decided_and_admitted():
     figures = exam_figures([
         exam(1, decision="favorable"), exam(1, decision="defavorable"),
-        exam(1),  # present, not deliberated yet: no decision
+        exam(1, sat=True),  # sat (identity checked), not deliberated yet: no decision
+        exam(1),  # convened, never seen by the jury: registered, not present
         exam(1, "absent_excused"), exam(1, "absent_unexcused", retake=True),
         exam(1, "moved", retake=True),  # counted where it moved to
     ])
+    # Registered: 6 (all but the moved one). Present: the 2 with a decision + the one whose
+    # identity was checked = 3 (the merely convened one and the 2 absent ones are not).
     assert (figures.registered, figures.present, figures.decided, figures.admitted,
-            figures.retakes) == (5, 3, 2, 1, 1)
+            figures.retakes) == (6, 3, 2, 1, 1)
     assert figures.pass_rate == Decimal("50.0")
 
 
+def test_anomalies_per_session_divide_by_the_sessions_held_only():
+    # S-2 (2 November) and S-1 (1 December) are RS6240; today is 15 November: only S-2 is held.
+    result = build([S1, S2], [], {1: 0, 2: 3}, [], [], today=date(2026, 11, 15))
+    rs = result.certifications[0]
+    assert (rs.sessions, rs.held, rs.anomalies_per_session) == (2, 1, Decimal("3.0"))  # 3 ÷ 1
+    assert result.total.anomalies_per_session == Decimal("3.0")
+    # Before any session was held there is nothing to divide by.
+    before = build([S1, S2], [], {}, [], [], today=date(2026, 11, 1))
+    assert before.total.held == 0 and before.total.anomalies_per_session is None
+
+
 def test_a_decision_still_in_deliberation_is_not_counted():
-    figures = exam_figures([ExamRecord(1, "scheduled", "deliberation", "favorable")])
+    figures = exam_figures([ExamRecord(1, "scheduled", "deliberation", "favorable", sat=True)])
     assert (figures.present, figures.decided, figures.admitted, figures.pass_rate) == (1, 0, 0, None)
 
 

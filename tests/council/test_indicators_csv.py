@@ -1,8 +1,11 @@
 """The indicators' CSV against a hand-built fixture, figure by figure (computed by hand).
 
 Fixture (sessions in date order; times UTC, Paris days as shown):
+"Today" is 20/01/2027 (Paris): IND-A, IND-C and IND-B are held, IND-D is still to come.
+Present = sat: an identity check by the jury, or a decision; merely convened is not present.
 - IND-A, RS6240, 01/12/2026: 6 exams: favourable, unfavourable, favourable (closed); absent;
-  moved to IND-B; still grading.      → inscrits 5, présents 4, décisions 3, admis 2 (66,7 %)
+  moved to IND-B; still grading, identity checked (sat).
+  → inscrits 5 (6 - moved), présents 4 (3 decisions + 1 checked), décisions 3, admis 2 (66,7 %)
   2 anomaly sheets; 1 handed conditions sheet with conditions 3 and 11 not respected (+ one
   not handed, not counted); verified actions: 10 d and 3,5 d (anomaly sheet 1's review),
   1,5 d (the conditions sheet's review); one adopted, not verified.   → 3 actions, 5,0 d
@@ -11,7 +14,8 @@ Fixture (sessions in date order; times UTC, Paris days as shown):
 - IND-B, RS6240, 15/01/2027: a retake (favourable), the exam moved from IND-A (unfavourable),
   an absent retake.          → inscrits 3, présents 2, décisions 2, admis 1 (50,0 %), 2 retakes
   a handed conditions sheet with every condition respected (no breach: not counted).
-- IND-D, RNCP-CM, 01/02/2027: no exam.                 → 0 everywhere, no pass rate, no delay
+- IND-D, RNCP-CM, 01/02/2027 (to come): one candidate convened, not sat yet.
+  → inscrits 1, présents 0, no decision, no pass rate, no delay; not a session held
 - IND-X, RS6240, 05/12/2026, CANCELLED: an exam, an anomaly, a breach, a verified action: left out.
 An action adopted at a meeting only (no sheet, meeting of 06/12/2026) is verified after 85 d:
 it belongs to no session and counts in the total only.
@@ -23,6 +27,7 @@ from datetime import date, datetime, timedelta
 
 from certif.candidates.models import Candidate
 from certif.council.models import VERIFIED
+from certif.examday.models import IdentityCheck
 from certif.extensions import db
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.sessions import exceptions
@@ -36,6 +41,7 @@ RS_TITLE = ("Gérer les réseaux sociaux d'une entreprise afin d'intégrer une s
 CM_TITLE = "Community manager"
 
 F, U = FAVORABLE, UNFAVORABLE
+TODAY = date(2027, 1, 20)  # Paris: IND-A, IND-C, IND-B held; IND-D to come
 
 
 def add_session(code, number, starts_at, exams=(), status="convened"):
@@ -76,7 +82,7 @@ def build_fixture(reporter) -> Fixture:
         ("scheduled", F), ("scheduled", U), ("absent_excused", None)])
     c = add_session("RNCP-CM", "IND-C", datetime(2026, 12, 10, 13, 0), [
         ("scheduled", F), ("scheduled", F), ("absent_unexcused", None)])
-    d = add_session("RNCP-CM", "IND-D", datetime(2027, 2, 1, 8, 0))
+    d = add_session("RNCP-CM", "IND-D", datetime(2027, 2, 1, 8, 0), [("scheduled", None)])
     x = add_session("RS6240", "IND-X", datetime(2026, 12, 5, 8, 0), [("scheduled", F)],
                     status="cancelled")
 
@@ -84,6 +90,9 @@ def build_fixture(reporter) -> Fixture:
     a_exams[4].moved_to = b_exams[1]
     b_exams[0].retake_of = a_exams[1]
     b_exams[2].retake_of = a_exams[1]
+    # The exam of IND-A still in grading: the jury checked the candidate's identity (sat).
+    db.session.add(IdentityCheck(exam=a_exams[5], document_type="cni", convocation_checked=True,
+                                 mode="camera", checked_by_id=reporter.id))
     db.session.commit()
 
     # Anomaly sheets, and the actions adopted on them.
@@ -116,7 +125,7 @@ def build_fixture(reporter) -> Fixture:
 HEADERS = [
     "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Nombre de sessions",
     "Candidats inscrits", "Candidats présents", "Décisions rendues", "Admis",
-    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session",
+    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session tenue",
     "Fiches conditions avec manquement", "Conditions non respectées", "Actions vérifiées",
     "Délai moyen adoption → vérification (jours)",
 ]
@@ -129,17 +138,21 @@ EXPECTED = [
     ["Session", "RS6240", RS_TITLE, "IND-B", "15/01/2027", "",
      "3", "2", "2", "1", "50,0", "2", "0", "", "0", "0", "0", ""],
     ["Session", "RNCP-CM", CM_TITLE, "IND-D", "01/02/2027", "",
-     "0", "0", "0", "0", "", "0", "0", "", "0", "0", "0", ""],
+     "1", "0", "0", "0", "", "0", "0", "", "0", "0", "0", ""],
+    # RNCP-CM: inscrits 3 + 1 = 4, présents 2 + 0 = 2; 1 sheet ÷ 1 session held (IND-C; IND-D
+    # is to come) = 1,0 (it would be 1 ÷ 2 = 0,5 counting the session to come).
     ["Certification", "RNCP-CM", CM_TITLE, "", "", "2",
-     "3", "2", "2", "2", "100,0", "0", "1", "0,5", "1", "1", "1", "2,3"],
+     "4", "2", "2", "2", "100,0", "0", "1", "1,0", "1", "1", "1", "2,3"],
+    # RS6240: inscrits 5 + 3 = 8, présents 4 + 2 = 6; 2 sheets ÷ 2 sessions held = 1,0.
     ["Certification", "RS6240", RS_TITLE, "", "", "2",
      "8", "6", "5", "3", "60,0", "2", "2", "1,0", "1", "2", "3", "5,0"],
-    # 5 / 7 = 71,43 %; 3 sheets / 4 sessions = 0,75. The total also counts the action adopted
+    # Inscrits 4 + 8 = 12, présents 2 + 6 = 8; 5 / 7 = 71,43 %; 3 sheets ÷ 3 sessions held
+    # (4 shown, IND-D to come) = 1,0. The total also counts the action adopted
     # at a meeting without a sheet (6 December 2026 → 1 March 2027: 25 + 31 + 28 + 1 = 85 d),
     # in no session's row: 4 + 1 = 5 verified actions, (15 + 2,25 + 85) d / 5 = 20,45 → 20,5 d
     # (it was 4 actions and (15 + 2,25) / 4 = 4,3 d before it counted).
     ["Total", "Toutes", "Total", "", "", "4",
-     "11", "8", "7", "5", "71,4", "2", "3", "0,8", "2", "3", "5", "20,5"],
+     "12", "8", "7", "5", "71,4", "2", "3", "1,0", "2", "3", "5", "20,5"],
 ]
 
 
@@ -161,24 +174,26 @@ def assert_cells(rows, expected):
 def test_csv_figures_match_the_hand_computed_fixture(council_member, organiser, make_web,
                                                      monkeypatch):
     build_fixture(organiser)
-    monkeypatch.setattr(exceptions, "paris_today", lambda: date(2027, 3, 2))
+    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)
     response = make_web(council_member).get("/conseil/indicateurs/indicateurs.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == \
-        'attachment; filename="indicateurs-2027-03-02.csv"'
+        'attachment; filename="indicateurs-2027-01-20.csv"'
     assert_cells(read_csv(response), EXPECTED)
 
 
-def test_csv_keeps_the_page_filters(organiser, make_web):
+def test_csv_keeps_the_page_filters(organiser, make_web, monkeypatch):
+    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)
     build_fixture(organiser)
     web = make_web(organiser)
     rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?certification=RNCP-CM"))
     assert [r[3] for r in rows[1:]] == ["IND-C", "IND-D", "", ""]
     assert rows[-2][:2] == ["Certification", "RNCP-CM"]
-    assert rows[-1][6:11] == ["3", "2", "2", "2", "100,0"]
+    assert rows[-1][6:11] == ["4", "2", "2", "2", "100,0"]
 
-    # December 2026 (Paris days): IND-A and IND-C; the cancelled IND-X stays out. The meeting of
+    # December 2026 (Paris days): IND-A and IND-C, both held (3 sheets ÷ 2 = 1,5); the
+    # cancelled IND-X stays out. The meeting of
     # 6 December is in the period: its sheet-less action counts in the total, (15 + 2,25 + 85) / 5.
     rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?du=2026-12-01&au=2026-12-31"))
     assert [r[3] for r in rows[1:3]] == ["IND-A", "IND-C"]

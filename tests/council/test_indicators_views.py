@@ -1,16 +1,18 @@
 """The indicators page: who reaches it, its tables and charts, its filters, its query count."""
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import event
 
 from certif.council import indicators
+from certif.council.indicator_views import session_label
+from certif.sessions import exceptions
 from certif.extensions import db
 
 from ..factories import JUROR, make_user
 from .conftest import make_anomaly, make_breach_sheet
-from .test_indicators_csv import add_session, build_fixture
+from .test_indicators_csv import TODAY, add_session, build_fixture
 
 URL = "/conseil/indicateurs/"
 
@@ -45,19 +47,24 @@ def test_council_and_organiser_read_the_page(council_member, organiser, make_web
         assert "Les sessions annulées ne sont pas comptées" in response.text
 
 
-def test_page_tables_show_the_figures(organiser, make_web):
+def test_page_tables_show_the_figures(organiser, make_web, monkeypatch):
+    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)  # IND-D is still to come
     build_fixture(organiser)
     html = make_web(organiser).get(URL).text
     # Per session: inscrits, présents, décisions, admis, taux, rattrapages, anomalies,
     # fiches conditions, conditions non respectées, actions vérifiées, délai.
     assert cells(html, "n° IND-A") == ["1er décembre 2026", "RS6240", "5", "4", "3", "2",
                                        "66,7\u00a0%", "0", "2", "1", "2", "3", "5,0\u00a0jours"]
-    assert cells(html, "n° IND-D")[2:] == ["0", "0", "0", "0", "—", "0", "0", "0", "0", "0", "—"]
-    assert cells(html, "RNCP-CM<br>") == ["2", "3", "2", "2", "2", "100,0\u00a0%", "0", "1", "1", "1",
-                                      "1", "2,3\u00a0jours", "0,5"]
-    # The total also counts the action adopted at a meeting without a sheet (see the CSV test).
-    assert cells(html, "Total") == ["4", "11", "8", "7", "5", "71,4\u00a0%", "2", "3", "2", "3",
-                                    "5", "20,5\u00a0jours", "0,8"]
+    # Convened, not sat (the session is to come): registered, not present.
+    assert cells(html, "n° IND-D")[2:] == ["1", "0", "0", "0", "—", "0", "0", "0", "0", "0", "—"]
+    # Anomalies per session: 1 sheet ÷ 1 session held (IND-D, to come, is left out).
+    assert cells(html, "RNCP-CM<br>") == ["2dont 1 tenue", "4", "2", "2", "2", "100,0\u00a0%", "0",
+                                      "1", "1", "1", "1", "2,3\u00a0jours", "1,0"]
+    # The total also counts the action adopted at a meeting without a sheet (see the CSV test);
+    # 3 sheets ÷ 3 sessions held.
+    assert cells(html, "Total") == ["4dont 3 tenues", "12", "8", "7", "5", "71,4\u00a0%", "2", "3",
+                                    "2", "3", "5", "20,5\u00a0jours", "1,0"]
+    assert "sessions déjà tenues" in html
     assert "Les actions adoptées en réunion sans fiche ne sont rattachées à aucune session" in html
     assert "IND-X" not in html  # cancelled
 
@@ -187,5 +194,18 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_sessions(organiser, ma
 def test_a_long_session_number_is_cut_in_the_charts_but_whole_in_the_tables(organiser, make_web):
     add_session("RS6240", "2027-RS6240-RATTRAPAGE", datetime(2027, 3, 1, 8, 0))
     html = make_web(organiser).get(URL).text
-    assert ">2027-RS6… · 01/03/27</text>" in html
+    # Too long for the label column even without its date: its start and its end are kept.
+    assert ">2027-RS62…RATTRAPAGE</text>" in html
     assert "n° 2027-RS6240-RATTRAPAGE" in html
+
+
+def test_chart_labels_keep_session_numbers_whole():
+    def row(number):
+        return indicators.SessionRow(1, number, date(2026, 11, 22), "RS6240", "t", indicators.Figures())
+    # Long numbers that differ only by their end stay whole: the date is shortened or dropped.
+    labels = [session_label(row(f"2026-RS6240-0{i}")) for i in range(3)]
+    assert labels == ["2026-RS6240-00", "2026-RS6240-01", "2026-RS6240-02"]
+    assert session_label(row("CM-01")) == "CM-01 · 22/11/26"
+    assert session_label(row("2026-CM-01")) == "2026-CM-01 · 22/11"
+    # Longer than the label column: its start and its end, which tell sessions apart.
+    assert session_label(row("RS6240-SESSION-SPECIALE-07")) == "RS6240-SE…PECIALE-07"

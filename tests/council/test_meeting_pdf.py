@@ -41,10 +41,13 @@ def test_pdf_has_every_section_and_value(exam_setup, council_member):
     for expected in (
         "Compte rendu de réunion du conseil de pilotage", "ALLOKOM",
         "RS6240", "Réunion exceptionnelle", "2 janvier 2027", "Locaux ALLOKOM, Paris",
-        "Membres du conseil présents", "MOSCOU Sylvie", "GARCIA Manon",
+        # Members as on the pages: first name, then last name.
+        "Membres du conseil présents", "Sylvie MOSCOU, Manon GARCIA",
         "Autres participants", "Jean Dupont (référent handicap)",
-        "Sessions traitées", f"N° {exam_setup.session.number}", "1er décembre 2026",
-        "Fiches examinées", "Fiche anomalie", "Conditions d'examen non respectées", "Jury 1",
+        "Sessions traitées", f"n° {exam_setup.session.number}", "1er décembre 2026",
+        # Sheets told apart: number and reporter, or jury and day.
+        "Fiches examinées", f"Fiche anomalie n° {meeting.reviews[0].anomaly_sheet_id} — Paule",
+        "Conditions d'examen — Jury 1, 1er décembre 2026",
         "Décisions", "Un test de connexion sera proposé la veille.",
         "Actions correctives adoptées", "Tester la connexion la veille", "Sylvie MOSCOU",
         "15 février 2027", "Adoptée",

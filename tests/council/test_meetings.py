@@ -258,9 +258,9 @@ def test_countdown_for_due_today_and_overdue_items(council, monkeypatch):
     today = _session_on(date(2026, 12, 20))     # last day 20 January: today
     late = _session_on(date(2026, 12, 17))      # last day 17 January: 3 days late
     page = unescape(council.get("/conseil/reunions/").text)
-    assert f"Réunion exceptionnelle — session N° {due.number}" in page
+    assert f"Réunion exceptionnelle — session n° {due.number}" in page
     assert "8 février 2027" in page and "dans 19 jours" in page
-    assert f"Réunion exceptionnelle — session N° {today.number}" in page and "aujourd'hui" in page
+    assert f"Réunion exceptionnelle — session n° {today.number}" in page and "aujourd'hui" in page
     assert "en retard de 3 jours" in page and "En retard" in page
     assert "Réunion annuelle" in page
     assert 'class="overdue"' in page

@@ -75,7 +75,9 @@ def test_inbox_lists_both_kinds_newest_first_with_derived_status(exam_setup, cou
     page = unescape(council_web.get("/conseil/fiches").text)
     assert page.index(f"/conseil/fiches/anomalie/{new.id}") < page.index(
         f"/conseil/fiches/conditions/{breach.id}") < page.index(f"/conseil/fiches/anomalie/{old.id}")
-    assert "Conditions d'examen non respectées" in page and "Respect du temps d'examen" in page
+    # Each sheet named so that it is told apart: its number and who filed it, or its jury and day.
+    assert f"Fiche anomalie n° {new.id} — {new.observed_by}" in page
+    assert "Conditions d'examen — Jury 1, 1er décembre 2026" in page and "Respect du temps d'examen" in page
     assert "Temps d'examen" in page and old.observed_by in page
     assert "3 fiches." in page
 
