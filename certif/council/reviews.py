@@ -200,15 +200,8 @@ def jury_label(jury: Jury) -> str:
 
 # --- Inbox -------------------------------------------------------------------------------
 
-@dataclass
-class InboxRow:
-    kind: str
-    sheet: object
-    review: CouncilReview | None
-    at: datetime  # filed (anomaly) or handed (conditions), UTC
-    session: ExamSession
-    who: str
-    what: list[str]
+class _SheetFacts:
+    """What the inbox and the review page say alike about a sheet (`kind`, `sheet`, `review`)."""
 
     @property
     def status(self) -> str:
@@ -225,6 +218,17 @@ class InboxRow:
     @property
     def name(self) -> str:
         return sheet_name(self.kind, self.sheet)
+
+
+@dataclass
+class InboxRow(_SheetFacts):
+    kind: str
+    sheet: object
+    review: CouncilReview | None
+    at: datetime  # filed (anomaly) or handed (conditions), UTC
+    session: ExamSession
+    who: str
+    what: list[str]
 
     @property
     def exam_day(self) -> date:
@@ -298,7 +302,7 @@ def sessions_of(rows: list[InboxRow]) -> list[ExamSession]:
 # --- The review page ---------------------------------------------------------------------
 
 @dataclass
-class ReviewState:
+class ReviewState(_SheetFacts):
     kind: str
     sheet: object
     review: CouncilReview | None
@@ -308,22 +312,6 @@ class ReviewState:
     @property
     def slug(self) -> str:
         return SLUG_OF[self.kind]
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
-
-    @property
-    def name(self) -> str:
-        return sheet_name(self.kind, self.sheet)
-
-    @property
-    def status(self) -> str:
-        return status_of(self.review)
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES[self.status]
 
     @property
     def actions(self) -> list[CorrectiveAction]:
