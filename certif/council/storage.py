@@ -8,18 +8,17 @@ with is kept in the database.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
+from ..documents.private_files import PrivateFolder, looks_like_pdf, size_label
 from ..errors import InvalidInput
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-_PDF_TRAILER_WINDOW = 2048  # "%%EOF" must close a PDF (a few bytes of padding allowed)
+_FOLDER = PrivateFolder("evidence", "Evidence")
 
 MSG_EMPTY = "Le fichier de preuve est vide : choisissez un document PDF, PNG ou JPEG."
 MSG_BAD_TYPE = ("Ce fichier n'est ni un PDF, ni une image PNG ou JPEG : la preuve doit être un "
@@ -44,7 +43,7 @@ class Evidence:
 
 
 def evidence_dir() -> Path:
-    return Path(current_app.config["FILES_DIR"]) / "uploads" / "evidence"
+    return _FOLDER.path
 
 
 def max_bytes() -> int:
@@ -52,15 +51,12 @@ def max_bytes() -> int:
 
 
 def max_size_label() -> str:
-    size = max_bytes()
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g} Mo".replace(".", ",")
-    return f"{size // 1024} Ko"
+    return size_label(max_bytes())
 
 
 def sniff(data: bytes) -> str | None:
     """The file's type from its bytes (never from its name), or None when not accepted."""
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-_PDF_TRAILER_WINDOW:]:
+    if looks_like_pdf(data):
         return MIME_PDF
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return MIME_PNG
@@ -99,28 +95,14 @@ def clean_filename(filename: str | None, mime: str) -> str:
 
 
 def path_of(name: str) -> Path:
-    # Names are ours (random hex), but never trust a stored path blindly.
-    if not name or Path(name).name != name or name.startswith("."):
-        raise ValueError(f"bad evidence file name {name!r}")
-    return evidence_dir() / name
+    return _FOLDER.path_of(name)
 
 
 def write(evidence: Evidence) -> str:
     """Write a new evidence file; return its random name."""
-    folder = evidence_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{EXTENSIONS[evidence.mime]}"
-    fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(evidence.data)
-    return name
+    return _FOLDER.write(evidence.data, EXTENSIONS[evidence.mime])
 
 
 def delete(name: str | None) -> None:
     """Remove a file nothing references; a missing file is not an error."""
-    if not name:
-        return
-    try:
-        path_of(name).unlink(missing_ok=True)
-    except (OSError, ValueError):
-        current_app.logger.warning("Evidence file %s could not be deleted", name)
+    _FOLDER.delete(name)

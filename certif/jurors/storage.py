@@ -5,22 +5,21 @@ Each file gets a random name; the name the juror gave is kept in the database.
 """
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 from flask import current_app
 
+from ..documents.private_files import PrivateFolder, looks_like_pdf, size_label
 from ..errors import InvalidInput
 
 MSG_EMPTY = "Le fichier est vide : choisissez votre CV au format PDF."
 MSG_NOT_PDF = ("Ce fichier n'est pas un PDF valide : le CV doit être un document PDF "
                "(enregistrez-le au format PDF puis recommencez).")
-_TRAILER_WINDOW = 2048  # "%%EOF" must close the file (a few bytes of padding allowed)
+_FOLDER = PrivateFolder("cv", "CV")
 
 
 def cv_dir() -> Path:
-    return Path(current_app.config["FILES_DIR"]) / "uploads" / "cv"
+    return _FOLDER.path
 
 
 def max_bytes() -> int:
@@ -28,10 +27,7 @@ def max_bytes() -> int:
 
 
 def max_size_label() -> str:
-    size = max_bytes()
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g} Mo".replace(".", ",")
-    return f"{size // 1024} Ko"
+    return size_label(max_bytes())
 
 
 def check_pdf(data: bytes) -> None:
@@ -40,35 +36,19 @@ def check_pdf(data: bytes) -> None:
         raise InvalidInput(MSG_EMPTY)
     if len(data) > max_bytes():
         raise InvalidInput(f"Le fichier est trop volumineux : {max_size_label()} au maximum.")
-    # The header must open the file; the trailer must close it (a PNG renamed .pdf has neither).
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-_TRAILER_WINDOW:]:
+    if not looks_like_pdf(data):
         raise InvalidInput(MSG_NOT_PDF)
 
 
 def path_of(name: str) -> Path:
-    # Names are ours (random hex), but never trust a stored path blindly.
-    if not name or Path(name).name != name:
-        raise ValueError(f"bad CV file name {name!r}")
-    return cv_dir() / name
+    return _FOLDER.path_of(name)
 
 
 def write(data: bytes) -> str:
     """Write a new CV file; return its random name."""
-    folder = cv_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    path = folder / name
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    return name
+    return _FOLDER.write(data, "pdf")
 
 
 def delete(name: str | None) -> None:
     """Remove a file no longer referenced; a missing file is not an error."""
-    if not name:
-        return
-    try:
-        path_of(name).unlink(missing_ok=True)
-    except (OSError, ValueError):
-        current_app.logger.warning("CV file %s could not be deleted", name)
+    _FOLDER.delete(name)

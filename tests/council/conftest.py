@@ -83,6 +83,18 @@ def make_meeting(kind="exceptional", held_on=date(2026, 12, 15), sessions=(), me
     return meeting
 
 
+# The day the council's page tests run on (Paris), nine days after exam_setup's session.
+COUNCIL_DAY = date(2026, 12, 10)
+SMALL_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    """Paris "today" for the services: COUNCIL_DAY (use with pytest.mark.usefixtures)."""
+    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: COUNCIL_DAY)
+    return COUNCIL_DAY
+
+
 @pytest.fixture
 def council_member(app):
     return make_user(COUNCIL, first_name="Sylvie", last_name="Moscou")
@@ -97,3 +109,14 @@ def organiser(app):
 def exam_setup(app):
     """A session (1 December 2026) with one jury of two jurors and one candidate."""
     return make_exam()
+
+
+@pytest.fixture
+def council_web(make_web, council_member):
+    return make_web(council_member)
+
+
+@pytest.fixture
+def sheet(exam_setup):
+    """An anomaly sheet filed by exam_setup's president."""
+    return make_anomaly(exam_setup.session, exam_setup.president)

@@ -15,25 +15,11 @@ from certif.council.models import (ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_
 from certif.extensions import db
 
 from ..factories import JUROR, make_user
-from .conftest import make_action, make_anomaly, make_meeting, make_review
+from .conftest import COUNCIL_DAY, SMALL_PDF, make_action, make_meeting, make_review
 
-TODAY = date(2026, 12, 10)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
-
-
-@pytest.fixture
-def council_web(make_web, council_member):
-    return make_web(council_member)
-
-
-@pytest.fixture
-def sheet(exam_setup):
-    return make_anomaly(exam_setup.session, exam_setup.president)
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
+PDF = SMALL_PDF
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The council's home: sheets to examine, overdue actions first, actions to verify, actions
 due within 14 days, the meetings due; and who reaches it."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
@@ -8,14 +8,10 @@ import pytest
 from certif.council.models import ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, VERIFIED
 
 from ..factories import JUROR, make_user
-from .conftest import make_action, make_anomaly, make_review
+from .conftest import COUNCIL_DAY, make_action, make_anomaly, make_review
 
-TODAY = date(2026, 12, 10)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def main(page) -> str:

@@ -1,19 +1,14 @@
 """Pages whose number of queries must not grow with their rows: the actions list and the
 meeting form (both list sheets of many sessions)."""
-from datetime import date
 
 import pytest
 
 from ..factories import make_exam
-from .conftest import make_action, make_anomaly, make_breach_sheet, make_review
+from .conftest import COUNCIL_DAY, make_action, make_anomaly, make_breach_sheet, make_review
 from .test_indicators_views import count_queries
 
-TODAY = date(2026, 12, 10)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def add_actions(count: int) -> None:

@@ -2,7 +2,6 @@
 locking, evidence file names, the new-action page's role check, moved exams and anomaly
 filing, links without fallbacks, one text cleaner and one opinion-signature lookup."""
 import io
-from datetime import date
 from html import unescape
 
 import pytest
@@ -14,22 +13,13 @@ from certif.portal.tokens import make_token
 
 from ..conftest import CSRF_RE
 from ..factories import make_exam
-from .conftest import make_action, make_anomaly, make_meeting, make_review
+from .conftest import COUNCIL_DAY, SMALL_PDF, make_action, make_anomaly, make_meeting, make_review
 
-TODAY = date(2026, 12, 10)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
+PDF = SMALL_PDF
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 20
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 20
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
-
-
-@pytest.fixture
-def council_web(make_web, council_member):
-    return make_web(council_member)
 
 
 def meeting_form(member, session, **extra) -> dict:

@@ -14,17 +14,11 @@ from certif.extensions import db
 from certif.signatures.models import COUNCIL_OPINION, Signature
 
 from ..factories import JUROR, ORGANISER, make_exam, make_user
-from .conftest import make_action, make_anomaly, make_breach_sheet, make_review
+from .conftest import COUNCIL_DAY, make_action, make_anomaly, make_breach_sheet, make_review
 
-TODAY = date(2026, 12, 10)
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
 SEEN_RE = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    """Paris "today" for the services (the session of exam_setup is on 1 December 2026)."""
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
-    return TODAY
 
 
 def audit(action: str) -> list[AuditEntry]:
@@ -44,16 +38,6 @@ def sign_data(web, page_url: str, **overrides) -> dict:
     seen = SEEN_RE.search(web.get(page_url).text).group(1)
     return {"signature_method": "typed", "signature_typed": "Sylvie Moscou",
             "content_sha256": seen, **overrides}
-
-
-@pytest.fixture
-def council_web(make_web, council_member):
-    return make_web(council_member)
-
-
-@pytest.fixture
-def sheet(exam_setup):
-    return make_anomaly(exam_setup.session, exam_setup.president)
 
 
 # --- Inbox ---------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ it was signed with (PDF, review page, sheet page); the later ones are listed apa
 followed and still blocking closing."""
 import io
 import re
-from datetime import date
 from html import unescape
 
 import pypdf
@@ -14,16 +13,12 @@ from certif.council.anomalies import anomaly_pdf, sheet_view
 from certif.council.models import ADOPTED, AnomalySheet, CorrectiveAction
 from certif.extensions import db
 
-from .conftest import make_anomaly
+from .conftest import COUNCIL_DAY, make_anomaly
 
-TODAY = date(2026, 12, 10)
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
 SEEN_RE = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
 LATER = "Actions adoptées après la signature de l'avis"
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
 
 
 def pdf_text(data: bytes) -> str:

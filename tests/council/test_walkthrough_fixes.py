@@ -6,7 +6,7 @@ that has no text."""
 import io
 import os
 import re
-from datetime import date, datetime
+from datetime import datetime
 from html import unescape
 
 import pypdf
@@ -20,24 +20,10 @@ from certif.portal.tokens import make_token
 from certif.signatures.models import COUNCIL_OPINION, Signature
 
 from ..factories import make_exam
-from .conftest import make_action, make_anomaly, make_breach_sheet, make_meeting, make_review
+from .conftest import COUNCIL_DAY, make_action, make_anomaly, make_breach_sheet, make_meeting, make_review
 
-TODAY = date(2026, 12, 10)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
-
-
-@pytest.fixture
-def council_web(make_web, council_member):
-    return make_web(council_member)
-
-
-@pytest.fixture
-def sheet(exam_setup):
-    return make_anomaly(exam_setup.session, exam_setup.president)
+TODAY = COUNCIL_DAY
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def page_text(response) -> str:
