@@ -42,10 +42,6 @@ class Evidence:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def evidence_dir() -> Path:
-    return _FOLDER.path
-
-
 def max_bytes() -> int:
     return int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
