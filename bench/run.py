@@ -304,6 +304,7 @@ def start_gunicorn(db_path: Path, port: int, log_dir: Path) -> subprocess.Popen:
         "DATABASE_URL": f"sqlite:///{db_path}",
         "SECRET_KEY": secrets.token_hex(32),
         "CERTIF_ENV": "production",
+        "CERTIF_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     command = [

@@ -29,6 +29,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not app.config.get("FILES_DIR"):
         app.config["FILES_DIR"] = app.instance_path
     _secret_key(app)
+    if app.config["ENV_NAME"] == "production" and not app.config.get("BASE_URL"):
+        raise RuntimeError("CERTIF_BASE_URL must be set in production (e.g. https://certif.example.fr): "
+                           "links in emails and PDFs are built from it")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),

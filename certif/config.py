@@ -68,6 +68,11 @@ class Config:
     SEAL_KEY_PASSPHRASE = os.environ.get("CERTIF_SEAL_KEY_PASSPHRASE") or None
     SEAL_PKCS12_FILE = os.environ.get("CERTIF_SEAL_PKCS12_FILE") or None
     LOAD_DEMO_DATA = False
+    # Links in emails and PDFs start with this (e.g. https://certif.example.fr), never with
+    # the request's Host header; required in production, the request's own in development.
+    BASE_URL = (os.environ.get("CERTIF_BASE_URL") or "").rstrip("/") or None
+    # Organiser and council accounts must use a second factor (TOTP) when set to 1.
+    REQUIRE_2FA = os.environ.get("CERTIF_REQUIRE_2FA", "0") == "1"
 
 
 class ProductionConfig(Config):

@@ -23,3 +23,13 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class TooManyRequests(ServiceError):
+    """Too many guesses: `retry_at` (naive UTC) says when the next try is accepted."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_at=None):
+        super().__init__(message)
+        self.retry_at = retry_at

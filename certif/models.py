@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and migrations) know all tables."""
 from .audit.models import AuditEntry  # noqa: F401
-from .auth.models import User, UserRole  # noqa: F401
+from .auth.models import AccountToken, LoginSession, RecoveryCode, User, UserRole  # noqa: F401
+from .throttling.models import ThrottleHit  # noqa: F401
 from .candidates.models import Appeal, Candidate, RetakeRequest  # noqa: F401
 from .convocations.models import Convocation  # noqa: F401
 from .grading.models import DeliberationMark, Grid, Mark  # noqa: F401

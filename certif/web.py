@@ -7,21 +7,29 @@ from functools import wraps
 import secrets
 from urllib.parse import urlsplit
 
-from flask import (Flask, flash, g, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (Flask, current_app, flash, g, has_request_context, make_response, redirect,
+                   render_template, request, session, url_for)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from .errors import ServiceError
+from .auth import login_sessions
+from .database import write_transaction
+from .errors import ServiceError, TooManyRequests
 from .extensions import db, login_manager
+from .throttling.services import retry_after_seconds
 from .timeutil import french_date, french_datetime, french_time, french_timestamp
 
 HTMX_VERSION = "2.0.11"
 HTMX_CDN_HOST = "https://cdn.jsdelivr.net"
 HTMX_CDN_URL = f"{HTMX_CDN_HOST}/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+# Pages that are a candidate's own (signed links), never cached even without a login.
+PRIVATE_PREFIXES = ("/c/", "/emargement", "/mot-de-passe/")
 
 
 class IdConverter(IntegerConverter):
@@ -40,6 +48,18 @@ def safe_path(target: str | None) -> str | None:
             or "\\" in target:
         return None
     return target
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email or a PDF: from CERTIF_BASE_URL, never from the request's
+    Host header (which a client chooses); development without it uses the request."""
+    base = current_app.config.get("BASE_URL")
+    if not base and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base or "http://127.0.0.1:5000")
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
+                                       url_scheme=parts.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def is_htmx() -> bool:
@@ -94,8 +114,30 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .auth.models import User
-        return db.session.get(User, int(user_id))
+        # The cookie names a server-side session: revoked, expired or of a deactivated
+        # account, it opens nothing (one statement, as loading the user alone cost).
+        token = login_sessions.current_token()
+        if not token or not str(user_id).isdigit():
+            return None
+        row = login_sessions.find_live(int(user_id), token)
+        if row is None:
+            session.clear()
+            return None
+        g.login_session = row
+        return row.user
+
+    @app.after_request
+    def touch_login_session(response):
+        # A grid left open all day polls: that activity shows as "last seen" on Mon compte.
+        row = g.get("login_session")
+        if row is not None and row.revoked_at is None and login_sessions.needs_touch(row):
+            try:
+                with write_transaction():
+                    login_sessions.touch(row.id)
+            except Exception:  # never fail a page for a bookkeeping write
+                db.session.rollback()
+                app.logger.warning("last-seen of login session %s not recorded", row.id)
+        return response
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -117,7 +159,20 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
         db.session.rollback()
-        return error_response(exc.status, exc.message)
+        response = make_response(error_response(exc.status, exc.message))
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(retry_after_seconds(exc))
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InternalError)
+    def database_unavailable(exc):
+        # Read-only, full or locked database: say so in French; nothing half-written stays.
+        db.session.rollback()
+        app.logger.error("database unavailable: %s", exc)
+        return error_response(503, "La base de données est momentanément indisponible : "
+                                   "votre action n'a pas été enregistrée. Réessayez dans "
+                                   "quelques minutes ou prévenez l'administrateur.")
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -166,6 +221,12 @@ def init_app(app: Flask) -> None:
         referrer = "no-referrer" if request.path.startswith("/c/") else "same-origin"
         response.headers.setdefault("Referrer-Policy", referrer)
         response.vary.add("HX-Request")
+        if g.get("login_session") is not None or request.path.startswith(PRIVATE_PREFIXES):
+            # Logged-in pages and candidates' pages hold personal data: no cache keeps them.
+            response.headers["Cache-Control"] = "no-store"
+        if app.config["ENV_NAME"] == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
         return response
 
     from .audit.labels import action_label

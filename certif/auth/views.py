@@ -1,12 +1,13 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-from ..audit.services import record
-from ..database import write_transaction
+from ..errors import TooManyRequests
+from ..throttling.services import retry_after_seconds
 from ..web import safe_path
 from .forms import LoginForm
 from .models import ROLES
-from .services import authenticate, home_endpoint
+from .services import (LoginRefused, begin_second_factor, check_password_login, complete_login,
+                       home_endpoint, logout as end_session)
 
 bp = Blueprint("auth", __name__)
 
@@ -17,15 +18,21 @@ def login():
         return redirect(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            flash("Adresse e-mail ou mot de passe incorrect.", "error")
-            return render_template("auth/login.html", form=form), 401
-        session.permanent = True  # lasts the exam day (PERMANENT_SESSION_LIFETIME)
-        login_user(user)
-        with write_transaction():
-            record(user, "user.login", "user", user.id)
-        return redirect(safe_path(request.args.get("next")) or url_for(home_endpoint(user)))
+        try:
+            user = check_password_login(form.email.data, form.password.data)
+        except LoginRefused as exc:
+            flash(exc.message, "error")
+            return render_template("auth/login.html", form=form), exc.status
+        except TooManyRequests as exc:
+            flash(exc.message, "error")
+            return (render_template("auth/login.html", form=form), 429,
+                    {"Retry-After": str(retry_after_seconds(exc))})
+        next_path = safe_path(request.args.get("next"))
+        if user.two_factor_enabled:
+            begin_second_factor(user, next_path)
+            return redirect(url_for("twofactor.verify"))
+        complete_login(user)
+        return redirect(next_path or url_for(home_endpoint(user)))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -33,7 +40,7 @@ def login():
 @bp.post("/deconnexion")
 @login_required
 def logout():
-    logout_user()
+    end_session(current_user)
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))
 

@@ -85,7 +85,9 @@ def test_inactive_user_cannot_log_in(web, app):
     db.session.commit()
     r = web._call("post", "/connexion", data={
         "email": user.email, "password": "motdepasse-test", "csrf_token": login_page_token(web)})
-    assert r.status_code == 401
+    assert r.status_code == 403
+    assert "Ce compte est désactivé" in r.text
+    assert web.get("/jury/").status_code == 302
 
 
 def test_passwords_are_hashed(app):
@@ -110,7 +112,10 @@ def test_production_cookies_are_secure_and_secret_comes_from_environment(monkeyp
     uri = f"sqlite:///{tmp_path / 'p.db'}"
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY=None)
-    app = create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY="from-the-environment")
+    with pytest.raises(RuntimeError, match="CERTIF_BASE_URL"):
+        create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY="from-the-environment", BASE_URL=None)
+    app = create_app(SQLALCHEMY_DATABASE_URI=uri, SECRET_KEY="from-the-environment",
+                     BASE_URL="https://certif.example.fr", FILES_DIR=str(tmp_path / "files"))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
