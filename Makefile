@@ -17,7 +17,7 @@ setup: $(STAMP)
 
 ## Serve on http://127.0.0.1:5000 (migrates, imports referentials, loads demo data on first start).
 run: $(STAMP)
-	$(BIN)/flask setup
+	$(BIN)/flask setup --demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## The whole suite: rules, routes and real-browser tests (Debian's Chromium).

@@ -8,6 +8,7 @@ import secrets
 
 from .config import config_for
 from .extensions import csrf, db, login_manager, migrate
+from .files import private_dir, write_private
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_for(config_name or os.environ.get("CERTIF_ENV")))
     app.config.update(overrides)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        os.makedirs(app.instance_path, exist_ok=True)
+        private_dir(app.instance_path)  # the SQLite file and its WAL: certif's user only
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'certif.db'}"
     # Files certif keeps (outbox, uploaded CVs): instance/ unless configured (tests use a tmp dir).
     app.config.setdefault("FILES_DIR", app.instance_path)
@@ -46,7 +47,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     web.init_app(app)  # before the blueprints: it registers the <id:…> URL converter
     cli.init_app(app)
 
+    from .auth.account_views import bp as account_bp
+    from .auth.password_views import bp as passwords_bp
     from .auth.views import bp as auth_bp
+    from .auth.twofactor_views import bp as twofactor_bp
+    from .auth.staff_views import bp as staff_bp
     from .candidates.views import bp as candidates_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
@@ -70,7 +75,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     for blueprint in (anomalies_bp, auth_bp, candidates_bp, certificates_bp, conditions_bp, convocations_bp,
                       council_bp, dashboard_bp, documents_bp, examday_bp, exceptions_bp, grading_bp,
                       indicators_bp, jurors_bp, mail_bp, meetings_bp, minutes_bp, portal_bp, sessions_bp,
-                      signatures_bp):
+                      signatures_bp, staff_bp, twofactor_bp, account_bp, passwords_bp):
         app.register_blueprint(blueprint)
     documents_cli.init_app(app)
     if not app.testing:
@@ -87,8 +92,8 @@ def _secret_key(app: Flask) -> None:
         raise RuntimeError("SECRET_KEY must be set in the environment in production")
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        os.makedirs(app.instance_path, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        try:
+            write_private(path, secrets.token_hex(32), exclusive=True)
+        except FileExistsError:  # another worker made it first: every worker uses that one
+            pass
     app.config["SECRET_KEY"] = path.read_text().strip()

@@ -1,4 +1,5 @@
-"""Command-line: `flask setup` (what `make run` calls), referential import, demo data."""
+"""Command-line: `flask setup` (`make run` calls it with --demo), referential import, demo data,
+and the accounts' commands (`flask users …`, certif/auth/cli.py)."""
 import click
 from flask import Flask
 from flask_migrate import upgrade
@@ -8,16 +9,25 @@ from .extensions import db
 
 def init_app(app: Flask) -> None:
     @app.cli.command("setup")
-    @click.option("--demo/--no-demo", default=True, help="Charger les données de démonstration si la base est vide.")
+    @click.option("--demo", is_flag=True, default=False,
+                  help="Charger aussi les données de démonstration (base vide seulement).")
     def setup(demo: bool):
-        """Migrate the database, import referentials, load demo data on first start."""
+        """Migrate the database and import referentials; demo data only with --demo."""
         upgrade()
         _import_referentials()
         if demo:
             from .demo import load_demo, print_logins
             if load_demo():
                 click.echo("Données de démonstration chargées.")
+            else:
+                click.echo("La base contient déjà des utilisateurs : données de démonstration "
+                           "non chargées.")
             print_logins()
+        elif _no_account_yet():
+            # Production's first start: the first organiser comes from the command line.
+            click.echo("Aucun compte pour l'instant. Créez le premier responsable d'organisation :")
+            click.echo("  flask users create EMAIL --first-name PRÉNOM --last-name NOM "
+                       "--role organiser")
 
     @app.cli.group("referentials")
     def referentials():
@@ -35,6 +45,16 @@ def init_app(app: Flask) -> None:
         if not load_demo():
             click.echo("La base contient déjà des utilisateurs : rien chargé.")
         print_logins()
+
+    from .auth import cli as users_cli
+    users_cli.init_app(app)
+    from .backup import cli as backup_cli
+    backup_cli.init_app(app)
+
+
+def _no_account_yet() -> bool:
+    from .auth.models import User
+    return db.session.scalar(db.select(User.id).limit(1)) is None
 
 
 def _import_referentials() -> None:

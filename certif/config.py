@@ -41,6 +41,9 @@ class Config:
     ORGANISATION_CITY = os.environ.get("CERTIF_ORGANISATION_CITY") or None
     # Where the outbox and uploads live; None means the instance folder.
     FILES_DIR = os.environ.get("CERTIF_FILES_DIR") or None
+    # Where `flask backup` writes its archives; None: FILES_DIR/../backups (instance/backups
+    # when the files folder is the instance folder, which the backup then leaves out).
+    BACKUP_DIR = os.environ.get("CERTIF_BACKUP_DIR") or None
     # Uploads (juror CVs): PDF only, checked by content, kept under instance/uploads.
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     CV_MAX_BYTES = 5 * 1024 * 1024
@@ -71,6 +74,9 @@ class Config:
     # Links in emails and PDFs start with this (e.g. https://certif.example.fr), never with
     # the request's Host header; required in production, the request's own in development.
     BASE_URL = (os.environ.get("CERTIF_BASE_URL") or "").rstrip("/") or None
+    # « Mot de passe oublié ? » answers no sooner than this many seconds after the request
+    # came, whether the address has an account or not (so that timing tells nothing).
+    RESET_RESPONSE_SECONDS = 0.6
     # Organiser and council accounts must use a second factor (TOTP) when set to 1.
     REQUIRE_2FA = os.environ.get("CERTIF_REQUIRE_2FA", "0") == "1"
 
@@ -87,6 +93,10 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     HTMX_CDN = False
     MAIL_SERVER = None  # the outbox, unless a test starts its own SMTP server
+    REQUIRE_2FA = False  # whatever the machine's environment says; tests turn it on
+    BASE_URL = None  # links from the request, unless a test sets one
+    BACKUP_DIR = None  # beside each test's files folder, never the machine's CERTIF_BACKUP_DIR
+    RESET_RESPONSE_SECONDS = 0.2  # still padded (the timing test needs it), just shorter
 
 
 def config_for(name: str | None):

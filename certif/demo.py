@@ -137,7 +137,21 @@ def load_demo() -> bool:
         record(None, "demo.load", "database", None, new="demo")
     _convene_by_hand(today_session.id)
     _council_cases(today_session.id)
+    _invited_account()
     return True
+
+
+INVITED = ("nouveau.conseil@certif.test", "Paul", "Lemaire", [COUNCIL])
+
+
+def _invited_account() -> None:
+    """A council member invited by the organiser who has not chosen a password yet: the
+    invitation (link valid 72 hours) waits in *Courriels*, the account under *Comptes*."""
+    from .auth.accounts import create_account
+    from .auth.invitations import send_invitation
+    organiser = db.session.scalar(db.select(User).filter_by(email=STAFF[0][0]))
+    email, first, last, roles = INVITED
+    send_invitation(create_account(organiser, email, first, last, roles), organiser)
 
 
 def _convene_by_hand(session_id: int) -> None:
@@ -219,4 +233,7 @@ def print_logins() -> None:
         if profile is not None and not profile.is_habilitated:
             seats.append("juré, habilitation à décider")
         click.echo(f"  {user.email:<28} {user.full_name:<20} {', '.join(filter(None, [roles, *seats]))}")
+    invited = f"{INVITED[1]} {INVITED[2].upper()}"
+    click.echo(f"  {INVITED[0]:<28} {invited:<20} invité au conseil : "
+               "son lien pour choisir un mot de passe est dans Courriels")
     click.echo("")

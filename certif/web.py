@@ -29,7 +29,10 @@ HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHm
 
 
 # Pages that are a candidate's own (signed links), never cached even without a login.
-PRIVATE_PREFIXES = ("/c/", "/emargement", "/mot-de-passe/")
+PRIVATE_PREFIXES = ("/c/", "/emargement", "/mot-de-passe/", "/verifier-certificat")
+# Forms meant for visitors who are not logged in: a refused CSRF token there is not an
+# expired session, so it gets the 400 page ("reload the page") rather than the login form.
+PUBLIC_FORMS = {"auth.login", "passwords.choose", "passwords.forgot", "twofactor.verify"}
 
 
 class IdConverter(IntegerConverter):
@@ -60,6 +63,13 @@ def external_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
                                        url_scheme=parts.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
+
+
+def retry_headers(exc: ServiceError) -> dict:
+    """Retry-After for a 429 (when the client may try again); nothing for other errors."""
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(retry_after_seconds(exc))}
+    return {}
 
 
 def is_htmx() -> bool:
@@ -160,8 +170,7 @@ def init_app(app: Flask) -> None:
     def service_error(exc: ServiceError):
         db.session.rollback()
         response = make_response(error_response(exc.status, exc.message))
-        if isinstance(exc, TooManyRequests):
-            response.headers["Retry-After"] = str(retry_after_seconds(exc))
+        response.headers.update(retry_headers(exc))
         return response
 
     @app.errorhandler(OperationalError)
@@ -176,7 +185,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        if not current_user.is_authenticated and request.endpoint != "auth.login":
+        if not current_user.is_authenticated and request.endpoint not in PUBLIC_FORMS:
             # The session (and its token) expired: say so, and go to the login form.
             return login_manager.unauthorized()
         return error_response(400, "Jeton de sécurité absent ou invalide : rechargez la page "
@@ -222,8 +231,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", referrer)
         response.vary.add("HX-Request")
         if g.get("login_session") is not None or request.path.startswith(PRIVATE_PREFIXES):
-            # Logged-in pages and candidates' pages hold personal data: no cache keeps them.
-            response.headers["Cache-Control"] = "no-store"
+            # Logged-in pages and candidates' pages hold personal data: no cache keeps them
+            # (a page's own "private, no-store" stays as it is).
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
         if app.config["ENV_NAME"] == "production":
             response.headers.setdefault("Strict-Transport-Security",
                                         "max-age=31536000; includeSubDomains")
@@ -235,7 +246,7 @@ def init_app(app: Flask) -> None:
     from .signatures.rules import data_url
     app.jinja_env.globals.update(
         decision_label=decision_label, status_label=status_label, mark_label=mark_label,
-        action_label=action_label)
+        action_label=action_label, external_url=external_url)
     app.jinja_env.filters.update(
         fr_date=french_date, fr_time=french_time, fr_datetime=french_datetime,
         fr_timestamp=french_timestamp, fr_number=fr_number, png_data_url=data_url, of=of)

@@ -1,4 +1,5 @@
-"""`flask setup` is what `make run` calls: migrate, import, demo data the first time."""
+"""`flask setup` migrates and imports; `flask setup --demo` (what `make run` calls) also loads
+the demo data the first time."""
 from certif.auth.models import User
 from certif.extensions import db
 from certif.sessions.models import Exam, ExamSession, Jury
@@ -9,9 +10,19 @@ def count(model):
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
-def test_setup_loads_the_demo_once_and_prints_the_logins(app):
+def test_plain_setup_never_loads_the_demo(app):
+    result = app.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert "démonstration" not in result.output and "certif-demo" not in result.output
+    # An empty instance says how to create the first organiser.
+    assert "flask users create EMAIL" in result.output and "--role organiser" in result.output
+    db.session.commit()
+    assert count(User) == 0 and count(ExamSession) == 0
+
+
+def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["setup"])
+    result = runner.invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
     assert "Données de démonstration chargées." in result.output
     assert "jure1@certif.test" in result.output and "certif-demo" in result.output
@@ -30,10 +41,23 @@ def test_setup_loads_the_demo_once_and_prints_the_logins(app):
                for j in db.session.scalars(db.select(Jury)))
     users = count(User)
 
-    again = runner.invoke(args=["setup"])
+    again = runner.invoke(args=["setup", "--demo"])
     assert again.exit_code == 0 and "Données de démonstration chargées." not in again.output
+    assert "données de démonstration non chargées" in again.output
     db.session.commit()
     assert count(User) == users and count(Exam) == 10
+    # Without --demo, an instance with accounts just migrates: no hint, nothing loaded.
+    plain = runner.invoke(args=["setup"])
+    assert plain.exit_code == 0 and "flask users create" not in plain.output
+    db.session.commit()
+    assert count(User) == users
+
+
+def test_make_run_asks_for_the_demo():
+    from pathlib import Path
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "flask setup --demo" in run
 
 
 def test_referentials_import_command_is_idempotent(app):

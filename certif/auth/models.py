@@ -62,8 +62,7 @@ class User(PersonName, UserMixin, db.Model):
         self.role_rows[:] = [row for row in self.role_rows if row.role != role]
 
     def set_password(self, password: str) -> None:
-        with _HASHING:
-            self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Always does the work of one hash check, account with a password or not."""
@@ -84,6 +83,12 @@ class User(PersonName, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+
+def hash_password(password: str) -> str:
+    """A new scrypt hash; computed before a write transaction so that it never holds the lock."""
+    with _HASHING:
+        return generate_password_hash(password)
 
 
 def waste_a_password_check(password: str) -> None:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..auth.models import User
+from ..auth.services import client_address
 from ..convocations.services import contact_email
 from ..database import write_transaction
 from ..documents.pdf import render_pdf
@@ -41,7 +42,9 @@ from ..sessions import rules as session_rules
 from ..sessions.exceptions import paris_day, paris_today, result_day
 from ..sessions.models import CLOSED, Exam, ExamSession, Jury
 from ..sessions.services import get_exam, get_row, get_session
+from ..throttling import services as throttling
 from ..timeutil import french_date, utcnow
+from ..web import external_url
 from . import rules
 from .models import ISSUE_CHANNELS, Certificate, ResultNotice
 
@@ -404,7 +407,7 @@ def certificate_context(certificate: Certificate) -> dict:
                 referential=referential, registration=registration_sentence(referential),
                 place=_place(), made_on=paris_day(certificate.created_at),
                 code=rules.format_code(certificate.verification_code),
-                verify_url=url_for("certificates.verify_public", _external=True),
+                verify_url=external_url("certificates.verify_public"),
                 decision=decision_label(referential.rule, exam.decision))
 
 
@@ -581,7 +584,7 @@ def certificate_mail(certificate: Certificate) -> tuple[str, str]:
         "Le document PDF est scellé électroniquement par l'organisme. Toute personne à qui vous le "
         "présentez peut vérifier son authenticité avec son numéro et son code de vérification "
         f"({rules.format_code(certificate.verification_code)}) à l'adresse : "
-        f"{url_for('certificates.verify_public', _external=True)}",
+        f"{external_url('certificates.verify_public')}",
         "",
         f"Pour toute question : {contact_email()}.",
         "",
@@ -636,10 +639,25 @@ def issue_certificate(actor, certificate_id: int, channel: str | None, raw_day=N
 
 # Compared against when the number is unknown, so that both answers take the same time.
 _NO_CODE = "#" * rules.CODE_LENGTH
+# Checks that match no certificate (or are malformed) from one client address.
+VERIFY_LIMIT = throttling.Limit("certificate-verify-ip", 20, timedelta(minutes=15))
+MSG_TOO_MANY_CHECKS = ("Trop de vérifications infructueuses depuis votre connexion : la "
+                       "vérification des certificats est suspendue.")
+VERIFY_SURFACE = "verification-certificat"
 
 
 def verify(raw_number: str | None, raw_code: str | None) -> bool:
-    """Whether this number and code belong to a certificate certif produced (issued or not)."""
+    """Whether this number and code belong to a certificate certif produced (issued or not).
+    Every check that fails counts against the client (429 past the limit, even a right one)."""
+    address = client_address()
+    with throttling.guarding(VERIFY_LIMIT, address, MSG_TOO_MANY_CHECKS, VERIFY_SURFACE):
+        genuine = _matches(raw_number, raw_code)
+    if not genuine:
+        throttling.count_failure(VERIFY_LIMIT, address, MSG_TOO_MANY_CHECKS, VERIFY_SURFACE)
+    return genuine
+
+
+def _matches(raw_number: str | None, raw_code: str | None) -> bool:
     problem = rules.verification_input_problem(raw_number, raw_code)
     if problem:
         raise InvalidInput(problem)

@@ -11,10 +11,10 @@ from wtforms import StringField
 
 from ..auth.models import ORGANISER
 from ..documents.pdf import pdf_response
-from ..errors import InvalidInput
+from ..errors import InvalidInput, TooManyRequests
 from ..extensions import csrf
 from ..people import of
-from ..web import redirect_after_write, role_required
+from ..web import redirect_after_write, retry_headers, role_required
 from . import rules, services
 
 bp = Blueprint("certificates", __name__)
@@ -152,17 +152,17 @@ MSG_CSRF = "Jeton de sécurité absent ou invalide : rechargez la page puis reco
 @csrf.exempt  # checked by the form itself: an anonymous visitor gets this page, not the login
 def verify_public():
     form = VerifyForm()
-    genuine, error, status = None, None, 200
+    genuine, error, status, headers = None, None, 200, {}
     if request.method == "POST":
         if not form.validate():
             error, status = MSG_CSRF, 400
         else:
             try:
                 genuine = services.verify(form.number.data, form.code.data)
-            except InvalidInput as exc:
-                error, status = exc.message, 400
+            except (InvalidInput, TooManyRequests) as exc:
+                error, status, headers = exc.message, exc.status, retry_headers(exc)
     response = make_response(render_template("certificates/verify.html", form=form,
-                                             genuine=genuine, error=error), status)
+                                             genuine=genuine, error=error), status, headers)
     # Numbers and codes typed here go nowhere else: no referrer, no cache.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"

@@ -6,11 +6,12 @@ checks who asks.
 """
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 from flask import current_app
+
+from ..files import write_private
 
 PDF_TRAILER_WINDOW = 2048  # "%%EOF" must close a PDF (a few bytes of padding allowed)
 
@@ -44,12 +45,8 @@ class PrivateFolder:
 
     def write(self, data: bytes, extension: str) -> str:
         """Write a new file readable by certif only; return its random name."""
-        folder = self.path
-        folder.mkdir(parents=True, exist_ok=True)
         stored_name = f"{secrets.token_hex(16)}.{extension}"
-        fd = os.open(folder / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        write_private(self.path / stored_name, data, exclusive=True)
         return stored_name
 
     def delete(self, stored_name: str | None) -> None:

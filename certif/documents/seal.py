@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+
+from ..files import open_private, write_private
 
 FIELD_NAME = "CachetCertif"
 CERT_NAME, KEY_NAME = "seal-cert.pem", "seal-key.pem"
@@ -73,10 +74,9 @@ def ensure_seal(app) -> None:
     if (folder / CERT_NAME).exists() and (folder / KEY_NAME).exists():
         return
     with _generate_lock:
-        folder.mkdir(parents=True, exist_ok=True)
         import fcntl
         # Several workers may start together: one generates, the others wait and reuse it.
-        with open(folder / ".lock", "w") as lock:
+        with open_private(folder / ".lock") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not ((folder / CERT_NAME).exists() and (folder / KEY_NAME).exists()):
                 _generate_self_signed(folder, app.config.get("ORGANISATION_NAME") or "certif")
@@ -111,20 +111,9 @@ def _generate_self_signed(folder: Path, organisation: str) -> None:
     )
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    # Key first (0600, written then renamed), then the certificate that says a seal exists.
-    _write_atomically(folder / KEY_NAME, key_pem, 0o600)
-    _write_atomically(folder / CERT_NAME, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-
-
-def _write_atomically(path: Path, data: bytes, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+    # Key first, then the certificate that says a seal exists (each written then renamed).
+    write_private(folder / KEY_NAME, key_pem)
+    write_private(folder / CERT_NAME, cert.public_bytes(serialization.Encoding.PEM))
 
 
 def _source_files(app) -> tuple[str, tuple[Path, ...], dict]:

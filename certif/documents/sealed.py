@@ -5,7 +5,6 @@ atomically; if the caller's transaction rolls back, the file goes too.
 """
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..audit.services import record
 from ..errors import Conflict, ServiceError
 from ..extensions import db
+from ..files import write_private
 from ..minutes.models import SealedDocument
 from ..timeutil import utcnow
 from .pdf import sha256
@@ -53,7 +53,7 @@ def store_sealed(kind: str, subject_id: int, filename: str, data: bytes, *,
         raise Conflict(MSG_ALREADY_SEALED)
     stored_name = f"{secrets.token_hex(16)}.pdf"
     path = _path_of(stored_name)
-    _write_atomically(path, data)
+    write_private(path, data)
     db.session.info.setdefault(_PENDING, []).append(path)
     doc = SealedDocument(kind=kind, subject_id=subject_id, filename=filename,
                          stored_name=stored_name, sha256=sha256(data), sealed_at=utcnow())
@@ -84,21 +84,6 @@ def read_sealed(kind: str, subject_id: int) -> tuple[str, bytes] | None:
             f"Le fichier scellé « {doc.filename} » a été altéré sur le serveur "
             "(son empreinte SHA-256 ne correspond plus).")
     return doc.filename, data
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # A rolled-back transaction leaves no file behind; a committed one keeps them.

@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func
 
 from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..auth.models import User
+from ..auth.services import client_address
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound, ServiceError
 from ..extensions import db
@@ -30,7 +31,9 @@ from ..sessions.models import SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..sessions.services import get_jury, get_session
 from ..signatures import services as signatures
 from ..signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
+from ..throttling import services as throttling
 from ..timeutil import french_datetime, to_paris, utcnow
+from ..web import external_url
 from ..signatures.rules import Mark, content_sha256
 from ..signatures.services import require_seen
 from . import rules
@@ -38,6 +41,11 @@ from .models import CHECK_MODES, ID_DOCUMENTS, AttendanceLink, IdentityCheck
 
 MAX_NOTES = 2000
 MAX_DETAIL = 200
+# Wrong codes and links (unknown, malformed, expired…) from one client address: 29^8 codes
+# and 256-bit tokens are not guessed, but nobody gets to try them by the thousand either.
+GUESS_LIMIT = throttling.Limit("attendance-ip", 20, timedelta(minutes=15))
+MSG_TOO_MANY_GUESSES = ("Trop de codes ou de liens d'émargement erronés depuis votre "
+                        "connexion : la saisie est suspendue.")
 
 MSG_BAD_DOCUMENT = "Choisissez la pièce d'identité présentée par le candidat."
 MSG_DETAIL_NEEDED = "Précisez quelle autre pièce d'identité le candidat a présentée."
@@ -420,7 +428,7 @@ def link_message(exam: Exam, url: str, code: str, minutes: int) -> tuple[str, st
         url,
         "",
         f"Ou saisissez le code {rules.format_code(code)} à l'adresse "
-        f"{url_for('examday.code_form', _external=True)}",
+        f"{external_url('examday.code_form')}",
         "",
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
         "",
@@ -434,7 +442,7 @@ def create_link(user, exam_id: int, *, today: date | None = None) -> NewLink:
     The link is emailed when the candidate has an address (sent outside the write lock)."""
     minutes = int(current_app.config.get("ATTENDANCE_LINK_MINUTES", 30))
     token = secrets.token_urlsafe(32)
-    url = url_for("examday.open_link", token=token, _external=True)
+    url = external_url("examday.open_link", token=token)
     pending = None
     with write_transaction():
         access = exam_access(user, exam_id, lock=True)
@@ -515,25 +523,33 @@ def _require_usable(link: AttendanceLink) -> None:
         raise LinkGone(MSG_LINK_EXPIRED)
 
 
+def _guarding_guesses():
+    return throttling.guarding(GUESS_LIMIT, client_address(), MSG_TOO_MANY_GUESSES, "emargement")
+
+
 def link_for_code(raw: str | None) -> AttendanceLink:
-    code = rules.normalise_code(raw)
-    if code is None:
-        raise InvalidInput(MSG_CODE_MALFORMED)
-    link = db.session.scalar(db.select(AttendanceLink).where(AttendanceLink.code == code)
-                             .order_by(AttendanceLink.id.desc()).limit(1))
-    if link is None:
-        raise NotFound(MSG_CODE_UNKNOWN)
-    _require_usable(link)
-    return link
+    """The usable link of a code the candidate typed; every wrong code counts (429 past the
+    limit, even for a right one)."""
+    with _guarding_guesses():
+        code = rules.normalise_code(raw)
+        if code is None:
+            raise InvalidInput(MSG_CODE_MALFORMED)
+        link = db.session.scalar(db.select(AttendanceLink).where(AttendanceLink.code == code)
+                                 .order_by(AttendanceLink.id.desc()).limit(1))
+        if link is None:
+            raise NotFound(MSG_CODE_UNKNOWN)
+        _require_usable(link)
+        return link
 
 
 def link_for_token(token: str) -> AttendanceLink:
-    link = db.session.scalar(db.select(AttendanceLink)
-                             .where(AttendanceLink.token_sha256 == hash_token(token)))
-    if link is None:
-        raise NotFound(MSG_LINK_UNKNOWN)
-    _require_usable(link)
-    return link
+    with _guarding_guesses():
+        link = db.session.scalar(db.select(AttendanceLink)
+                                 .where(AttendanceLink.token_sha256 == hash_token(token)))
+        if link is None:
+            raise NotFound(MSG_LINK_UNKNOWN)
+        _require_usable(link)
+        return link
 
 
 @dataclass

@@ -14,7 +14,8 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..signatures.rules import SEEN_FIELD
 from ..signatures.services import mark_from_form
-from ..web import error_response, is_htmx, redirect_after_write, role_required
+from ..web import (error_response, external_url, is_htmx, redirect_after_write, retry_headers,
+                   role_required)
 from . import pdfs, services
 from .models import CHECK_MODES, ID_DOCUMENTS
 
@@ -45,7 +46,7 @@ def examday_error(exc: ServiceError):
     db.session.rollback()
     if request.endpoint in CANDIDATE_ENDPOINTS:
         return render_template("examday/candidate_error.html", status=exc.status,
-                               message=exc.message), exc.status
+                               message=exc.message), exc.status, retry_headers(exc)
     return error_response(exc.status, exc.message)
 
 
@@ -107,7 +108,7 @@ def _reception_page(exam_id: int, form: IdentityForm | None = None, status: int 
         form = IdentityForm(formdata=None, mode=state.default_mode)
     return render_template("examday/reception.html", state=state, exam=state.exam,
                            access=state.access, form=form,
-                           code_url=url_for("examday.code_form", _external=True)), status
+                           code_url=external_url("examday.code_form")), status
 
 
 @bp.get("/jury/examens/<id:exam_id>/accueil")
@@ -149,7 +150,7 @@ def candidate_attendance(exam_id: int):
         return "", 204  # nothing changed: nothing to swap
     state = services.reception(current_user, exam_id)
     return render_template("examday/_candidate_attendance.html", state=state, exam=state.exam,
-                           code_url=url_for("examday.code_form", _external=True))
+                           code_url=external_url("examday.code_form"))
 
 
 @bp.post("/jury/examens/<id:exam_id>/emargement-candidat")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -303,27 +302,21 @@ def _check_profile(profile: dict) -> None:
         raise InvalidInput("Date de la session de professionnalisation invalide.")
 
 
-def new_password() -> str:
-    """A temporary password the organiser passes on to the juror (shown once)."""
-    return secrets.token_urlsafe(12)
-
-
-def create_juror(actor, identity: dict, profile: dict) -> tuple[User, str]:
-    """Create a juror account and its habilitation profile; return it and its password."""
+def create_juror(actor, identity: dict, profile: dict) -> User:
+    """Create a juror account (no password yet: the caller sends the invitation) and its
+    habilitation profile."""
     identity = _clean(identity, IDENTITY_FIELDS)
     profile = _clean(profile, PROFILE_FIELDS)
     email = (identity.get("email") or "").lower()
     if not email or not identity.get("first_name") or not identity.get("last_name"):
         raise InvalidInput("Le prénom, le nom et l'adresse e-mail sont obligatoires.")
     _check_profile(profile)
-    password = new_password()
     try:
         with write_transaction():
             if _email_taken(email):
                 raise InvalidInput(MSG_EMAIL_TAKEN)
             user = User(email=email, first_name=identity["first_name"],
                         last_name=identity["last_name"])
-            user.set_password(password)
             user.grant(JUROR)
             user.juror_profile = JurorProfile(**profile, updated_at=utcnow())
             db.session.add(user)
@@ -333,7 +326,7 @@ def create_juror(actor, identity: dict, profile: dict) -> tuple[User, str]:
     except IntegrityError:
         # Another request created the same email meanwhile.
         raise InvalidInput(MSG_EMAIL_TAKEN) from None
-    return user, password
+    return user
 
 
 def update_juror(actor, user_id: int, identity: dict, profile: dict) -> list[str]:

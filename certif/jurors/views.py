@@ -3,11 +3,12 @@
 Organisers manage every juror; a juror reaches only their own profile, CV and form
 (another juror's management pages are 403, their files 404).
 """
-from flask import (Blueprint, flash, make_response, redirect, render_template, request, send_file,
+from flask import (Blueprint, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from ..auth.invitations import send_invitation
 from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import Conflict, InvalidInput, NotFound
@@ -48,26 +49,23 @@ def new():
     form = JurorForm()
     if form.validate_on_submit():
         try:
-            user, password = services.create_juror(current_user, form.identity(), form.profile())
+            user = services.create_juror(current_user, form.identity(), form.profile())
         except InvalidInput as exc:
             form.email.errors.append(exc.message)
         else:
-            return _created_page(user, password)
+            _flash_invitation(send_invitation(user, current_user), user)
+            return redirect_after_write(url_for(".show", user_id=user.id))
     status = 400 if form.errors else 200
     return render_template("jurors/new.html", form=form), status
 
 
-def _created_page(user, password: str):
-    """The temporary password, shown once on this page only.
-
-    Not flashed: the flash travels in the session cookie, signed but readable.
-    Not kept either: no cache may store the page.
-    """
-    response = make_response(render_template("jurors/created.html", juror=user,
-                                             password=password), 201)
-    response.headers["Location"] = url_for(".show", user_id=user.id)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _flash_invitation(mail, user) -> None:
+    """The juror chooses their password through the emailed link: nobody else sees it."""
+    if mail.status == "sent":
+        flash(f"Compte de juré créé. Invitation envoyée à {user.email}.", "info")
+    else:
+        flash(f"Compte de juré créé, mais l'invitation à {user.email} n'a pas pu être envoyée "
+              f"({mail.error}) : renvoyez-la depuis la page Comptes.", "error")
 
 
 @bp.get("/<id:user_id>")

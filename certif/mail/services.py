@@ -30,6 +30,7 @@ from flask import current_app
 
 from ..database import write_transaction
 from ..extensions import db
+from ..files import private_dir, write_private
 from .models import OutgoingMail
 
 
@@ -60,9 +61,7 @@ def is_unconfirmed(mail: OutgoingMail) -> bool:
 
 
 def outbox_dir() -> Path:
-    path = Path(current_app.config["FILES_DIR"]) / "outbox"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(current_app.config["FILES_DIR"]) / "outbox")
 
 
 def build_message(to: list[str], subject: str, body: str,
@@ -123,7 +122,7 @@ def deliver(pending: Pending) -> str | None:
     if db.session.info.get("in_write_transaction"):
         raise RuntimeError("deliver() must run outside write_transaction()")
     try:
-        (outbox_dir() / pending.eml_file).write_bytes(pending.data)
+        write_private(outbox_dir() / pending.eml_file, pending.data)
         if pending.transport == "smtp":
             _smtp_send(pending.message)
     except (OSError, smtplib.SMTPException) as exc:

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
+from ..auth.services import client_address
 from ..candidates.models import Candidate, RetakeRequest
 from ..convocations import services as convocations
 from ..council import anomalies
@@ -17,11 +18,23 @@ from ..errors import NotFound
 from ..extensions import db
 from ..sessions import exceptions
 from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
+from ..throttling import services as throttling
 from ..timeutil import french_datetime, utcnow
 from .tokens import _serializer, candidate_from_token
 
 MSG_NO_EXAM = "Ce passage n'existe pas ou ne vous concerne pas."
 MSG_NO_CONVOCATION = "Aucune convocation n'est disponible pour ce passage."
+# Forged, revoked or expired links opened from one client address.
+LINK_LIMIT = throttling.Limit("candidate-link-ip", 20, timedelta(minutes=15))
+MSG_TOO_MANY_LINKS = ("Trop de liens non valides ou expirés ont été ouverts depuis votre "
+                      "connexion : l'accès aux pages des candidats est suspendu.")
+
+
+def check_link(token: str) -> Candidate:
+    """The candidate of a link opened from this client; every bad link counts (429 past the
+    limit, even for a good one)."""
+    with throttling.guarding(LINK_LIMIT, client_address(), MSG_TOO_MANY_LINKS, "portail"):
+        return candidate_from_token(token)
 
 
 @dataclass

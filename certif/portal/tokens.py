@@ -6,12 +6,13 @@ revokes every link already sent.
 """
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..candidates.models import Candidate
 from ..errors import NotFound, ServiceError
 from ..extensions import db
+from ..web import external_url
 
 SALT = "certif.candidate-link"
 
@@ -30,7 +31,7 @@ def make_token(candidate: Candidate) -> str:
 
 def candidate_link(candidate: Candidate) -> str:
     """The absolute link to the candidate's page, for emails and PDFs."""
-    return url_for("portal.home", token=make_token(candidate), _external=True)
+    return external_url("portal.home", token=make_token(candidate))
 
 
 def candidate_from_token(token: str) -> Candidate:

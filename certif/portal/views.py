@@ -3,16 +3,25 @@
 The token is in the URL: every answer says `Referrer-Policy: no-referrer` (so no
 link followed from the page leaks it) and `Cache-Control: private, no-store`.
 """
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from ..council.anomaly_forms import submission
 from ..documents.pdf import pdf_response
 from ..errors import ServiceError
 from ..extensions import db
+from ..web import retry_headers
 from . import services
 
 bp = Blueprint("portal", __name__, url_prefix="/c")
+
+
+@bp.before_request
+def check_link():
+    # Every page here starts with the link's token: a bad one counts against this client.
+    token = (request.view_args or {}).get("token")
+    if token is not None:
+        services.check_link(token)
 
 
 @bp.after_request
@@ -26,7 +35,8 @@ def private_headers(response):
 def portal_error(exc: ServiceError):
     # The candidate has no account: a page of its own, without the staff's links.
     db.session.rollback()
-    return render_template("portal/error.html", status=exc.status, message=exc.message), exc.status
+    return (render_template("portal/error.html", status=exc.status, message=exc.message),
+            exc.status, retry_headers(exc))
 
 
 @bp.errorhandler(CSRFError)

@@ -8,10 +8,13 @@ person who gets it right is never slowed down.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..errors import TooManyRequests
+from ..audit.services import record
+from ..database import write_transaction
+from ..errors import ServiceError, TooManyRequests
 from ..extensions import db
 from ..timeutil import french_time, utcnow
 from .models import ThrottleHit
@@ -72,6 +75,35 @@ def refuse_if_blocked(message: str, *checks: tuple[Limit, str]) -> None:
                 default=None)
     if until is not None:
         raise TooManyRequests(f"{message} {retry_message(until, now)}", retry_at=until)
+
+
+def count_failure(limit: Limit, address: str, message: str, surface: str) -> None:
+    """Count one wrong guess from a client `address` (its own write transaction). The failure
+    that reaches the limit is audited ("throttle.locked") and answered with the 429 at once."""
+    with write_transaction():
+        count_hit(limit, address)
+        db.session.flush()
+        until = blocked_until(limit, address)
+        if until is not None:
+            record(None, "throttle.locked", "throttle", None, new=limit.prefix, surface=surface,
+                   address=address, until=until.isoformat(timespec="seconds"))
+    refuse_if_blocked(message, (limit, address))
+
+
+@contextmanager
+def guarding(limit: Limit, address: str, message: str, surface: str):
+    """Around one guess (a code, a link, a certificate's number) from a client `address`:
+    refused with a 429 while the address is locked out; a ServiceError raised inside
+    (unknown, invalid, expired…) counts as a failure, then goes on. Not inside a write
+    transaction (the failure is counted in one of its own)."""
+    refuse_if_blocked(message, (limit, address))
+    try:
+        yield
+    except TooManyRequests:
+        raise
+    except ServiceError:
+        count_failure(limit, address, message, surface)
+        raise
 
 
 def retry_after_seconds(exc: TooManyRequests) -> int:

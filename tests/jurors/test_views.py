@@ -1,16 +1,18 @@
 """The jurors' screens: who reaches what, creating and editing a juror, the decision."""
-import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth import tokens
 from certif.auth.models import JUROR, User
 from certif.extensions import db
 from certif.jurors.models import JurorProfile
 from certif.jurors.services import habilitation_problem, is_habilitated
 
-from ..factories import make_user
+from ..conftest import CSRF_RE
+from ..factories import last_link_to, make_user
 from .conftest import with_profile
 
 NEW = {
@@ -104,10 +106,6 @@ def test_list_shows_recommendation_and_decision(as_organiser, juror, other_juror
 
 # --- Creating a juror -----------------------------------------------------------------
 
-def shown_password(page: str) -> str:
-    return re.search(r'<code id="mot-de-passe"[^>]*>([^<]+)</code>', page).group(1)
-
-
 def session_cookie(web) -> dict:
     """What the signed (not encrypted) session cookie holds, decoded."""
     app = web.client.application
@@ -115,41 +113,53 @@ def session_cookie(web) -> dict:
     return app.session_interface.get_signing_serializer(app).loads(cookie.value)
 
 
-def test_create_juror_with_a_password_shown_once(as_organiser, organiser):
+def test_create_juror_sends_an_invitation_instead_of_a_password(as_organiser, organiser):
     response = as_organiser.post("/jures/nouveau", NEW)
-    assert response.status_code == 201, response.text
     user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
     assert user is not None and user.roles == {JUROR}
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/jures/{user.id}"
     profile = profile_of(user.id)
     assert profile.profession == "Formatrice en communication digitale"
     assert profile.years_experience == 9 and profile.external is True
     assert profile.professionalisation_date == date(2026, 1, 20)
     assert profile.postal_code == "69002" and profile.habilitation_result is None
-    # The password is on the answer itself, which no cache may keep, with a link onwards.
-    page = response.text
-    assert "Compte de juré créé" in page and "il ne sera plus jamais affiché" in page
-    password = shown_password(page)
-    assert user.check_password(password)
-    assert response.headers["Cache-Control"] == "no-store"
-    assert f'href="/jures/{user.id}"' in page
-    # Once only.
-    assert password not in as_organiser.get(f"/jures/{user.id}").text
+    # No password anywhere: the juror chooses one through the emailed link.
+    assert user.password_hash is None
+    page = as_organiser.get(f"/jures/{user.id}").text
+    assert "Invitation envoyée à elodie.marchand@exemple.fr." in page
+    assert "Mot de passe provisoire" not in page
+    link = last_link_to(user.email, "/mot-de-passe/")
+    row = tokens.lookup(link.rsplit("/", 1)[-1])
+    assert row.user_id == user.id and row.purpose == tokens.INVITATION
+    assert tokens.problem(row) is None
     entry = audit("juror.create", user.id)[0]
-    assert entry.actor_id == organiser.id and password not in (entry.new_value or "")
+    assert entry.actor_id == organiser.id
+    assert audit("user.invite", user.id)[0].actor_id == organiser.id
 
 
-def test_the_new_password_never_travels_in_the_session_cookie(as_organiser):
+def test_the_invitation_link_is_never_shown_to_the_organiser(as_organiser):
     response = as_organiser.post("/jures/nouveau", NEW)
-    password = shown_password(response.text)
-    assert password not in str(session_cookie(as_organiser))
-    assert password not in response.headers.get("Set-Cookie", "")
-
-
-def test_new_juror_can_log_in_with_the_password(as_organiser, web):
-    response = as_organiser.post("/jures/nouveau", NEW)
-    password = shown_password(response.text)
     user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
-    login = web.login(user, password=password)
+    token = last_link_to(user.email, "/mot-de-passe/").rsplit("/", 1)[-1]
+    assert token not in response.text and token not in response.headers.get("Set-Cookie", "")
+    assert token not in str(session_cookie(as_organiser))
+    assert token not in as_organiser.get(f"/jures/{user.id}").text
+    assert all(token not in (e.new_value or "") + str(e.details) for e in audit("user.invite"))
+
+
+def test_new_juror_chooses_a_password_through_the_link_and_logs_in(as_organiser, web):
+    as_organiser.post("/jures/nouveau", NEW)
+    path = urlsplit(last_link_to("elodie.marchand@exemple.fr", "/mot-de-passe/")).path
+    page = web.get(path)
+    assert page.status_code == 200
+    chosen = "Lanterne-Bleue-Orage-58"
+    response = web._call("post", path, data={
+        "new_password": chosen, "confirmation": chosen,
+        "csrf_token": CSRF_RE.search(page.text).group(1)})
+    assert response.status_code == 303
+    user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
+    login = web.login(user, password=chosen)
     assert login.headers["Location"].endswith("/jury/")
     assert web.get("/jures/mon-profil").status_code == 200
 
