@@ -73,16 +73,20 @@ class Server:
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
 
-    def wait_ready(self, timeout: float = 20) -> None:
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Until both workers have answered (each loads the app on its own after the fork)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             assert self.proc.poll() is None, "gunicorn exited"
             try:
-                if self.request("GET", "/connexion")[0] == 200:
-                    return
+                self.request("GET", "/connexion")
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError("gunicorn did not answer")
+                continue
+            if self.access_log.exists() and len(
+                    {pid for pid, _ in self.answers("GET", "/connexion", 0)}) == 2:
+                return
+        raise AssertionError("gunicorn's two workers did not both answer")
 
     def request(self, method, path, body=None, headers=None):
         """One request on a new connection (so that either worker may take it)."""
@@ -113,6 +117,43 @@ class Server:
             if len(found) >= count or time.monotonic() > end:
                 return found
             time.sleep(0.05)
+
+
+class Steering:
+    """Sends requests to one worker, then to the other. A sync worker that has accepted a
+    connection whose request is not finished serves nobody else: holding such a connection
+    on one worker leaves every new connection to the other."""
+
+    PAUSE = 0.5  # for an idle worker to accept a connection
+
+    def __init__(self, server: Server):
+        self.server = server
+        self.held = [self._half_request(), self._half_request()]  # one on each worker
+        time.sleep(self.PAUSE)
+        self._finish(self.held.pop(0))  # that worker is free again; the other stays held
+
+    def switch(self) -> None:
+        """Hold the free worker, then free the held one."""
+        newly_held = self._half_request()
+        time.sleep(self.PAUSE)  # taken by the only worker accepting
+        self._finish(self.held.pop())
+        self.held.append(newly_held)
+
+    def release(self) -> None:
+        while self.held:
+            self._finish(self.held.pop())
+
+    def _half_request(self) -> socket.socket:
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        sock.sendall(b"GET /connexion HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        return sock
+
+    @staticmethod
+    def _finish(sock: socket.socket) -> None:
+        sock.sendall(b"Connection: close\r\n\r\n")
+        while sock.recv(65536):
+            pass
+        sock.close()
 
 
 class LoginForm:
@@ -163,21 +204,35 @@ def read(db_path: Path, sql: str, *args):
 
 def test_login_lock_is_shared_by_both_workers_audited_and_lifted(server):
     form = LoginForm(server)
-    answers = [form.post(EMAIL, f"mauvais-{i}") for i in range(30)]
+    steering = Steering(server)
+    try:
+        # 30 wrong passwords, 5 to one worker, 5 to the other, and so on: each counts the
+        # other's failures, and the lock set by one holds on the other.
+        answers = []
+        for chunk in range(6):
+            answers += [form.post(EMAIL, f"mauvais-{chunk}-{i}") for i in range(5)]
+            steering.switch()
+        # Even the right password is refused while the lock holds, on either worker.
+        right = [form.post(EMAIL, PASSWORD)[0] for _ in range(2)]
+        steering.switch()
+        right += [form.post(EMAIL, PASSWORD)[0] for _ in range(2)]
+    finally:
+        steering.release()
     statuses = [status for status, _, _ in answers]
     assert statuses == [401] * (ACCOUNT_LIMIT.max_hits - 1) + [429] * (31 - ACCOUNT_LIMIT.max_hits)
     for status, headers, page in answers[ACCOUNT_LIMIT.max_hits - 1:]:
         assert 0 < int(headers["Retry-After"]) <= ACCOUNT_LIMIT.window.total_seconds()
         assert LOCKED in page and "Réessayez à" in page
-    # Even the right password is refused while the lock holds, whichever worker answers.
-    right = [form.post(EMAIL, PASSWORD)[0] for _ in range(6)]
-    assert right == [429] * 6
+    assert right == [429] * 4
 
+    # Which worker answered what, from gunicorn's access log.
     logged = server.answers("POST", "/connexion", len(statuses + right))
     assert [status for _, status in logged] == [str(s) for s in statuses + right]
-    workers = {pid for pid, _ in logged}
-    locked_by = {pid for pid, status in logged if status == "429"}
-    assert len(workers) == 2 and locked_by == workers, logged
+    chunks = [{pid for pid, _ in logged[i:i + 5]} for i in range(0, 30, 5)]
+    assert all(len(pids) == 1 for pids in chunks), logged
+    first, second = chunks[0] | chunks[2] | chunks[4], chunks[1] | chunks[3] | chunks[5]
+    assert len(first) == len(second) == 1 and first != second, logged
+    assert {pid for pid, _ in logged[30:32]} == first and {pid for pid, _ in logged[32:]} == second
 
     # The audit log has every failure and the lock (read from the database file itself).
     actions = read(server.db_path, "SELECT action, count(*) FROM audit_log "
