@@ -32,6 +32,8 @@ HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHm
 PRIVATE_PREFIXES = ("/c/", "/emargement", "/mot-de-passe/", "/verifier-certificat")
 # Forms meant for visitors who are not logged in: a refused CSRF token there is not an
 # expired session, so it gets the 400 page ("reload the page") rather than the login form.
+MSG_SESSION_ENDED = ("Votre session a pris fin (déconnexion, mot de passe changé, session fermée "
+                     "ou durée dépassée) : reconnectez-vous.")
 PUBLIC_FORMS = {"auth.login", "passwords.choose", "passwords.forgot", "twofactor.verify"}
 
 
@@ -132,6 +134,7 @@ def init_app(app: Flask) -> None:
         row = login_sessions.find_live(int(user_id), token)
         if row is None:
             session.clear()
+            g.session_ended = True  # said on the login form (unauthorized below)
             return None
         g.login_session = row
         return row.user
@@ -163,6 +166,8 @@ def init_app(app: Flask) -> None:
             response = make_response("Votre session a expiré : reconnectez-vous.", 401)
             response.headers["HX-Redirect"] = url_for("auth.login", next=back)
             return response
+        if g.get("session_ended"):
+            flash(MSG_SESSION_ENDED, "info")
         here = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("auth.login", next=here))
 

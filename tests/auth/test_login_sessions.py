@@ -50,9 +50,12 @@ def test_cookie_replayed_after_logout_opens_nothing(web, app):
     assert web.post("/deconnexion").status_code == 302
     web.client.set_cookie("session", copied)
     for page in ("/compte", "/jury/"):
+        web.client.set_cookie("session", copied)
         response = web.get(page)
         assert response.status_code == 302
         assert response.headers["Location"] == f"/connexion?next={page}"
+        # The login form says why, rather than just appearing.
+        assert "Votre session a pris fin" in shown(web.get(response.headers["Location"]))
     # An htmx action with the copied cookie: the page goes to the login form, which says
     # the action was not saved, and comes back afterwards.
     web.client.set_cookie("session", copied)
