@@ -16,8 +16,8 @@ from werkzeug.security import generate_password_hash
 from certif import create_app
 from certif.auth.models import JUROR, User
 from certif.candidates.models import Candidate
-from certif.extensions import db
 from certif.examday.models import IdentityCheck
+from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration, JurorProfile
 from certif.referentials.models import Referential
 from certif.referentials.services import import_all, layout

@@ -1,10 +1,9 @@
 """certif: the intranet on which a training organisation runs its certification exams."""
 import os
+import secrets
 from pathlib import Path
 
 from flask import Flask
-
-import secrets
 
 from .config import config_for
 from .extensions import csrf, db, login_manager, migrate
@@ -49,9 +48,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .auth.account_views import bp as account_bp
     from .auth.password_views import bp as passwords_bp
-    from .auth.views import bp as auth_bp
-    from .auth.twofactor_views import bp as twofactor_bp
     from .auth.staff_views import bp as staff_bp
+    from .auth.twofactor_views import bp as twofactor_bp
+    from .auth.views import bp as auth_bp
     from .candidates.views import bp as candidates_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp

@@ -1,5 +1,5 @@
 """Time helpers: store UTC, show Europe/Paris the French way."""
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -9,17 +9,17 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
 
 def utcnow() -> datetime:
     """Naive UTC timestamp, the form stored in the database."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def paris_to_utc(day: date, at: time) -> datetime:
     """A Paris wall-clock time as the naive UTC value stored."""
-    return datetime.combine(day, at, PARIS).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, at, PARIS).astimezone(UTC).replace(tzinfo=None)
 
 
 def to_paris(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(PARIS)
 
 

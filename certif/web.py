@@ -1,14 +1,24 @@
 """Request plumbing shared by every blueprint: roles, htmx fragments, errors, filters."""
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from functools import wraps
-
-import secrets
 from urllib.parse import urlsplit
 
-from flask import (Flask, current_app, flash, g, has_request_context, make_response, redirect,
-                   render_template, request, session, url_for)
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InternalError, OperationalError

@@ -17,7 +17,6 @@ from certif.referentials.services import import_all
 
 from .factories import PASSWORD
 
-
 # Set to run the suite on PostgreSQL instead of SQLite files, e.g.
 # CERTIF_TEST_DATABASE_URL=postgresql://certif:certif@localhost/certif_test pytest -m "not sqlite_only"
 POSTGRES_URL = database_url(os.environ.get("CERTIF_TEST_DATABASE_URL"))

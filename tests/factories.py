@@ -108,6 +108,7 @@ def last_link_to(address: str, path_part: str) -> str:
     """The last link containing `path_part` in the latest message sent to `address`."""
     import re
     from email import message_from_bytes, policy
+
     from certif.mail.services import read_eml
     mails = mails_to(address)
     assert mails, f"no message sent to {address}"

@@ -2,15 +2,14 @@
 import threading
 
 import pytest
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event
 
+from certif import ROOT
 from certif.audit.models import AuditEntry
 from certif.database import write_transaction
 from certif.extensions import db
-from certif import ROOT
 from certif.grading.models import Grid, Mark
 from certif.sessions.models import Exam
 

@@ -14,7 +14,7 @@ from certif.mail.services import read_eml
 from .certificates.conftest import finished_session, give_visa
 from .conftest import Browserless
 from .convocations.helpers import make_session
-from .factories import ORGANISER, PASSWORD, make_exam, make_user, mails_to
+from .factories import ORGANISER, PASSWORD, mails_to, make_exam, make_user
 
 EVIL = "evil.example"
 BASE = "https://certif.example.fr"

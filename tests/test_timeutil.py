@@ -3,8 +3,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from certif.timeutil import (french_date, french_datetime, french_time, french_timestamp,
-                             paris_to_utc)
+from certif.timeutil import french_date, french_datetime, french_time, french_timestamp, paris_to_utc
 from certif.web import fr_number
 
 

@@ -198,7 +198,8 @@ Une réinitialisation du mot de passe de votre compte certif ({user.email}) a é
 Pour choisir un nouveau mot de passe, ouvrez ce lien :
 {external_url("passwords.choose", token=token)}
 
-Ce lien est valable {RESET_MINUTES} minutes et ne sert qu'une seule fois. Une fois le nouveau mot de passe enregistré, toutes les sessions ouvertes sur votre compte sont fermées.
+Ce lien est valable {RESET_MINUTES} minutes et ne sert qu'une seule fois. Une fois le
+nouveau mot de passe enregistré, toutes les sessions ouvertes sur votre compte sont fermées.
 
 Si vous n'avez rien demandé, ignorez ce message : votre mot de passe actuel reste valable.
 

@@ -1,8 +1,7 @@
 """Second factor pages: the login's code step, enrolment and management on Mon compte,
 an organiser's reset of another account, and the hook that leads to enrolment when the
 configuration requires a second factor."""
-from flask import (Blueprint, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -13,8 +12,7 @@ from ..web import redirect_after_write, role_required, safe_path
 from . import twofactor
 from . import twofactor_rules as rules
 from .models import ORGANISER
-from .services import (PENDING_SECOND_FACTOR, complete_login, home_endpoint,
-                       pending_second_factor_user)
+from .services import PENDING_SECOND_FACTOR, complete_login, home_endpoint, pending_second_factor_user
 from .twofactor_forms import CodeForm
 
 bp = Blueprint("twofactor", __name__)

@@ -6,8 +6,8 @@ from ..throttling.services import retry_after_seconds
 from ..web import safe_path
 from .forms import LoginForm
 from .models import ROLES
-from .services import (LoginRefused, begin_second_factor, check_password_login, complete_login,
-                       home_endpoint, logout as end_session)
+from .services import LoginRefused, begin_second_factor, check_password_login, complete_login, home_endpoint
+from .services import logout as end_session
 
 bp = Blueprint("auth", __name__)
 

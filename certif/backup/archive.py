@@ -67,7 +67,7 @@ def create_backup(app: Flask, to: Path | None = None, keep: int | None = None) -
     """Write one archive into `to` (default: backup_dir) and return its path and manifest."""
     folder = Path(to).resolve() if to else backup_dir(app)
     private_dir(folder)
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(dir=folder, prefix=".certif-backup-") as work:
         dump = Path(work) / "database"
@@ -223,7 +223,7 @@ def _add_file(tar, name: str, path: Path, warnings: list[str] | None = None) -> 
 def _add_bytes(tar, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size, info.mode = len(data), 0o600
-    info.mtime = int(dt.datetime.now(dt.timezone.utc).timestamp())
+    info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
     tar.addfile(info, io.BytesIO(data))
 
 

@@ -24,10 +24,27 @@ from flask import Flask
 from ..extensions import db
 from ..files import private_dir
 from . import BackupError
-from .archive import (FILES_PREFIX, FORMAT, FORMAT_VERSION, MANIFEST, SEAL_CONFIG_MEMBERS, _temporary,
-                      backup_dir)
-from .snapshot import (POSTGRES_MEMBER, SQLITE, SQLITE_MEMBER, SQLITE_SIDE_FILES, kind_of, postgres_has_users,
-                       restore_postgres, restore_sqlite, sqlite_has_users, sqlite_path)
+from .archive import (
+    FILES_PREFIX,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    SEAL_CONFIG_MEMBERS,
+    _temporary,
+    backup_dir,
+)
+from .snapshot import (
+    POSTGRES_MEMBER,
+    SQLITE,
+    SQLITE_MEMBER,
+    SQLITE_SIDE_FILES,
+    kind_of,
+    postgres_has_users,
+    restore_postgres,
+    restore_sqlite,
+    sqlite_has_users,
+    sqlite_path,
+)
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -37,7 +54,8 @@ MSG_UNREADABLE = "Archive illisible ou tronquée : {detail}. Rien n'a été rest
 MSG_ALTERED = "Archive altérée : {detail}. Rien n'a été restauré."
 MSG_UNSAFE = "Archive refusée : {detail}. Rien n'a été restauré."
 MSG_UPGRADE = ("La sauvegarde est à la révision {old} du schéma, ce code à la révision {new} : "
-               "lancez « flask db upgrade » (ou « flask setup ») pour migrer la base avant de démarrer certif.")
+               "lancez « flask db upgrade » (ou « flask setup ») pour migrer la base avant de "
+               "démarrer certif.")
 
 
 @dataclass

@@ -13,9 +13,9 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Mapping
 
 MAX_NAME = 100
 MAX_EMAIL = 254
@@ -276,7 +276,7 @@ class ImportResult:
     def messages(self) -> list[str]:
         return [e.message for e in self.errors]
 
-    def fail(self, message: str, line: int | None = None) -> "ImportResult":
+    def fail(self, message: str, line: int | None = None) -> ImportResult:
         self.errors.append(LineError(line, message))
         return self
 

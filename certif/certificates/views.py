@@ -3,8 +3,7 @@ the public page where anyone checks a certificate with its number and code (no l
 
 Every form is a plain post; errors come back as French pages (400, 409, 502).
 """
-from flask import (Blueprint, current_app, flash, make_response, render_template, request,
-                   url_for)
+from flask import Blueprint, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField

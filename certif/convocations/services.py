@@ -35,10 +35,17 @@ from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
 from ..sessions.services import convene_problem, get_exam, get_session, session_facts
 from ..timeutil import french_date, french_time, to_paris, utcnow
 from .models import CANDIDATE, CHANNELS, JUROR, Convocation
-from .queries import (candidate_convocation_current, candidate_facts, facts_changed,
-                      is_current, juror_convocation_current, juror_facts,
-                      latest_candidate_convocations, latest_juror_convocations,
-                      link_renewed_since)
+from .queries import (
+    candidate_convocation_current,
+    candidate_facts,
+    facts_changed,
+    is_current,
+    juror_convocation_current,
+    juror_facts,
+    latest_candidate_convocations,
+    latest_juror_convocations,
+    link_renewed_since,
+)
 
 EMAIL, HAND = "email", "hand"
 DRAFT, CONVENED = "draft", "convened"

@@ -22,8 +22,19 @@ from ..sessions import exceptions
 from ..sessions.models import Jury
 from ..timeutil import french_date, utcnow
 from . import reviews, rules, storage
-from .models import (ACTION_STATUSES, ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_ASIDE, VERIFIED,
-                     AnomalySheet, CorrectiveAction, CouncilMeeting, CouncilReview)
+from .models import (
+    ACTION_STATUSES,
+    ADOPTED,
+    APPLIED,
+    IN_PROGRESS,
+    PROPOSED,
+    SET_ASIDE,
+    VERIFIED,
+    AnomalySheet,
+    CorrectiveAction,
+    CouncilMeeting,
+    CouncilReview,
+)
 
 # Each move's name, for the audit log and the buttons.
 STEPS = {

@@ -8,11 +8,12 @@ from flask_login import current_user
 from ..auth.models import COUNCIL, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import Forbidden
-from ..sessions.forms import int_or_none
 from ..sessions import exceptions
+from ..sessions.forms import int_or_none
 from ..timeutil import french_date
 from ..web import redirect_after_write, role_required
-from . import deadlines, meetings as services
+from . import deadlines
+from . import meetings as services
 from .meeting_forms import MeetingForm
 from .models import EXCEPTIONAL, MEETING_KINDS
 

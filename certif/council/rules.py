@@ -21,8 +21,17 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from .models import (ACTION_STATUSES, ADOPTED, ANNUAL, APPLIED, EXCEPTIONAL, IN_PROGRESS, PROPOSED,
-                     SET_ASIDE, VERIFIED)
+from .models import (
+    ACTION_STATUSES,
+    ADOPTED,
+    ANNUAL,
+    APPLIED,
+    EXCEPTIONAL,
+    IN_PROGRESS,
+    PROPOSED,
+    SET_ASIDE,
+    VERIFIED,
+)
 
 # Where each status may go next.
 TRANSITIONS = {

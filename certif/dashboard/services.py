@@ -51,9 +51,13 @@ from datetime import date, time, timedelta
 from ..candidates.models import Candidate, RetakeRequest
 from ..certificates import rules as certificate_rules
 from ..certificates.models import Certificate, ResultNotice
-from ..convocations.models import JUROR as JUROR_CONVOCATION, Convocation
-from ..convocations.queries import (candidate_convocation_current, juror_convocation_current,
-                                    latest_candidate_convocations)
+from ..convocations.models import JUROR as JUROR_CONVOCATION
+from ..convocations.models import Convocation
+from ..convocations.queries import (
+    candidate_convocation_current,
+    juror_convocation_current,
+    latest_candidate_convocations,
+)
 from ..extensions import db
 from ..grading.rules import FAVORABLE, UNFAVORABLE
 from ..jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile

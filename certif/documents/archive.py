@@ -127,7 +127,8 @@ def _annex2(exam: Exam) -> tuple[str, bytes]:
     Same template and context as `examday.pdfs.jury_attendance_pdf`, fed the rows of
     `examday.services.attendance_rows([exam])`."""
     from ..documents.pdf import render_pdf
-    from ..examday import pdfs, services as examday
+    from ..examday import pdfs
+    from ..examday import services as examday
 
     if not _on_jury_sheet(exam):
         raise NotFound(MSG_NOT_ON_JURY_SHEET)

@@ -93,7 +93,7 @@ def _generate_self_signed(folder: Path, organisation: str) -> None:
         x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} — cachet des documents certif"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
     ])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name).issuer_name(name)
@@ -394,5 +394,5 @@ def _signed_at(sig) -> dt.datetime | None:
     if when is None:
         return None
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
     return when

@@ -29,8 +29,14 @@ from ..sessions.services import get_jury, get_session, paris_today, session_day
 from ..signatures.models import CONDITIONS as SIGNED_CONDITIONS
 from ..signatures.models import Signature
 from ..signatures.rules import content_sha256
-from ..signatures.services import (MSG_ALREADY_SIGNED, add_signature, require_seen,
-                                  signature_by_key, signatures_of, user_key)
+from ..signatures.services import (
+    MSG_ALREADY_SIGNED,
+    add_signature,
+    require_seen,
+    signature_by_key,
+    signatures_of,
+    user_key,
+)
 from ..timeutil import french_date, paris_to_utc, utcnow
 from .models import ConditionAnswer, ConditionsSheet
 

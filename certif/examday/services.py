@@ -31,11 +31,11 @@ from ..sessions.models import SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..sessions.services import get_jury, get_session
 from ..signatures import services as signatures
 from ..signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
+from ..signatures.rules import Mark, content_sha256
+from ..signatures.services import require_seen
 from ..throttling import services as throttling
 from ..timeutil import french_datetime, to_paris, utcnow
 from ..web import external_url
-from ..signatures.rules import Mark, content_sha256
-from ..signatures.services import require_seen
 from . import rules
 from .models import CHECK_MODES, ID_DOCUMENTS, AttendanceLink, IdentityCheck
 

@@ -1,6 +1,6 @@
 """The exam-day reception (juror), the candidate's signing pages (no login), and the
 organiser's attendance overview with annexes 1 and 2."""
-from flask import (Blueprint, flash, redirect, render_template, request, session, url_for)
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -14,8 +14,7 @@ from ..errors import ServiceError
 from ..extensions import db
 from ..signatures.rules import SEEN_FIELD
 from ..signatures.services import mark_from_form
-from ..web import (error_response, external_url, is_htmx, redirect_after_write, retry_headers,
-                   role_required)
+from ..web import error_response, external_url, is_htmx, redirect_after_write, retry_headers, role_required
 from . import pdfs, services
 from .models import CHECK_MODES, ID_DOCUMENTS
 

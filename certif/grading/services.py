@@ -14,14 +14,25 @@ from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..examday.models import IdentityCheck
 from ..extensions import db
 from ..jurors.models import ConflictDeclaration, JurorProfile
-from ..examday.models import IdentityCheck
 from ..jurors.services import habilitation_problem
 from ..minutes.models import Minutes
 from ..referentials.services import Layout, layout
-from ..sessions.models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, DELIBERATION, GRADING, MOVED,
-                               SCHEDULED, Exam, ExamSession, Jury, JuryMember)
+from ..sessions.models import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
+    CLOSED,
+    DELIBERATION,
+    GRADING,
+    MOVED,
+    SCHEDULED,
+    Exam,
+    ExamSession,
+    Jury,
+    JuryMember,
+)
 from ..timeutil import to_paris, utcnow
 from . import rules
 from .models import DeliberationMark, Grid, Mark

@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..auth.models import JUROR
-from ..sessions.models import DELIBERATION, GRADING
 from ..examday.services import identity_checked_ids
+from ..sessions.models import DELIBERATION, GRADING
 from ..web import is_htmx, redirect_after_write, role_required
 from . import services
 

@@ -3,8 +3,7 @@
 Organisers manage every juror; a juror reaches only their own profile, CV and form
 (another juror's management pages are 403, their files 404).
 """
-from flask import (Blueprint, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 

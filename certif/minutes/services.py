@@ -30,8 +30,13 @@ from ..jurors.services import conflicts_for_exams
 from ..referentials.services import Layout, layout
 from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..signatures.models import MINUTES
-from ..signatures.services import (add_signature, require_same_content, seen_fingerprint,
-                                  signatures_of, user_key)
+from ..signatures.services import (
+    add_signature,
+    require_same_content,
+    seen_fingerprint,
+    signatures_of,
+    user_key,
+)
 from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import content as minutes_content
 from .models import SEALED_GRID, SEALED_INDIVIDUAL, SEALED_MINUTES, Minutes, SealedDocument

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from ..auth.services import client_address
 from ..candidates.models import Candidate, RetakeRequest
@@ -150,7 +150,7 @@ def _link_detail(token: str, candidate: Candidate) -> str:
 def _naive_utc(moment):
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def anomaly_pdf(token: str, sheet_id: int) -> tuple[bytes, str]:

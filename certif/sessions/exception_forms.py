@@ -6,8 +6,7 @@ checked by the services too (`validate_choice=False`), so that every refusal is
 worded there.
 """
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 

@@ -5,16 +5,24 @@ render or redirect. A refused form re-renders its page with the French reason
 and status 400; a state that forbids the action answers 409.
 """
 from flask import Blueprint, current_app, flash, render_template, request, url_for
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..auth.models import ORGANISER
 from ..errors import Conflict, InvalidInput
 from ..timeutil import french_date, to_paris
 from ..web import redirect_after_write, role_required
 from . import exceptions as ex
-from .exception_forms import (AbsenceForm, AppealDecisionForm, AppealForm, CarenceForm,
-                              ReplacementForm, RetakeRequestForm, TargetForm, choices)
+from .exception_forms import (
+    AbsenceForm,
+    AppealDecisionForm,
+    AppealForm,
+    CarenceForm,
+    ReplacementForm,
+    RetakeRequestForm,
+    TargetForm,
+    choices,
+)
 
 bp = Blueprint("exceptions", __name__, url_prefix="/sessions")
 

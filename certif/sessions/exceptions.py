@@ -17,7 +17,8 @@ from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..candidates.models import RETAKE_CHANNELS, Appeal, RetakeRequest
-from ..convocations.models import CANDIDATE as CANDIDATE_CONVOCATION, Convocation
+from ..convocations.models import CANDIDATE as CANDIDATE_CONVOCATION
+from ..convocations.models import Convocation
 from ..convocations.queries import candidate_convocation_current
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput
@@ -29,8 +30,19 @@ from ..jurors.services import habilitation_problem
 from ..referentials.models import Referential
 from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import rules
-from .models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, GRADING, MODES, MOVED, SCHEDULED,
-                     Exam, ExamSession, Jury, JuryMember)
+from .models import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
+    CLOSED,
+    GRADING,
+    MODES,
+    MOVED,
+    SCHEDULED,
+    Exam,
+    ExamSession,
+    Jury,
+    JuryMember,
+)
 from .services import add_exam, get_exam, get_jury, get_row
 
 # Sessions that can still receive a candidate (moved, replaced or retaking).

@@ -13,7 +13,6 @@ from ..timeutil import to_paris
 from .models import MODES
 from .services import JuryChoice, SessionFields
 
-
 # Database ids are INTEGER columns: a bigger number would overflow SQLite's binding (a 500).
 MAX_ID = 2**31 - 1
 

@@ -17,8 +17,12 @@ from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..candidates.models import Appeal, Candidate, RetakeRequest
 from ..convocations.models import Convocation
-from ..convocations.queries import (candidate_convocation_current, juror_convocation_current,
-                                    latest_candidate_convocations, latest_juror_convocations)
+from ..convocations.queries import (
+    candidate_convocation_current,
+    juror_convocation_current,
+    latest_candidate_convocations,
+    latest_juror_convocations,
+)
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -28,8 +32,7 @@ from ..jurors.services import conflicts_for_exams, habilitation_problem
 from ..referentials.models import Referential
 from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import rules
-from .models import (CLOSED, GRADING, MODES, SCHEDULED, SESSION_STATUSES, Exam, ExamSession, Jury,
-                     JuryMember)
+from .models import CLOSED, GRADING, MODES, SCHEDULED, SESSION_STATUSES, Exam, ExamSession, Jury, JuryMember
 
 
 def sessions_overview(today: date | None = None) -> list[ExamSession]:

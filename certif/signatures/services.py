@@ -19,8 +19,17 @@ from ..extensions import db
 from ..sessions.models import Exam, Jury, JuryMember
 from ..timeutil import utcnow
 from . import rules
-from .models import (ANOMALY, AUTH_METHODS, CANDIDATE_ATTENDANCE, CONDITIONS, COUNCIL_OPINION,
-                     DOCUMENTS, JURY_ATTENDANCE, MINUTES, Signature)
+from .models import (
+    ANOMALY,
+    AUTH_METHODS,
+    CANDIDATE_ATTENDANCE,
+    CONDITIONS,
+    COUNCIL_OPINION,
+    DOCUMENTS,
+    JURY_ATTENDANCE,
+    MINUTES,
+    Signature,
+)
 
 # The steering council reads the sheets that reach it, with their signatures.
 COUNCIL_DOCUMENTS = (ANOMALY, COUNCIL_OPINION, CONDITIONS)

@@ -122,6 +122,7 @@ def test_production_cookies_are_secure_and_secret_comes_from_environment(monkeyp
 
 def test_outside_production_a_private_secret_is_generated_once(tmp_path, monkeypatch):
     import os
+
     import certif
     monkeypatch.delenv("CERTIF_ENV", raising=False)
     monkeypatch.setattr(certif, "ROOT", tmp_path)

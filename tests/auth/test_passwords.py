@@ -449,6 +449,7 @@ def test_reset_link_by_mail_ends_every_session_and_unlocks_logins(app, make_web,
 
 def mail_body(mail: OutgoingMail) -> str:
     from email import message_from_bytes, policy
+
     from certif.mail.services import read_eml
     message = message_from_bytes(read_eml(mail), policy=policy.default)
     return message.get_body(preferencelist=("plain",)).get_content()

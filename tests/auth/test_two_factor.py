@@ -18,7 +18,7 @@ from certif.throttling.services import Limit
 from certif.timeutil import utcnow
 
 from ..conftest import CSRF_RE, Browserless
-from ..factories import COUNCIL, JUROR, ORGANISER, PASSWORD, make_user, mails_to
+from ..factories import COUNCIL, JUROR, ORGANISER, PASSWORD, mails_to, make_user
 
 ENROL = "/compte/double-authentification"
 VERIFY = "/connexion/code"

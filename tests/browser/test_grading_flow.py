@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from certif.auth.models import User
 from certif.extensions import db
-from certif.grading import rules, services
+from certif.grading import services
 from certif.grading.presenters import decision_label, mark_label, status_label
 from certif.web import fr_number
 

@@ -21,8 +21,8 @@ from certif.mail.models import OutgoingMail
 from certif.timeutil import paris_to_utc, to_paris, utcnow
 
 from ..factories import make_exam, make_user
-from .signing import draw_signature
 from .conftest import JurorPage, Seeded, other_progress
+from .signing import draw_signature
 
 SHOTS = Path("/tmp/shots")
 CANDIDATE_EMAIL = "alex.candidat@exemple.fr"

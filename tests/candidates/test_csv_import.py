@@ -3,8 +3,7 @@ from datetime import date
 
 import pytest
 
-from certif.candidates.csv_import import (CandidateData, clean_candidate, fold, parse,
-                                          MAX_LINES)
+from certif.candidates.csv_import import MAX_LINES, CandidateData, clean_candidate, fold, parse
 
 from .conftest import HEADER, csv_bytes
 

@@ -1,5 +1,5 @@
 """Helpers of the certificates tests: a session whose deliberations are closed."""
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest

@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from certif.council.models import (ADOPTED, AnomalySheet, CorrectiveAction, CouncilMeeting,
-                                   CouncilReview)
+from certif.council.models import ADOPTED, AnomalySheet, CorrectiveAction, CouncilMeeting, CouncilReview
 from certif.examday.models import ConditionAnswer, ConditionsSheet
 from certif.extensions import db
 

@@ -5,8 +5,15 @@ from datetime import date
 import pytest
 
 from certif.council import rules
-from certif.council.models import (ACTION_STATUSES, ADOPTED, APPLIED, IN_PROGRESS, PROPOSED,
-                                   SET_ASIDE, VERIFIED)
+from certif.council.models import (
+    ACTION_STATUSES,
+    ADOPTED,
+    APPLIED,
+    IN_PROGRESS,
+    PROPOSED,
+    SET_ASIDE,
+    VERIFIED,
+)
 
 ALLOWED = {
     (PROPOSED, ADOPTED), (PROPOSED, SET_ASIDE), (ADOPTED, IN_PROGRESS), (IN_PROGRESS, APPLIED),

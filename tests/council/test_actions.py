@@ -10,8 +10,16 @@ from flask import current_app
 
 from certif.audit.models import AuditEntry
 from certif.council import actions
-from certif.council.models import (ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_ASIDE, VERIFIED,
-                                   CorrectiveAction, CouncilReview)
+from certif.council.models import (
+    ADOPTED,
+    APPLIED,
+    IN_PROGRESS,
+    PROPOSED,
+    SET_ASIDE,
+    VERIFIED,
+    CorrectiveAction,
+    CouncilReview,
+)
 from certif.extensions import db
 
 from ..factories import JUROR, make_user

@@ -1,7 +1,7 @@
 """A candidate files an anomaly sheet from their personal link, and follows it there."""
 import html
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 

@@ -8,9 +8,22 @@ from decimal import Decimal
 import pytest
 
 from certif.council import charts
-from certif.council.indicators import (ActionRecord, ConditionsRecord, ExamRecord, Figures,
-                                       Filters, SessionRecord, build, csv_rows, days_fr,
-                                       exam_figures, parse_filters, percent_fr, ratio, to_csv)
+from certif.council.indicators import (
+    ActionRecord,
+    ConditionsRecord,
+    ExamRecord,
+    Figures,
+    Filters,
+    SessionRecord,
+    build,
+    csv_rows,
+    days_fr,
+    exam_figures,
+    parse_filters,
+    percent_fr,
+    ratio,
+    to_csv,
+)
 from certif.errors import InvalidInput
 
 S1 = SessionRecord(1, "S-1", date(2026, 12, 1), "RS6240", "Réseaux sociaux")

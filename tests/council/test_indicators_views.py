@@ -7,8 +7,8 @@ from sqlalchemy import event
 
 from certif.council import indicators
 from certif.council.indicator_views import session_label
-from certif.sessions import exceptions
 from certif.extensions import db
+from certif.sessions import exceptions
 
 from ..factories import JUROR, make_user
 from .conftest import make_anomaly, make_breach_sheet

@@ -1,7 +1,7 @@
 """Recording the council's meetings: who may, what is checked, what it changes, the countdown."""
 import json
-from html import unescape
 from datetime import date
+from html import unescape
 
 import pytest
 

@@ -8,8 +8,16 @@ import pytest
 
 from certif.audit.models import AuditEntry
 from certif.council import reviews
-from certif.council.models import (ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_ASIDE, VERIFIED,
-                                   CorrectiveAction, CouncilReview)
+from certif.council.models import (
+    ADOPTED,
+    APPLIED,
+    IN_PROGRESS,
+    PROPOSED,
+    SET_ASIDE,
+    VERIFIED,
+    CorrectiveAction,
+    CouncilReview,
+)
 from certif.extensions import db
 from certif.signatures.models import COUNCIL_OPINION, Signature
 

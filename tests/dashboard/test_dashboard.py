@@ -193,4 +193,4 @@ def test_items_come_soonest_first_with_overdue_ones_flagged(app, organiser, make
     assert positions == sorted(positions)
     assert f'href="/sessions/{later.session.id}"' in page.text or \
         f'href="/sessions/examens/{later.exam.id}"' in page.text
-    assert f'href="/sessions/examens/' in page.text  # the retake page
+    assert 'href="/sessions/examens/' in page.text  # the retake page

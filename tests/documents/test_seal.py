@@ -31,6 +31,7 @@ def test_sealed_pdf_is_intact_and_names_the_organisation(app, sealed_pdf):
     assert b"/CachetCertif" in sealed_pdf or b"(CachetCertif)" in sealed_pdf
     # The text of the document is untouched.
     import io
+
     import pypdf
     assert "Procès-verbal de la session S-1" in pypdf.PdfReader(io.BytesIO(sealed_pdf)).pages[0].extract_text()
 
@@ -92,6 +93,7 @@ def test_appended_bytes_break_the_seal(app, sealed_pdf, tail):
 
 def test_an_incremental_update_after_sealing_breaks_the_seal(app, sealed_pdf):
     import io
+
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     writer = IncrementalPdfFileWriter(io.BytesIO(sealed_pdf))
@@ -107,9 +109,10 @@ def test_an_incremental_update_after_sealing_breaks_the_seal(app, sealed_pdf):
 
 def test_a_pdf_sealed_by_another_certificate_is_not_ours(app, tmp_path):
     cert, key = make_pem_pair(tmp_path / "other", "Officine de faux diplômes")
-    from pyhanko.sign import signers
     import io
+
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
     signer = signers.SimpleSigner.load(str(key), str(cert))
     out = seal._outside_event_loop(  # the browser tests may leave a loop running here
         signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(plain_pdf())),
@@ -147,9 +150,12 @@ def test_the_configured_pem_certificate_is_used(app, tmp_path):
 
 
 def test_a_configured_pkcs12_file_is_used(app, tmp_path):
-    from cryptography.hazmat.primitives.serialization import (BestAvailableEncryption,
-                                                              load_pem_private_key, pkcs12)
     from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        load_pem_private_key,
+        pkcs12,
+    )
     cert_path, key_path = make_pem_pair(tmp_path / "p12", "ALLOKOM PKCS12")
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     key = load_pem_private_key(key_path.read_bytes(), None)

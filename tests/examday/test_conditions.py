@@ -18,7 +18,7 @@ from certif.signatures.rules import canonical_json, sha256_text
 from certif.timeutil import paris_to_utc, utcnow
 
 from ..factories import make_exam, make_juror, make_user
-from .conftest import seen_hash, sign
+from .conftest import sign
 
 TYPED = {"signature_method": "typed", "signature_typed": "Nom Signé"}
 ALL_RESPECTED = {f"condition_{n}": "respectee" for n in range(1, 13)}

@@ -14,7 +14,7 @@ from certif.signatures.models import CANDIDATE_ATTENDANCE, Signature
 from certif.signatures.rules import sha256_text
 
 from ..conftest import CSRF_RE, Browserless
-from .conftest import IDENTITY, TYPED, seen_hash, sign
+from .conftest import IDENTITY, TYPED, sign
 
 
 def url(setup, path):

@@ -10,7 +10,7 @@ from certif.signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Sign
 from certif.signatures.rules import sha256_text
 
 from ..factories import make_exam, make_juror
-from .conftest import IDENTITY, TYPED, drawn_png, seen_hash, sign
+from .conftest import IDENTITY, TYPED, drawn_png, sign
 
 
 def url(setup, path="accueil"):
@@ -111,6 +111,7 @@ def test_identity_bad_input_is_400_and_nothing_written(setup, president):
 
 def test_identity_refused_before_the_exam_day(setup, president, monkeypatch):
     from datetime import date
+
     from certif.examday import services
     monkeypatch.setattr(services, "paris_today", lambda: date(2026, 11, 30))
     response = president.post(url(setup, "identite"), IDENTITY)

@@ -13,8 +13,8 @@ from certif.examday.models import AttendanceLink
 from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration
 from certif.minutes.models import Minutes
-from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, Signature
 from certif.sessions.services import paris_today
+from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, Signature
 from certif.timeutil import paris_to_utc, utcnow
 
 from ..conftest import CSRF_RE, Browserless

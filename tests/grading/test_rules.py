@@ -4,8 +4,18 @@ from decimal import Decimal
 import pytest
 
 from certif.grading import rules
-from certif.grading.rules import (AGREED, FAVORABLE, JURY, PRESIDENT, UNFAVORABLE, BlockSpec,
-                                  CompetencySpec, Scheme, merge_grids, score)
+from certif.grading.rules import (
+    AGREED,
+    FAVORABLE,
+    JURY,
+    PRESIDENT,
+    UNFAVORABLE,
+    BlockSpec,
+    CompetencySpec,
+    Scheme,
+    merge_grids,
+    score,
+)
 
 # RS6240 as in annex 6: (code, points, number of criteria)
 RS6240 = [("C1", 2, 3), ("C2", 3, 4), ("C3", 3, 3), ("C4", 3, 4),

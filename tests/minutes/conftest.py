@@ -8,7 +8,6 @@ from certif.grading import services as grading
 
 from ..factories import ORGANISER, make_exam, make_user
 
-
 HASH_FIELD = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
 
 
@@ -64,6 +63,7 @@ def close(setup, exam, values=None, comment="Très bonne prestation."):
 def fast_close(setup, exams):
     """Closed deliberations written directly (both jurors agree, all acquired): for big sessions."""
     from decimal import Decimal
+
     from certif.grading.models import Grid, Mark
     from certif.timeutil import utcnow
     for exam in exams:

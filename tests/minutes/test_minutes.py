@@ -2,7 +2,6 @@
 import hashlib
 import io
 import json
-from datetime import date
 
 import pypdf
 import pytest
@@ -16,9 +15,8 @@ from certif.minutes.models import SEALED_MINUTES, Minutes, SealedDocument
 from certif.sessions import services as sessions
 from certif.signatures.models import MINUTES, Signature
 
-from ..factories import JUROR, make_exam, make_juror, make_user
-from .conftest import (close, exams_of, fast_close, give_visa, grade, page_hash, shown_hash, sign,
-                       sign_form)
+from ..factories import make_exam, make_juror
+from .conftest import close, exams_of, fast_close, give_visa, grade, shown_hash, sign, sign_form
 
 LOCKED = "Le procès-verbal de la session n° {number} est signé : les notes sont verrouillées"
 

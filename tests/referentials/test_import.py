@@ -1,5 +1,4 @@
 """Referentials are data: YAML files imported into versioned tables."""
-import shutil
 from decimal import Decimal
 
 import pytest

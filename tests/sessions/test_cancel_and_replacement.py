@@ -16,8 +16,8 @@ from certif.timeutil import french_date
 
 from ..factories import ORGANISER, make_user
 from .conftest import candidate, jury_row, place, session_row, text
-from .test_exceptions import habilitated, plan, today, upcoming_exam
 from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
+from .test_exceptions import habilitated, plan, today, upcoming_exam
 
 
 def cancellations():

@@ -15,13 +15,22 @@ from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.jurors.models import JurorProfile
 from certif.minutes.models import Minutes
 from certif.sessions import exceptions as ex
-from certif.sessions.models import (ABSENT_EXCUSED, ABSENT_UNEXCUSED, CLOSED, DELIBERATION, MOVED,
-                                    SCHEDULED, Exam, ExamSession, Jury, JuryMember)
+from certif.sessions.models import (
+    ABSENT_EXCUSED,
+    ABSENT_UNEXCUSED,
+    CLOSED,
+    DELIBERATION,
+    MOVED,
+    SCHEDULED,
+    Exam,
+    ExamSession,
+    Jury,
+    JuryMember,
+)
 from certif.sessions.rules import add_months, replacement_deadline
 from certif.timeutil import french_date, paris_to_utc
 
 from ..factories import JUROR, ORGANISER, make_exam, make_user, referential
-
 
 # --- Helpers (also used by the route tests) --------------------------------------------
 

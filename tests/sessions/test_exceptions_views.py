@@ -15,9 +15,9 @@ from certif.sessions.models import ABSENT_EXCUSED, MOVED, SCHEDULED, Exam, ExamS
 from certif.sessions.rules import replacement_deadline, retake_deadline
 from certif.timeutil import french_date
 
-from ..factories import COUNCIL, JUROR, ORGANISER, make_user
-from .test_exceptions import (audit, close, habilitated, open_session, today, upcoming_exam)
+from ..factories import COUNCIL, JUROR, make_user
 from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
+from .test_exceptions import audit, close, habilitated, open_session, today, upcoming_exam
 
 
 def urls(exam, jury, appeal_id=1):

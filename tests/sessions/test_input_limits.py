@@ -15,8 +15,8 @@ from certif.sessions.exception_forms import _int_or_none
 from certif.sessions.forms import int_or_none
 from certif.sessions.models import Exam, ExamSession, Jury
 
-from ..factories import ORGANISER, make_user, referential
-from .conftest import FUTURE, candidate, jury_row, place, session_row, text
+from ..factories import ORGANISER, make_user
+from .conftest import candidate, jury_row, place, session_row, text
 from .test_exceptions import habilitated, plan, today, upcoming_exam
 from .test_sessions import form, sessions_count
 

@@ -13,10 +13,9 @@ from certif.sessions.models import Exam
 from certif.sessions.rules import retake_deadline
 from certif.timeutil import french_date
 
-from ..factories import ORGANISER, make_user
 from .conftest import text
-from .test_exceptions import audit, failed, open_session, today
 from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
+from .test_exceptions import audit, failed, open_session, today
 
 
 def requested(organiser, days_ago=10):

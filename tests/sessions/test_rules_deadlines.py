@@ -5,9 +5,15 @@ from datetime import date
 
 import pytest
 
-from certif.sessions.rules import (add_months, replacement_date_problem, replacement_deadline,
-                                   retake_deadline, retake_request_problem, sitting_deadline,
-                                   sitting_warning)
+from certif.sessions.rules import (
+    add_months,
+    replacement_date_problem,
+    replacement_deadline,
+    retake_deadline,
+    retake_request_problem,
+    sitting_deadline,
+    sitting_warning,
+)
 
 
 @pytest.mark.parametrize("day, months, expected", [

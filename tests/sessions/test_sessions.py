@@ -5,12 +5,11 @@ import pytest
 
 from certif.audit.models import AuditEntry
 from certif.extensions import db
-from certif.timeutil import utcnow
-from certif.minutes.models import Minutes
 from certif.grading.models import Grid
+from certif.minutes.models import Minutes
 from certif.sessions import services
 from certif.sessions.models import ExamSession
-from certif.timeutil import paris_to_utc
+from certif.timeutil import paris_to_utc, utcnow
 
 from ..factories import ORGANISER, make_user, referential
 from .conftest import FUTURE, candidate, convene, jury_row, paris, place, session_row, text
