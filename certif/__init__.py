@@ -43,7 +43,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         configure_sqlite(db.engine)
 
     from . import cli, models, web  # noqa: F401  (models: every table, for migrations)
+    from .auth import loader as auth_loader
     web.init_app(app)  # before the blueprints: it registers the <id:…> URL converter
+    auth_loader.init_app(app)
+    _template_helpers(app)
     cli.init_app(app)
 
     from .auth.account_views import bp as account_bp
@@ -81,6 +84,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         from .documents.seal import ensure_seal
         ensure_seal(app)  # the organisation's seal: a self-signed one is made on first start
     return app
+
+
+def _template_helpers(app: Flask) -> None:
+    """The domains' labels and images that every template may show."""
+    from .audit.labels import action_label
+    from .grading.presenters import decision_label, mark_label, status_label
+    from .signatures.rules import data_url
+    app.jinja_env.globals.update(decision_label=decision_label, status_label=status_label,
+                                 mark_label=mark_label, action_label=action_label)
+    app.jinja_env.filters.update(png_data_url=data_url)
 
 
 def _secret_key(app: Flask) -> None:

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -25,10 +24,9 @@ from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from .auth import login_sessions
-from .database import write_transaction
 from .errors import ServiceError, TooManyRequests
 from .extensions import db, login_manager
+from .people import of
 from .throttling.services import retry_after_seconds
 from .timeutil import french_date, french_datetime, french_time, french_timestamp
 
@@ -134,34 +132,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # The cookie names a server-side session: revoked, expired or of a deactivated
-        # account, it opens nothing (one statement, as loading the user alone cost).
-        token = login_sessions.current_token()
-        if not token or not str(user_id).isdigit():
-            return None
-        row = login_sessions.find_live(int(user_id), token)
-        if row is None:
-            session.clear()
-            g.session_ended = True  # said on the login form (unauthorized below)
-            return None
-        g.login_session = row
-        return row.user
-
-    @app.after_request
-    def touch_login_session(response):
-        # A grid left open all day polls: that activity shows as "last seen" on Mon compte.
-        row = g.get("login_session")
-        if row is not None and row.revoked_at is None and login_sessions.needs_touch(row):
-            try:
-                with write_transaction():
-                    login_sessions.touch(row.id)
-            except Exception:  # never fail a page for a bookkeeping write
-                db.session.rollback()
-                app.logger.warning("last-seen of login session %s not recorded", row.id)
-        return response
-
     @login_manager.unauthorized_handler
     def unauthorized():
         if is_htmx():
@@ -255,16 +225,11 @@ def init_app(app: Flask) -> None:
                                         "max-age=31536000; includeSubDomains")
         return response
 
-    from .audit.labels import action_label
-    from .grading.presenters import decision_label, mark_label, status_label
-    from .people import of
-    from .signatures.rules import data_url
-    app.jinja_env.globals.update(
-        decision_label=decision_label, status_label=status_label, mark_label=mark_label,
-        action_label=action_label, external_url=external_url)
+    # Helpers of the domains (labels, signatures' images) are added by the app factory.
+    app.jinja_env.globals.update(external_url=external_url)
     app.jinja_env.filters.update(
         fr_date=french_date, fr_time=french_time, fr_datetime=french_datetime,
-        fr_timestamp=french_timestamp, fr_number=fr_number, png_data_url=data_url, of=of)
+        fr_timestamp=french_timestamp, fr_number=fr_number, of=of)
 
     @app.context_processor
     def globals_():
