@@ -1,11 +1,11 @@
-# certif: `make run` to try it, `make test` to check it, `make bench` to measure it.
+# certif: `make run` to try it, `make test` to check it, `make lint` to lint it, `make bench` to measure it.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := app
 
-.PHONY: run test test-postgres bench setup clean
+.PHONY: run test lint test-postgres bench setup clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) est introuvable"; exit 1; }
@@ -23,6 +23,10 @@ run: $(STAMP)
 ## The whole suite: rules, routes and real-browser tests (Debian's Chromium).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Lint with ruff (rules in pyproject.toml); any finding fails.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 ## The same suite (less the SQLite checks and browser tests) on PostgreSQL:
 ## CERTIF_TEST_DATABASE_URL=postgresql://user:pass@host/db make test-postgres (the database is wiped).

@@ -337,7 +337,7 @@ def wait_ready(proc: subprocess.Popen, port: int, timeout: float = 30) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within %ss" % timeout)
+    raise RuntimeError(f"gunicorn did not answer within {timeout}s")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -411,7 +411,8 @@ def server_times(log: Path) -> dict:
 
 # --- Lost clicks ----------------------------------------------------------------------
 
-def lost_clicks(db_path: Path, jurors: list[seeding.JurorInfo], results: list[JurorResult]) -> tuple[int, int, list]:
+def lost_clicks(db_path: Path, jurors: list[seeding.JurorInfo],
+                results: list[JurorResult]) -> tuple[int, int, list]:
     """(lost, checked, examples): last value sent that the database does not hold."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
@@ -421,7 +422,7 @@ def lost_clicks(db_path: Path, jurors: list[seeding.JurorInfo], results: list[Ju
     finally:
         conn.close()
     lost, checked, examples = 0, 0, []
-    for juror, result in zip(jurors, results):
+    for juror, result in zip(jurors, results, strict=True):
         for (exam, criterion), value in result.last_sent.items():
             checked += 1
             held = stored.get((juror.id, exam, criterion))
@@ -445,7 +446,7 @@ def http_run(workdir: Path) -> dict:
         barrier = threading.Barrier(len(seeded.jurors) + 1)
         deadline = [float("inf")]
         threads = []
-        for juror, result in zip(seeded.jurors, results):
+        for juror, result in zip(seeded.jurors, results, strict=True):
             exams = seeded.exams_by_jury[juror.jury][:EXAMS_PER_ROUND]
             thread = threading.Thread(
                 target=juror_run, name=juror.email, daemon=True,

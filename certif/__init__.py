@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     web.init_app(app)  # before the blueprints: it registers the <id:…> URL converter
     auth_loader.init_app(app)
     _template_helpers(app)
+    _resolvers()
     cli.init_app(app)
 
     from .auth.account_views import bp as account_bp
@@ -54,7 +55,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.staff_views import bp as staff_bp
     from .auth.twofactor_views import bp as twofactor_bp
     from .auth.views import bp as auth_bp
-    from .candidates.views import bp as candidates_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
     from .council.anomaly_views import bp as anomalies_bp
@@ -67,11 +67,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .examday.conditions_views import bp as conditions_bp
     from .examday.views import bp as examday_bp
     from .grading.views import bp as grading_bp
-    from .jurors.views import bp as jurors_bp
     from .mail.views import bp as mail_bp
     from .minutes.views import bp as minutes_bp
     from .portal.views import bp as portal_bp
+    from .sessions.candidate_views import bp as candidates_bp
     from .sessions.exception_views import bp as exceptions_bp
+    from .sessions.juror_views import bp as jurors_bp
     from .sessions.views import bp as sessions_bp
     from .signatures.views import bp as signatures_bp
     for blueprint in (anomalies_bp, auth_bp, candidates_bp, certificates_bp, conditions_bp, convocations_bp,
@@ -84,6 +85,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         from .documents.seal import ensure_seal
         ensure_seal(app)  # the organisation's seal: a self-signed one is made on first start
     return app
+
+
+def _resolvers() -> None:
+    """What a lower layer must learn from a higher one, which it never imports (the layers:
+    tests/test_layers.py). Tables register theirs when `models` imports them."""
+    from .convocations import queries as convocation_queries
+    from .minutes import steps as minutes_steps
+    from .sessions.convened import register_reader
+    minutes_steps.register()  # the minutes' conditions on a session's last steps
+    register_reader(convocation_queries)  # what sessions read about convocations
 
 
 def _template_helpers(app: Flask) -> None:

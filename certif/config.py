@@ -83,6 +83,8 @@ class Config:
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # A failed statement is logged without its values (password hashes, TOTP secrets).
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

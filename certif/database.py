@@ -11,6 +11,7 @@ from contextlib import contextmanager, nullcontext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .errors import NotFound
 from .extensions import db
 
 BUSY_TIMEOUT_MS = 30_000
@@ -64,3 +65,13 @@ def write_transaction():
             raise
         finally:
             session.info.pop("in_write_transaction", None)
+
+
+def get_row(model, row_id: int, missing: str, *, lock: bool = False):
+    """A row by id, or NotFound(`missing`). `lock`: inside a write transaction, the row as it
+    is now, locked on PostgreSQL (SQLite holds the write lock already)."""
+    options = {"with_for_update": {"of": model}, "populate_existing": True} if lock else {}
+    row = db.session.get(model, row_id, **options)
+    if row is None:
+        raise NotFound(missing)
+    return row

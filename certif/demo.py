@@ -14,8 +14,8 @@ from .database import write_transaction
 from .extensions import db
 from .jurors.models import JurorProfile
 from .referentials.models import Referential
-from .sessions.models import Exam, ExamSession, Jury, JuryMember
-from .timeutil import paris_to_utc, to_paris, utcnow
+from .sessions.models import CONVENED, DRAFT, Exam, ExamSession, Jury, JuryMember
+from .timeutil import paris_to_utc, paris_today, utcnow
 
 PASSWORD = "certif-demo"
 
@@ -45,12 +45,6 @@ CANDIDATES = [
 ]
 # Decided with the disability referent (seed 000, I.D.3).
 ACCOMMODATION = ("Sarah", "Petit", "Temps majoré d'un tiers décidé avec le référent handicap.", 10)
-
-
-def paris_today() -> date:
-    """The organisation's day (Europe/Paris), not the machine's: at 00:30 in Paris the
-    server's UTC date is still yesterday, and the demo's session of the day must be today."""
-    return to_paris(utcnow()).date()
 
 
 def next_weekday(today: date) -> date:
@@ -85,7 +79,7 @@ def _juror(email, first, last, profession, years):
 
 def _session(number, referential, day, jury_specs, candidates, mode="remote"):
     session = ExamSession(number=number, referential=referential, mode=mode,
-                          starts_at=paris_to_utc(day, time(9, 0)), status="draft",
+                          starts_at=paris_to_utc(day, time(9, 0)), status=DRAFT,
                           video_link="https://visio.example.org/certif-" + number.lower())
     db.session.add(session)
     minutes = referential.exam_minutes
@@ -110,10 +104,11 @@ def load_demo() -> bool:
         for email, first, last, roles in STAFF:
             _user(email, first, last, roles)
         jurors = [_juror(*spec) for spec in JURORS]
-        candidates = [Candidate(first_name=f, last_name=l,
-                                email=f"{f.lower()}.{l.lower()}@exemple.fr".replace("é", "e").replace("è", "e"),
+        candidates = [Candidate(first_name=first, last_name=last,
+                                email=f"{first.lower()}.{last.lower()}@exemple.fr"
+                                .replace("é", "e").replace("è", "e"),
                                 training_end_date=paris_today() - timedelta(days=20))
-                      for f, l in CANDIDATES]
+                      for first, last in CANDIDATES]
         for candidate in candidates:
             candidate.phone = "06 00 00 00 00"
             candidate.city, candidate.postal_code = "Paris", "75010"
@@ -130,7 +125,7 @@ def load_demo() -> bool:
         # A session still to prepare: no jury yet, nobody convened.
         later = next_weekday(day + timedelta(days=20))
         db.session.add(ExamSession(number="2026-RS6240-02", referential=refs["RS6240"],
-                                   mode="remote", status="draft",
+                                   mode="remote", status=DRAFT,
                                    starts_at=paris_to_utc(later, time(9, 0)),
                                    video_link="https://visio.example.org/certif-2026-rs6240-02"))
         db.session.flush()
@@ -170,7 +165,7 @@ def _convene_by_hand(session_id: int) -> None:
             send_candidate(organiser, exam.id, "hand", **hand)
         for juror in list(jury.jurors):
             send_juror(organiser, session_id, juror.id, "hand", **hand)
-        advance_session(organiser, session_id, "convened")
+        advance_session(organiser, session_id, CONVENED)
 
 
 def _council_cases(session_id: int) -> None:

@@ -13,6 +13,14 @@ class InvalidInput(ServiceError):
     status = 400
 
 
+class FieldError(InvalidInput):
+    """Bad input tied to one field of the form, so the form can show it beside the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class Forbidden(ServiceError):
     status = 403
 
@@ -23,6 +31,12 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class MailNotSent(ServiceError):
+    """The mail server did not take the message; nothing is recorded as sent."""
+
+    status = 502
 
 
 class TooManyRequests(ServiceError):

@@ -23,6 +23,18 @@ def to_paris(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+def paris_today() -> date:
+    """The organisation's day (Europe/Paris), not the machine's: at 00:30 in Paris the
+    server's UTC date is still yesterday. Modules import it by name, so a test can patch
+    `module.paris_today` to set the day that module sees."""
+    return to_paris(utcnow()).date()
+
+
+def paris_day(moment: datetime) -> date:
+    """The Paris calendar day of a stored (naive UTC) moment."""
+    return to_paris(moment).date()
+
+
 def french_date(value: date | datetime | None) -> str:
     """1er décembre 2026"""
     if value is None:

@@ -163,7 +163,9 @@ def init_app(app: Flask) -> None:
     def database_unavailable(exc):
         # Read-only, full or locked database: say so in French; nothing half-written stays.
         db.session.rollback()
-        app.logger.error("database unavailable: %s", exc)
+        # The driver's error and the SQL, never its values (a password hash, a 2FA secret…).
+        app.logger.error("database unavailable: %s [SQL: %s]", getattr(exc, "orig", None) or
+                         type(exc).__name__, (getattr(exc, "statement", None) or "")[:300])
         return error_response(503, "La base de données est momentanément indisponible : "
                                    "votre action n'a pas été enregistrée. Réessayez dans "
                                    "quelques minutes ou prévenez l'administrateur.")

@@ -104,7 +104,7 @@ def test_simultaneous_clicks_never_fail_and_the_last_value_stands(app, make_web)
 
     # Requests from threads get their own app context (no context is pushed there).
     threads = [threading.Thread(target=click_all, args=(w, v))
-               for w, v in zip(webs, ("acquis", "non_acquis"))]
+               for w, v in zip(webs, ("acquis", "non_acquis"), strict=True)]
     for t in threads:
         t.start()
     for t in threads:

@@ -1,5 +1,6 @@
 """Putting certif into service: nothing personal cached, HSTS in production, private files,
 and a French 503 when the database cannot be written."""
+import logging
 import os
 import stat
 from pathlib import Path
@@ -10,12 +11,12 @@ from certif import create_app
 from certif.audit.models import AuditEntry
 from certif.auth.login_sessions import COOKIE_KEY
 from certif.auth.models import LoginSession
+from certif.candidates.links import make_token
 from certif.certificates.models import Certificate
 from certif.extensions import db
 from certif.files import write_private
 from certif.grading.models import Mark
 from certif.mail.services import send
-from certif.portal.tokens import make_token
 from certif.web import PRIVATE_PREFIXES
 
 from .certificates.conftest import finished_session, give_visa
@@ -186,3 +187,27 @@ def test_grid_click_on_a_read_only_database_is_a_503_message(app, make_web, read
     assert {m.value for m in db.session.scalars(db.select(Mark))} == {True}  # as it was
     plain = ro_juror.post(url, {"value": "non_acquis"})
     assert plain.status_code == 503 and UNAVAILABLE in plain.text.replace("&#39;", "'")
+
+
+def test_a_503_logs_no_secret_the_refused_write_held(app, make_web, read_only_app):
+    """The error log names the failure, never the statement's values (a new password's hash,
+    a second factor's secret…)."""
+    # A handler on the app's own logger: an earlier test's logging set-up (Alembic's
+    # fileConfig) may stop records from reaching pytest's capture.
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    read_only_app.logger.addHandler(handler)
+    read_only_app.logger.disabled = False
+    juror = make_web(make_user(JUROR))
+    ro_juror = Browserless(read_only_app.test_client())
+    ro_juror.client.set_cookie("session", juror.client.get_cookie("session").value)
+    ro_juror.token = juror.token
+    new = "cheval agrafe correct batterie"
+    response = ro_juror.post("/compte/mot-de-passe", {"current_password": PASSWORD,
+                                                      "new_password": new, "confirmation": new})
+    assert response.status_code == 503
+    read_only_app.logger.removeHandler(handler)
+    logged = "\n".join(record.getMessage() for record in records)
+    assert "readonly database" in logged
+    assert "scrypt:" not in logged and "parameters" not in logged

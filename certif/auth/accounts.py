@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..database import write_transaction
+from ..database import get_row, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..timeutil import utcnow
@@ -101,10 +101,7 @@ class AccountRow:
 
 
 def get_account(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(MSG_NOT_FOUND)
-    return user
+    return get_row(User, user_id, MSG_NOT_FOUND)
 
 
 def list_accounts(query: str | None = None, role: str | None = None,

@@ -60,5 +60,10 @@ def password_problems(password: str, email: str = "", first_name: str = "",
     return problems
 
 
+# zxcvbn refuses longer input (ValueError: its work grows fast with the length); the first
+# 72 characters of a passphrase are plenty to judge it.
+_ESTIMATED_LENGTH = 72
+
+
 def _too_guessable(password: str, *known: str) -> bool:
-    return zxcvbn(password, user_inputs=[k for k in known if k])["score"] < 3
+    return zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=[k for k in known if k])["score"] < 3

@@ -5,6 +5,7 @@ is set only once that transaction is committed: no logged-in user without the tr
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from flask import g, has_request_context, request
@@ -143,7 +144,14 @@ SECOND_FACTOR_WINDOW = timedelta(minutes=5)
 def begin_second_factor(user: User, next_path: str | None) -> None:
     cookie.clear()
     cookie[PENDING_SECOND_FACTOR] = {"uid": user.id, "at": utcnow().timestamp(),
-                                     "next": next_path}
+                                     "next": next_path, "stamp": _pending_stamp(user)}
+
+
+def _pending_stamp(user: User) -> str:
+    """Changes once the account logs in or its password changes: a copy of the password
+    step's cookie then no longer stands in for the password (its code step is over)."""
+    state = f"{user.id}|{user.password_hash}|{user.last_login_at}"
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
 def pending_second_factor_user() -> tuple[User | None, str | None]:
@@ -157,6 +165,7 @@ def pending_second_factor_user() -> tuple[User | None, str | None]:
         cookie.pop(PENDING_SECOND_FACTOR, None)
         return None, None
     user = db.session.get(User, int(pending.get("uid") or 0))
-    if user is None or not user.active or not user.two_factor_enabled:
+    if user is None or not user.active or not user.two_factor_enabled \
+            or pending.get("stamp") != _pending_stamp(user):
         return None, None
     return user, pending.get("next")

@@ -44,6 +44,15 @@ def issue(user, purpose: str, actor=None) -> str:
     return token
 
 
+def revoke_unused(user_id: int) -> int:
+    """Stop the account's unused links (e.g. mailed to an address since corrected); how many.
+
+    Call inside a write transaction."""
+    return db.session.execute(db.update(AccountToken).where(
+        AccountToken.user_id == user_id, AccountToken.used_at.is_(None),
+        AccountToken.revoked_at.is_(None)).values(revoked_at=utcnow())).rowcount
+
+
 def lookup(token: str) -> AccountToken | None:
     if not token or len(token) > 200:
         return None

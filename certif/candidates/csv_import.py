@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from ..text import clean_text
+
 MAX_NAME = 100
 MAX_EMAIL = 254
 MAX_PHONE = 40
@@ -37,7 +39,7 @@ MSG_EXTRA_NEEDS_ACCOMMODATION = ("des minutes supplémentaires exigent l'aménag
                                  "le référent handicap")
 
 
-class FieldError(ValueError):
+class InvalidValue(ValueError):
     """A value that breaks a rule: `message` is a lower-case phrase, `value` what was given."""
 
     def __init__(self, message: str, value: str = ""):
@@ -83,7 +85,7 @@ FIELD_NAMES = tuple(f.name for f in fields(CandidateData))
 # --- Field rules (shared by the form and the import) -------------------------------------
 
 def _text(raw) -> str:
-    return "" if raw is None else str(raw).strip()
+    return "" if raw is None else clean_text(str(raw), breaks="keep")
 
 
 def _shorten(value: str, limit: int = 60) -> str:
@@ -93,16 +95,16 @@ def _shorten(value: str, limit: int = 60) -> str:
 def clean_name(raw, what: str) -> str:
     value = " ".join(_text(raw).split())
     if not value:
-        raise FieldError(f"{what} obligatoire")
+        raise InvalidValue(f"{what} obligatoire")
     if len(value) > MAX_NAME:
-        raise FieldError(f"{what} trop long ({MAX_NAME} caractères au plus)", value)
+        raise InvalidValue(f"{what} trop long ({MAX_NAME} caractères au plus)", value)
     return value
 
 
 def clean_optional_text(raw, what: str, limit: int) -> str | None:
     value = _text(raw)
     if len(value) > limit:
-        raise FieldError(f"{what} trop long ({limit} caractères au plus)", value)
+        raise InvalidValue(f"{what} trop long ({limit} caractères au plus)", value)
     return value or None
 
 
@@ -111,7 +113,7 @@ def clean_email(raw) -> str | None:
     if not value:
         return None
     if len(value) > MAX_EMAIL or not EMAIL_RE.match(value):
-        raise FieldError("adresse e-mail invalide", _text(raw))
+        raise InvalidValue("adresse e-mail invalide", _text(raw))
     return value
 
 
@@ -120,7 +122,7 @@ def clean_postal_code(raw) -> str | None:
     if not value:
         return None
     if not POSTAL_CODE_RE.match(value):
-        raise FieldError("code postal invalide : 5 chiffres attendus", _text(raw))
+        raise InvalidValue("code postal invalide : 5 chiffres attendus", _text(raw))
     return value
 
 
@@ -138,23 +140,23 @@ def parse_date(raw, what: str) -> date | None:
         else:
             raise ValueError
     except ValueError:
-        raise FieldError(f"{what} invalide : date au format jj/mm/aaaa attendue", value) from None
+        raise InvalidValue(f"{what} invalide : date au format jj/mm/aaaa attendue", value) from None
     if day.year < OLDEST_YEAR:
-        raise FieldError(f"{what} invalide : date trop ancienne", value)
+        raise InvalidValue(f"{what} invalide : date trop ancienne", value)
     return day
 
 
 def clean_birth_date(raw, today: date) -> date | None:
     day = parse_date(raw, "date de naissance")
     if day is not None and day >= today:
-        raise FieldError("date de naissance invalide : elle doit être passée", _text(raw))
+        raise InvalidValue("date de naissance invalide : elle doit être passée", _text(raw))
     return day
 
 
 def clean_training_end_date(raw) -> date | None:
     day = parse_date(raw, "date de fin de formation")
     if day is not None and day.year > 2100:
-        raise FieldError("date de fin de formation invalide", _text(raw))
+        raise InvalidValue("date de fin de formation invalide", _text(raw))
     return day
 
 
@@ -164,7 +166,7 @@ def clean_pathway(raw) -> str:
         return "training"
     pathway = PATHWAY_WORDS.get(fold(value))
     if pathway is None:
-        raise FieldError("parcours inconnu : « formation » ou « vae » attendu", value)
+        raise InvalidValue("parcours inconnu : « formation » ou « vae » attendu", value)
     return pathway
 
 
@@ -173,13 +175,13 @@ def clean_extra_minutes(raw) -> int:
     if not value:
         return 0
     if not re.fullmatch(r"\d{1,4}", value) or int(value) > MAX_EXTRA_MINUTES:
-        raise FieldError(f"minutes supplémentaires invalides : un nombre entier de 0 à "
+        raise InvalidValue(f"minutes supplémentaires invalides : un nombre entier de 0 à "
                          f"{MAX_EXTRA_MINUTES} attendu", value)
     return int(value)
 
 
 def clean_candidate(raw: Mapping[str, object], today: date) -> tuple[CandidateData | None,
-                                                                      dict[str, FieldError]]:
+                                                                      dict[str, InvalidValue]]:
     """Every field of a candidate checked: the data, or the errors by field name."""
     rules = {
         "first_name": lambda v: clean_name(v, "prénom"),
@@ -199,11 +201,11 @@ def clean_candidate(raw: Mapping[str, object], today: date) -> tuple[CandidateDa
     for name, rule in rules.items():
         try:
             values[name] = rule(raw.get(name))
-        except FieldError as error:
+        except InvalidValue as error:
             errors[name] = error
     if values.get("extra_minutes") and not values.get("accommodation") \
             and "accommodation" not in errors:
-        errors["accommodation"] = FieldError(MSG_EXTRA_NEEDS_ACCOMMODATION)
+        errors["accommodation"] = InvalidValue(MSG_EXTRA_NEEDS_ACCOMMODATION)
     if errors:
         return None, errors
     return CandidateData(**values), {}
@@ -404,7 +406,8 @@ def _cells_to_fields(cells: list[str], columns: list[str | None], line: int,
         result.fail(f"Ligne {line} : {len(cells)} valeurs pour {len(columns)} colonnes "
                     "(un séparateur en trop dans une valeur ? mettez-la entre guillemets)", line)
         ok = False
-    for name, cell in zip(columns, cells):
+    # Not strict: a short row leaves its last columns out, extra cells were reported above.
+    for name, cell in zip(columns, cells, strict=False):
         if name is not None:
             raw[name] = cell
         elif cell.strip():

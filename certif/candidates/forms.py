@@ -26,8 +26,9 @@ class CandidateForm(FlaskForm):
     city = StringField("Ville", render_kw={"maxlength": 100})
     training_end_date = StringField("Date de fin de formation", widget=DateInput())
     # validate_choice off: a forged value gets the shared French message, not WTForms' English one.
-    pathway = RadioField("Parcours", choices=[SelectChoice(value, label) for value, label in PATHWAYS.items()], default="training",
-                         validate_choice=False)
+    pathway = RadioField("Parcours",
+                         choices=[SelectChoice(value, label) for value, label in PATHWAYS.items()],
+                         default="training", validate_choice=False)
     accommodation = TextAreaField("Aménagement décidé avec le référent handicap",
                                   render_kw={"rows": 3, "maxlength": 2000})
     extra_minutes = StringField("Minutes supplémentaires", default="0",

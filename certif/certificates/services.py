@@ -23,10 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import client_address
+from ..candidates.links import candidate_link
 from ..convocations.services import contact_email
-from ..database import write_transaction
+from ..database import get_row, write_transaction
+from ..documents.models import SEALED_CERTIFICATE, SealedDocument
 from ..documents.pdf import render_pdf
-from ..errors import Conflict, InvalidInput, NotFound, ServiceError
+from ..errors import Conflict, InvalidInput, MailNotSent, NotFound, ServiceError
 from ..extensions import db
 from ..grading import rules as grading_rules
 from ..grading.models import DeliberationMark
@@ -34,16 +36,14 @@ from ..grading.presenters import decision_label
 from ..grading.rules import FAVORABLE
 from ..grading.services import juror_grid
 from ..mail import services as mail
-from ..minutes.models import SEALED_CERTIFICATE, SealedDocument
 from ..people import of
-from ..portal.tokens import candidate_link
 from ..referentials.services import layout
 from ..sessions import rules as session_rules
-from ..sessions.exceptions import paris_day, paris_today, result_day
-from ..sessions.models import CLOSED, Exam, ExamSession, Jury
-from ..sessions.services import get_exam, get_row, get_session
+from ..sessions.exceptions import result_day
+from ..sessions.models import CLOSED, WITH_RESULTS, Exam, ExamSession, Jury
+from ..sessions.services import get_exam, get_session
 from ..throttling import services as throttling
-from ..timeutil import french_date, utcnow
+from ..timeutil import french_date, paris_day, paris_today, utcnow
 from ..web import external_url
 from . import rules
 from .models import ISSUE_CHANNELS, Certificate, ResultNotice
@@ -52,9 +52,6 @@ POST, EMAIL = "post", "email"
 # Who signs every email of this domain (the parchemin itself stays signed by the
 # responsable pédagogique, seed I.D.6).
 SIGNATORY = "Le responsable d'organisation de la certification"
-# Results go out once the jury has deliberated (minutes signed) or the session is closed.
-RESULT_STATUSES = ("deliberated", "closed")
-
 MSG_NOT_DELIBERATED = (
     "Les résultats de la session n° {number} ne peuvent pas encore être envoyés : la session "
     "est « {status} ». Ils partent une fois la session délibérée (procès-verbal signé par le "
@@ -78,12 +75,6 @@ MSG_NOT_SEALED = ("Le PDF scellé de ce certificat n'est pas encore produit : ut
 MSG_NO_CERTIFICATE = "Certificat introuvable."
 
 
-class MailNotSent(ServiceError):
-    """The mail server did not take the message; nothing is recorded as sent."""
-
-    status = 502
-
-
 def _mail_failure(what: str, recipient: str) -> str:
     return (f"L'envoi {what} à {recipient} a échoué : le serveur de messagerie n'a pas accepté le "
             "message. Rien n'est enregistré comme envoyé ; réessayez plus tard. Le détail de "
@@ -104,7 +95,8 @@ def is_admitted(exam: Exam) -> bool:
 
 def send_refusal(session: ExamSession) -> str | None:
     """Why the session's results cannot be sent yet (French), or None."""
-    if session.status not in RESULT_STATUSES:
+    # Results go out once the jury has deliberated (minutes signed) or the session is closed.
+    if session.status not in WITH_RESULTS:
         return MSG_NOT_DELIBERATED.format(number=session.number,
                                           status=session.status_label.lower())
     return None

@@ -1,4 +1,5 @@
 from ..extensions import db
+from ..sessions.references import CONVOCATIONS, register_exam_column
 from ..timeutil import utcnow
 
 CANDIDATE = "candidate"
@@ -49,3 +50,7 @@ class Convocation(db.Model):
     @property
     def channel_label(self) -> str:
         return CHANNELS[self.channel]
+
+
+# Sessions must not simply delete an exam whose candidate was convened (see sessions.references).
+register_exam_column(CONVOCATIONS, Convocation.exam_id)

@@ -27,6 +27,13 @@ def latest_candidate_convocations(exam_ids) -> dict[int, Convocation]:
     return {c.exam_id: c for c in rows}
 
 
+def candidate_convocations(exam) -> list[Convocation]:
+    """Every convocation sent to the candidate for this exam, oldest first."""
+    return list(db.session.scalars(
+        db.select(Convocation).where(Convocation.kind == CANDIDATE, Convocation.exam_id == exam.id)
+        .order_by(Convocation.sent_at, Convocation.id)))
+
+
 def latest_juror_convocations(session_id: int) -> dict[int, Convocation]:
     """The last sending to each juror of a session."""
     rows = db.session.scalars(

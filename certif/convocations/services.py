@@ -17,7 +17,6 @@ and can retry or hand the convocation over instead.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -25,15 +24,27 @@ from flask import current_app
 
 from ..audit.services import record
 from ..auth.models import User
+from ..candidates.links import candidate_link
 from ..database import write_transaction
 from ..documents.pdf import render_pdf, sha256
-from ..errors import Conflict, InvalidInput, NotFound, ServiceError
+from ..errors import Conflict, InvalidInput, MailNotSent, NotFound, ServiceError
 from ..extensions import db
 from ..mail import services as mail
-from ..portal.tokens import candidate_link
-from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
+from ..sessions.models import (
+    CANCELLED,
+    CLOSED,
+    CONVENED,
+    DRAFT,
+    SCHEDULED,
+    SESSION_CLOSED,
+    STOPPED,
+    Exam,
+    ExamSession,
+    Jury,
+)
 from ..sessions.services import convene_problem, get_exam, get_session, session_facts
-from ..timeutil import french_date, french_time, to_paris, utcnow
+from ..text import slug
+from ..timeutil import french_date, french_time, paris_today, to_paris
 from .models import CANDIDATE, CHANNELS, JUROR, Convocation
 from .queries import (
     candidate_convocation_current,
@@ -48,7 +59,6 @@ from .queries import (
 )
 
 EMAIL, HAND = "email", "hand"
-DRAFT, CONVENED = "draft", "convened"
 HANDED_BY_MAX = 200
 
 # When a remote session gives no technical prerequisites of its own.
@@ -86,17 +96,7 @@ MSG_CHANGED = ("La convocation a changé pendant sa préparation (horaire, lieu,
                "rechargez la page puis recommencez.")
 
 
-class MailNotSent(ServiceError):
-    """The mail server did not take the message; nothing is recorded as sent."""
-
-    status = 502
-
-
 # --- Validation ----------------------------------------------------------------------
-
-def paris_today() -> date:
-    return to_paris(utcnow()).date()
-
 
 def check_channel(channel: str | None) -> str:
     if channel not in CHANNELS:
@@ -141,10 +141,10 @@ def check_handed_by(raw: str | None) -> str:
 
 
 def _check_session_open(session: ExamSession) -> None:
-    if session.status == "cancelled":
+    if session.status == CANCELLED:
         raise Conflict(f"La session n° {session.number} est annulée : aucune convocation ne peut "
                        "être envoyée.")
-    if session.status == "closed":
+    if session.status == SESSION_CLOSED:
         raise Conflict(f"La session n° {session.number} est clôturée : aucune convocation ne peut "
                        "plus être envoyée.")
 
@@ -278,18 +278,13 @@ def juror_pdf(session: ExamSession, juror: User) -> bytes:
     return render_pdf("pdf/convocation_juror.html", **juror_context(session, juror))
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "document"
-
-
 def candidate_filename(exam: Exam) -> str:
     c = exam.candidate
-    return f"convocation-{_slug(exam.jury.session.number)}-{_slug(c.last_name + '-' + c.first_name)}.pdf"
+    return f"convocation-{slug(exam.jury.session.number)}-{slug(c.last_name + '-' + c.first_name)}.pdf"
 
 
 def juror_filename(session: ExamSession, juror: User) -> str:
-    return f"convocation-jury-{_slug(session.number)}-{_slug(juror.last_name + '-' + juror.first_name)}.pdf"
+    return f"convocation-jury-{slug(session.number)}-{slug(juror.last_name + '-' + juror.first_name)}.pdf"
 
 
 # --- The emails ---------------------------------------------------------------------------
@@ -720,7 +715,7 @@ class SessionConvocations:
 
     @property
     def open(self) -> bool:
-        return self.session.status not in ("cancelled", "closed")
+        return self.session.status not in STOPPED
 
     @property
     def to_send(self) -> int:

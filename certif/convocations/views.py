@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import NotFound
+from ..sessions.models import CONVENED, DRAFT
 from ..sessions.services import get_exam
 from ..web import redirect_after_write, role_required
 from . import services
@@ -75,13 +76,13 @@ def _send_page(target: services.Target, session, back: str, send):
     form = SendForm()
     if not form.validate():
         return _render_send(target, session, form), 400
-    was_draft = session.status == services.DRAFT
+    was_draft = session.status == DRAFT
     try:
         convocation = send(form)
     except services.MailNotSent as exc:
         return _render_send(target, session, form, failure=exc.message), 502
     flash(_sent_message(convocation, target.name), "info")
-    if was_draft and convocation.session.status == services.CONVENED:
+    if was_draft and convocation.session.status == CONVENED:
         flash(_CONVENED, "info")
     return redirect_after_write(back)
 

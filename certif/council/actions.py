@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..auth.models import COUNCIL, ORGANISER, User, UserRole
-from ..database import write_transaction
+from ..database import get_row, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..examday.models import ConditionsSheet
 from ..extensions import db
@@ -154,9 +154,7 @@ def propose(actor, fields: ActionFields, *, sheet: tuple[str, int] | None = None
         reviews.require_open(review)
         meeting = None
         if meeting_id is not None:
-            meeting = db.session.get(CouncilMeeting, meeting_id)
-            if meeting is None:
-                raise NotFound(MSG_MEETING_NOT_FOUND)
+            meeting = get_row(CouncilMeeting, meeting_id, MSG_MEETING_NOT_FOUND)
         owner = next((u for u in owners if str(u.id) == fields.owner), None)
         action = CorrectiveAction(
             review=review, meeting=meeting, title=fields.title.strip(),

@@ -22,7 +22,7 @@ from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..sessions import exceptions
-from ..sessions.models import MOVED, Exam, ExamSession, Jury, JuryMember
+from ..sessions.models import CANCELLED, MOVED, Exam, ExamSession, Jury, JuryMember
 from ..signatures.models import ANOMALY, Signature
 from ..signatures.services import add_signature, candidate_key, signatures_of, user_key
 from ..timeutil import french_date
@@ -102,7 +102,7 @@ def reporter_kind(reporter: Reporter, session: ExamSession) -> str | None:
 
 def session_choices(reporter: Reporter) -> list[ExamSession]:
     """The sessions `reporter` may file for (not cancelled), the most recent first."""
-    query = db.select(ExamSession).where(ExamSession.status != "cancelled")
+    query = db.select(ExamSession).where(ExamSession.status != CANCELLED)
     if reporter.is_candidate:
         query = query.where(ExamSession.id.in_(
             db.select(Jury.session_id).join(Exam, Exam.jury_id == Jury.id)
@@ -130,7 +130,7 @@ def reachable_session(reporter: Reporter, session_id: int | None) -> tuple[ExamS
     kind = reporter_kind(reporter, session) if session is not None else None
     if kind is None:
         raise NotFound(MSG_NO_SESSION)
-    if session.status == "cancelled":
+    if session.status == CANCELLED:
         raise Conflict(MSG_CANCELLED.format(number=session.number))
     return session, kind
 

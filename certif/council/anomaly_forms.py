@@ -64,9 +64,9 @@ class AnomalyForm(FlaskForm):
 
     def fields(self) -> services.AnomalyFields:
         return services.AnomalyFields(
-            session_id=self.session_id.data, anomaly_type=self.anomaly_type.data or None, type_detail=self.type_detail.data,
-            description=self.description.data, consequence=self.consequence.data,
-            causes=self.causes.data)
+            session_id=self.session_id.data, anomaly_type=self.anomaly_type.data or None,
+            type_detail=self.type_detail.data, description=self.description.data,
+            consequence=self.consequence.data, causes=self.causes.data)
 
     def attach(self, exc) -> None:
         """Show a service's refusal beside its field(s), or above the form."""

@@ -146,7 +146,7 @@ def grouped_bar_chart(chart_id: str, title: str, desc: str, groups: Sequence[Gro
     for i, group in enumerate(groups):
         y = top + i * group_height
         body.append(_row_label(y + len(series) * BAR / 2, group.label))
-        for j, (name, value) in enumerate(zip(series, group.values)):
+        for j, (name, value) in enumerate(zip(series, group.values, strict=True)):
             body.append(_bar(y + j * BAR, value, maximum, COLOURS[j % len(COLOURS)], str(value),
                              f"{group.label} · {name} : {value}"))
     return _svg(chart_id, title, desc, height, body)

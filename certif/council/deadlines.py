@@ -7,7 +7,7 @@ from datetime import date
 from ..examday.models import ConditionsSheet
 from ..extensions import db
 from ..sessions import exceptions
-from ..sessions.models import ExamSession, Jury
+from ..sessions.models import CANCELLED, ExamSession, Jury
 from . import rules
 from .models import AnomalySheet, CouncilMeeting
 
@@ -19,7 +19,7 @@ def reporting_sessions() -> list[rules.ReportingSession]:
                    .where(ConditionsSheet.has_breach.is_(True), ConditionsSheet.handed_at.is_not(None)))
     sessions = db.session.scalars(
         db.select(ExamSession)
-        .where(ExamSession.status != "cancelled",
+        .where(ExamSession.status != CANCELLED,
                db.or_(ExamSession.id.in_(with_anomaly), ExamSession.id.in_(with_breach)))
         .order_by(ExamSession.starts_at)).all()
     return [rules.ReportingSession(s.id, s.number, exceptions.paris_day(s.starts_at)) for s in sessions]
@@ -33,7 +33,7 @@ def held_meetings() -> list[rules.HeldMeeting]:
 
 def first_session_day() -> date | None:
     first = db.session.scalar(db.select(db.func.min(ExamSession.starts_at))
-                              .where(ExamSession.status != "cancelled"))
+                              .where(ExamSession.status != CANCELLED))
     return exceptions.paris_day(first) if first else None
 
 

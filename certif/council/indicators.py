@@ -45,7 +45,7 @@ from ..extensions import db
 from ..grading.rules import FAVORABLE
 from ..referentials.models import Referential
 from ..sessions import exceptions
-from ..sessions.models import CLOSED, MOVED, SCHEDULED, Exam, ExamSession, Jury
+from ..sessions.models import CANCELLED, CLOSED, MOVED, SCHEDULED, Exam, ExamSession, Jury
 from ..timeutil import paris_to_utc, to_paris
 from .models import VERIFIED, AnomalySheet, CorrectiveAction, CouncilMeeting, CouncilReview
 
@@ -138,7 +138,7 @@ class Figures:
         return ratio(Decimal(self.delay_seconds) / _SECONDS_PER_DAY, self.verified_actions)
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(*(a + b for a, b in zip(_values(self), _values(other))))
+        return Figures(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
 
 
 def _values(figures: Figures) -> tuple[int, ...]:
@@ -380,7 +380,7 @@ def certifications() -> list[Certification]:
 
 
 def _session_conditions(filters: Filters) -> list:
-    conditions = [ExamSession.status != "cancelled"]
+    conditions = [ExamSession.status != CANCELLED]
     if filters.certification:
         conditions.append(ExamSession.referential_id.in_(
             select(Referential.id).where(Referential.code == filters.certification).scalar_subquery()))
@@ -401,7 +401,7 @@ def _meeting_conditions(filters: Filters) -> list:
         conditions.append(CouncilMeeting.held_on <= filters.end)
     if filters.certification:
         conditions.append(CouncilMeeting.sessions.any(db.and_(
-            ExamSession.status != "cancelled",
+            ExamSession.status != CANCELLED,
             ExamSession.referential.has(Referential.code == filters.certification))))
     return conditions
 

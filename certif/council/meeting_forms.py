@@ -22,8 +22,8 @@ class CheckboxesField(SelectMultipleField):
 
 class MeetingForm(FlaskForm):
     held_on = FrenchDateField("Date de la réunion", validators=[InputRequired(MSG_DATE_REQUIRED)])
-    kind = RadioField("Type de réunion", choices=[SelectChoice(k, v) for k, v in MEETING_KINDS.items()], validate_choice=False,
-                      validators=[InputRequired(MSG_KIND)])
+    kind = RadioField("Type de réunion", choices=[SelectChoice(k, v) for k, v in MEETING_KINDS.items()],
+                      validate_choice=False, validators=[InputRequired(MSG_KIND)])
     place = StringField("Lieu", validators=[
         Optional(), Length(max=MAX_PLACE, message=f"{MAX_PLACE} caractères au plus.")])
     member_ids = CheckboxesField("Membres du conseil présents", coerce=int_or_none)

@@ -14,12 +14,12 @@ from ..audit.services import record as audit
 from ..auth.models import COUNCIL, User, UserRole
 from ..database import write_transaction
 from ..documents.pdf import render_pdf
-from ..errors import InvalidInput, NotFound
+from ..errors import FieldError, NotFound
 from ..examday.models import ConditionsSheet
 from ..extensions import db
 from ..referentials.models import Referential
 from ..sessions import exceptions
-from ..sessions.models import ExamSession, Jury
+from ..sessions.models import CANCELLED, ExamSession, Jury
 from ..timeutil import utcnow
 from . import reviews, rules
 from .models import ANNUAL, EXCEPTIONAL, MEETING_KINDS, AnomalySheet, CouncilMeeting, CouncilReview
@@ -39,14 +39,6 @@ MSG_SESSION_REQUIRED = ("Une réunion exceptionnelle traite les anomalies d'une 
                         "au moins une session.")
 MSG_SESSION_UNKNOWN = "Une des sessions cochées n'existe pas."
 MSG_SHEET_UNKNOWN = "Une des fiches cochées n'existe pas ou n'est pas adressée au conseil."
-
-
-class FieldError(InvalidInput):
-    """Bad input tied to one field, so the form shows it beside that field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass
@@ -164,7 +156,7 @@ def session_choices(meeting: CouncilMeeting | None = None) -> list[SessionChoice
     kept = {s.id for s in meeting.sessions} if meeting else set()
     today = exceptions.paris_today()
     sessions = db.session.scalars(
-        db.select(ExamSession).where(db.or_(ExamSession.status != "cancelled", ExamSession.id.in_(kept)))
+        db.select(ExamSession).where(db.or_(ExamSession.status != CANCELLED, ExamSession.id.in_(kept)))
         .order_by(ExamSession.starts_at.desc())).all()
     choices = [SessionChoice(s, exceptions.paris_day(s.starts_at), s.id in reported) for s in sessions]
     choices = [c for c in choices if c.reported or c.session.id in kept or c.day <= today]

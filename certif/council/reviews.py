@@ -30,6 +30,7 @@ from ..sessions.models import ExamSession, Jury, JuryMember
 from ..signatures.models import COUNCIL_OPINION, Signature
 from ..signatures.rules import Mark, content_sha256
 from ..signatures.services import add_signature, require_seen, signature_by_key, signatures_of, user_key
+from ..text import clean_text as _clean_text
 from ..timeutil import french_date, utcnow
 from . import rules
 from .models import AnomalySheet, CorrectiveAction, CouncilReview
@@ -84,7 +85,7 @@ class TextTooLong(InvalidInput):
 def clean_text(raw: str | None, limit: int = MAX_TEXT) -> str | None:
     """Trimmed text with "\n" newlines (browsers send CRLF); None when empty; TextTooLong
     when longer than `limit`. The council's one text cleaner (sheets, opinions, meetings)."""
-    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = _clean_text(raw, breaks="all")
     if len(text) > limit:
         raise TextTooLong(limit)
     return text or None

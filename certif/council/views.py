@@ -9,7 +9,8 @@ from flask import Blueprint, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..auth.models import COUNCIL, JUROR, ORGANISER
-from ..errors import Conflict, InvalidInput, NotFound
+from ..database import get_row
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..sessions import exceptions
 from ..signatures.services import mark_from_form
@@ -253,7 +254,5 @@ def _new_action_origin() -> dict:
         origin["review_url"] = _review_url(reviews.review_kind(origin["review"]),
                                            reviews.review_sheet_id(origin["review"]))
     if "meeting_id" in origin:
-        origin["meeting"] = db.session.get(CouncilMeeting, origin["meeting_id"])
-        if origin["meeting"] is None:
-            raise NotFound(actions.MSG_MEETING_NOT_FOUND)
+        origin["meeting"] = get_row(CouncilMeeting, origin["meeting_id"], actions.MSG_MEETING_NOT_FOUND)
     return origin

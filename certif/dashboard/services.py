@@ -63,9 +63,21 @@ from ..grading.rules import FAVORABLE, UNFAVORABLE
 from ..jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
 from ..jurors.services import changed_since_decision
 from ..sessions import rules
-from ..sessions.exceptions import paris_day, paris_today, pending_exams, result_day
-from ..sessions.models import CLOSED, GRADING, SCHEDULED, Exam, ExamSession, Jury, JuryMember
-from ..timeutil import french_date, paris_to_utc
+from ..sessions.exceptions import pending_exams, result_day
+from ..sessions.models import (
+    CANCELLED,
+    CLOSED,
+    GRADING,
+    PLANNING,
+    SCHEDULED,
+    STOPPED,
+    WITH_RESULTS,
+    Exam,
+    ExamSession,
+    Jury,
+    JuryMember,
+)
+from ..timeutil import french_date, paris_day, paris_to_utc, paris_today
 
 CONVENE_LEAD_DAYS = 14
 RETAKE_ANSWER_DAYS = 7
@@ -73,8 +85,6 @@ WINDOW_NOTICE_DAYS = 30
 HABILITATION_REVIEW_DAYS = 7
 RESULTS_SEND_DAYS = 2
 MEETING_NOTICE_DAYS = 60
-RESULT_STATUSES = ("deliberated", "closed")
-UPCOMING_STATUSES = ("draft", "convened", "in_progress")
 
 # In the order the counts are shown, and ties on the same day are listed.
 KINDS = {
@@ -150,7 +160,7 @@ def counts(items: list[DueItem]) -> list[tuple[str, str, int]]:
 def _upcoming_sessions(today: date) -> list[ExamSession]:
     return db.session.scalars(
         db.select(ExamSession)
-        .where(ExamSession.status.in_(UPCOMING_STATUSES),
+        .where(ExamSession.status.in_(PLANNING),
                ExamSession.starts_at >= paris_to_utc(today, time(0)))
         .options(db.selectinload(ExamSession.juries).selectinload(Jury.exams))
         .order_by(ExamSession.starts_at)).all()
@@ -214,7 +224,7 @@ def replacements_to_organise(today: date) -> list[DueItem]:
     replaced = set(db.session.scalars(
         db.select(ExamSession.replaces_jury_id)
         .where(ExamSession.replaces_jury_id.in_([j.id for j in juries]),
-               ExamSession.status != "cancelled"))) if juries else set()
+               ExamSession.status != CANCELLED))) if juries else set()
     items = []
     for jury in juries:
         waiting = pending_exams(jury)
@@ -274,7 +284,7 @@ def conflicts_to_resolve(today: date) -> list[DueItem]:
               & (JuryMember.juror_id == ConflictDeclaration.juror_id))
         .where(ConflictDeclaration.has_conflict.is_(True), Exam.status == SCHEDULED,
                Exam.phase == GRADING, Jury.stopped_at.is_(None),
-               ExamSession.status.not_in(("cancelled", "closed")))
+               ExamSession.status.not_in(STOPPED))
         .options(db.joinedload(ConflictDeclaration.juror),
                  db.joinedload(Exam.jury).joinedload(Jury.session))).unique().all()
     return [DueItem(
@@ -293,7 +303,7 @@ def _first_sittings(user_ids: list[int], today: date) -> dict:
         db.select(JuryMember.juror_id, db.func.min(ExamSession.starts_at))
         .join(Jury, JuryMember.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(ExamSession.status.in_(UPCOMING_STATUSES),
+        .where(ExamSession.status.in_(PLANNING),
                ExamSession.starts_at >= paris_to_utc(today, time(0)),
                JuryMember.juror_id.in_(user_ids))
         .group_by(JuryMember.juror_id)).all())
@@ -332,7 +342,7 @@ def stranded_candidates(today: date) -> list[DueItem]:
     exams = db.session.scalars(
         db.select(Exam).join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(ExamSession.status == "cancelled", Exam.status == SCHEDULED)
+        .where(ExamSession.status == CANCELLED, Exam.status == SCHEDULED)
         .options(db.joinedload(Exam.jury).joinedload(Jury.session))
         .order_by(Exam.starts_at, Exam.id)).unique().all()
     return [DueItem(
@@ -416,7 +426,7 @@ def results_to_send(today: date) -> list[DueItem]:
         db.select(ExamSession, db.func.count(Exam.id))
         .join(Jury, Jury.session_id == ExamSession.id)
         .join(Exam, Exam.jury_id == Jury.id)
-        .where(ExamSession.status.in_(RESULT_STATUSES), Exam.phase == CLOSED,
+        .where(ExamSession.status.in_(WITH_RESULTS), Exam.phase == CLOSED,
                Exam.decision.is_not(None), Exam.id.not_in(notified),
                Exam.candidate_id.in_(reachable))
         .group_by(ExamSession.id).order_by(ExamSession.starts_at)).all()
@@ -437,7 +447,7 @@ def certificates_to_issue(today: date) -> list[DueItem]:
         .join(ExamSession, Jury.session_id == ExamSession.id)
         .outerjoin(Certificate, Certificate.exam_id == Exam.id)
         .where(Exam.phase == CLOSED, Exam.decision == FAVORABLE, Certificate.issued_on.is_(None),
-               ExamSession.status != "cancelled")).all()
+               ExamSession.status != CANCELLED)).all()
     items = []
     for exam, session, number in rows:
         due = certificate_rules.delivery_due(paris_day(session.starts_at))

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
 from ..candidates.models import Candidate
+from ..database import get_row
 from ..errors import NotFound, ServiceError
 from ..extensions import db
 from ..people import of
 from ..sessions.models import SCHEDULED, Exam
+from ..text import slug
 from ..timeutil import french_date, french_timestamp, to_paris, utcnow
 from .pdf import sha256
 
@@ -45,22 +45,15 @@ class Folder:
     missing: list[str] = field(default_factory=list)
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "document"
-
-
 def candidate_exams(candidate_id: int) -> tuple[Candidate, list[Exam]]:
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None:
-        raise NotFound(MSG_NO_CANDIDATE)
+    candidate = get_row(Candidate, candidate_id, MSG_NO_CANDIDATE)
     exams = list(db.session.scalars(
         db.select(Exam).where(Exam.candidate_id == candidate_id).order_by(Exam.starts_at, Exam.id)))
     return candidate, exams
 
 
 def archive_filename(candidate: Candidate) -> str:
-    return f"dossier-{_slug(candidate.last_name + '-' + candidate.first_name)}.zip"
+    return f"dossier-{slug(candidate.last_name + '-' + candidate.first_name)}.zip"
 
 
 def candidate_archive(candidate_id: int) -> tuple[str, bytes]:
@@ -79,7 +72,7 @@ def candidate_archive(candidate_id: int) -> tuple[str, bytes]:
 def exam_folder(exam: Exam, position: int) -> Folder:
     session = exam.jury.session
     folder = Folder(
-        name=f"{position:02d}-tentative-{exam.attempt}-session-{_slug(session.number)}",
+        name=f"{position:02d}-tentative-{exam.attempt}-session-{slug(session.number)}",
         title=(f"Tentative n° {exam.attempt}, session n° {session.number} "
                f"({french_date(exam.starts_at)})"))
     _add(folder, "Convocation", lambda: [_convocation(exam)])

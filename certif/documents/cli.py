@@ -22,7 +22,7 @@ def verify_command(file: Path) -> None:
         data = file.read_bytes()
     except OSError:
         click.echo(f"Fichier introuvable ou illisible : {file}", err=True)
-        raise SystemExit(EXIT_MISSING)
+        raise SystemExit(EXIT_MISSING) from None
     verdict = verify_pdf(data)
     click.echo(("✓ " if verdict.intact else "✗ ") + verdict.message)
     if verdict.signer:

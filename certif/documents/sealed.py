@@ -17,8 +17,8 @@ from ..audit.services import record
 from ..errors import Conflict, ServiceError
 from ..extensions import db
 from ..files import write_private
-from ..minutes.models import SealedDocument
 from ..timeutil import utcnow
+from .models import SealedDocument
 from .pdf import sha256
 
 MSG_ALREADY_SEALED = "Ce document a déjà été scellé : la version scellée ne peut pas être remplacée."

@@ -9,7 +9,8 @@ from ..web import role_required
 bp = Blueprint("documents", __name__)
 
 MSG_NO_FILE = "Choisissez le fichier PDF à vérifier."
-MSG_NOT_PDF = "Ce fichier n'est pas un PDF : seuls les documents PDF scellés par certif peuvent être vérifiés."
+MSG_NOT_PDF = ("Ce fichier n'est pas un PDF : "
+               "seuls les documents PDF scellés par certif peuvent être vérifiés.")
 
 
 class VerifyForm(FlaskForm):

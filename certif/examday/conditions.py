@@ -21,11 +21,11 @@ from datetime import date, time
 
 from ..audit.services import record
 from ..auth.models import COUNCIL, ORGANISER
-from ..database import write_transaction
+from ..database import get_row, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..sessions.models import MOVED, Exam, ExamSession, Jury
-from ..sessions.services import get_jury, get_session, paris_today, session_day
+from ..sessions.models import CANCELLED, MOVED, Exam, ExamSession, Jury
+from ..sessions.services import get_jury, get_session, session_day
 from ..signatures.models import CONDITIONS as SIGNED_CONDITIONS
 from ..signatures.models import Signature
 from ..signatures.rules import content_sha256
@@ -37,7 +37,8 @@ from ..signatures.services import (
     signatures_of,
     user_key,
 )
-from ..timeutil import french_date, paris_to_utc, utcnow
+from ..text import clean_text
+from ..timeutil import french_date, paris_to_utc, paris_today, utcnow
 from .models import ConditionAnswer, ConditionsSheet
 
 # --- The annex's conditions (pure) ---------------------------------------------------
@@ -109,9 +110,7 @@ def parse_answers(form) -> dict[int, bool]:
 
 
 def clean_observations(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = text.replace("\r\n", "\n").strip()
+    text = clean_text(text)
     if len(text) > MAX_OBSERVATIONS:
         raise InvalidInput(MSG_LONG_OBSERVATIONS)
     return text or None
@@ -177,7 +176,7 @@ def juror_jury(user, jury_id: int, *, lock: bool = False) -> Jury:
 def write_refusal(user, jury: Jury, today: date) -> str | None:
     """Why `user` may not fill the sheet now (French), signatures apart; or None."""
     session = jury.session
-    if session.status == "cancelled":
+    if session.status == CANCELLED:
         return MSG_CANCELLED.format(number=session.number)
     day = session_day(session)
     if today < day:
@@ -279,9 +278,7 @@ def sheet_state(sheet: ConditionsSheet) -> SheetState:
 
 def visible_sheet(viewer, sheet_id: int) -> ConditionsSheet:
     """The sheet if `viewer` may read it (organiser, council, a juror of its jury); else 404."""
-    sheet = db.session.get(ConditionsSheet, sheet_id)
-    if sheet is None:
-        raise NotFound(MSG_NO_SHEET)
+    sheet = get_row(ConditionsSheet, sheet_id, MSG_NO_SHEET)
     if viewer.has_role(ORGANISER, COUNCIL) or _is_juror_of(viewer, sheet.jury):
         return sheet
     raise NotFound(MSG_NO_SHEET)
@@ -299,7 +296,7 @@ def sheets_not_handed(today: date | None = None) -> list[tuple[Jury, ExamSession
     rows = db.session.execute(
         db.select(Jury, ExamSession)
         .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(ExamSession.status != "cancelled", ExamSession.starts_at < before,
+        .where(ExamSession.status != CANCELLED, ExamSession.starts_at < before,
                Jury.stopped_at.is_(None),
                db.select(Exam.id).where(Exam.jury_id == Jury.id, Exam.status != MOVED).exists())
         .order_by(ExamSession.starts_at, Jury.position)).all()

@@ -1,5 +1,8 @@
 """The exam day: identity checks, candidates' single-use signing links, conditions sheets."""
 from ..extensions import db
+from ..sessions.models import Exam, JuryMember
+from ..signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE
+from ..signatures.readers import register_jurors
 from ..timeutil import utcnow
 
 # What the jury saw to check the candidate's identity (seed 000, I.C.2).
@@ -106,3 +109,21 @@ class ConditionAnswer(db.Model):
         db.UniqueConstraint("sheet_id", "position"),
         db.CheckConstraint("position between 1 and 12", name="position"),
     )
+
+
+# The jurors of the exam's jury see the signatures of its attendance sheets (annexes 1 and 2),
+# those of the sheet's jury the signatures of a conditions sheet (annex 4).
+def _jurors_of_exam(exam_id):
+    return (db.select(JuryMember.juror_id).join(Exam, Exam.jury_id == JuryMember.jury_id)
+            .where(Exam.id == exam_id))
+
+
+def _jurors_of_conditions_sheet(sheet_id):
+    return (db.select(JuryMember.juror_id)
+            .join(ConditionsSheet, ConditionsSheet.jury_id == JuryMember.jury_id)
+            .where(ConditionsSheet.id == sheet_id))
+
+
+register_jurors(CANDIDATE_ATTENDANCE, _jurors_of_exam)
+register_jurors(JURY_ATTENDANCE, _jurors_of_exam)
+register_jurors(CONDITIONS, _jurors_of_conditions_sheet)

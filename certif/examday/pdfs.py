@@ -1,11 +1,9 @@
 """Annexes 1 and 2 of seed 000 as PDFs, filled with the signatures given in certif."""
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from ..documents.pdf import render_pdf
 from ..sessions.models import Exam, Jury
+from ..text import slug
 from ..timeutil import to_paris
 from . import services
 
@@ -30,10 +28,5 @@ def jury_attendance_pdf(jury: Jury) -> bytes:
                       rows=attendance.rows, juror1=seats.get(1), juror2=seats.get(2), days=days)
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "document"
-
-
 def filename(kind: str, *parts) -> str:
-    return f"emargement-{kind}-" + "-".join(_slug(str(p)) for p in parts) + ".pdf"
+    return f"emargement-{kind}-" + "-".join(slug(str(p)) for p in parts) + ".pdf"

@@ -2,7 +2,7 @@
 (annex 1) signed on the jury's device or through a single-use link, and the organiser's view.
 
 Every write runs in `write_transaction` and is audited. A juror reaches an exam only
-through `grading.services.exam_access` (404 when not on its jury). The candidate has
+through `examday.access.exam_access` (404 when not on its jury). The candidate has
 no account: a short code or an emailed link (its token stored as a SHA-256 only)
 opens a signing page once.
 """
@@ -23,20 +23,21 @@ from ..auth.services import client_address
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput, NotFound, ServiceError
 from ..extensions import db
-from ..grading.services import ExamAccess, exam_access
 from ..jurors.models import ConflictDeclaration
 from ..mail import services as mail
-from ..minutes.models import Minutes
-from ..sessions.models import SCHEDULED, Exam, ExamSession, Jury, JuryMember
+from ..sessions.locks import grades_locked
+from ..sessions.models import CONVENED, IN_PROGRESS, SCHEDULED, STOPPED, Exam, ExamSession, Jury, JuryMember
 from ..sessions.services import get_jury, get_session
 from ..signatures import services as signatures
 from ..signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
 from ..signatures.rules import Mark, content_sha256
 from ..signatures.services import require_seen
+from ..text import clean_text
 from ..throttling import services as throttling
-from ..timeutil import french_datetime, to_paris, utcnow
+from ..timeutil import french_datetime, paris_today, to_paris, utcnow
 from ..web import external_url
 from . import rules
+from .access import ExamAccess, exam_access
 from .models import CHECK_MODES, ID_DOCUMENTS, AttendanceLink, IdentityCheck
 
 MAX_NOTES = 2000
@@ -88,11 +89,6 @@ class LinkGone(ServiceError):
     """The signing link can no longer be used (used, closed, expired or replaced)."""
 
     status = 410
-
-
-def paris_today() -> date:
-    """Today in Paris (tests patch it to the exam day)."""
-    return to_paris(utcnow()).date()
 
 
 def exam_day(exam: Exam) -> date:
@@ -319,7 +315,7 @@ def clean_identity(fields: IdentityFields) -> IdentityFields:
         raise InvalidInput(MSG_CONVOCATION)
     if fields.mode not in CHECK_MODES:
         raise InvalidInput(MSG_BAD_MODE)
-    notes = (fields.notes or "").replace("\r\n", "\n").strip() or None
+    notes = clean_text(fields.notes) or None
     if notes and len(notes) > MAX_NOTES:
         raise InvalidInput(MSG_NOTES_LONG)
     return IdentityFields(fields.document_type, detail if fields.document_type == "other" else None,
@@ -354,9 +350,9 @@ def check_identity(user, exam_id: int, fields: IdentityFields, *,
 def _start_session(user, session_id: int) -> None:
     """The first identity check of a convened session: the session is under way."""
     session = get_session(session_id, lock=True)
-    if session.status == "convened":
-        session.status = "in_progress"
-        record(user, "session.status", "session", session.id, "convened", "in_progress",
+    if session.status == CONVENED:
+        session.status = IN_PROGRESS
+        record(user, "session.status", "session", session.id, CONVENED, IN_PROGRESS,
                reason="identity.check")
 
 
@@ -486,9 +482,7 @@ def attendance_closure(exam: Exam, juror_id: int | None) -> str | None:
     `juror_id` (French), or None. The one place that closes a link besides its own dates:
     `create_link` refuses for the same reasons, and open links die the moment one applies."""
     jury = exam.jury
-    locked_at = db.session.scalar(db.select(Minutes.locked_at)
-                                  .where(Minutes.session_id == jury.session_id))
-    if locked_at is not None:
+    if grades_locked(jury.session_id):
         return MSG_ATTENDANCE_MINUTES_SIGNED.format(number=jury.session.number)
     if jury.stopped_at is not None:
         return MSG_ATTENDANCE_JURY_STOPPED
@@ -587,7 +581,7 @@ def sign_by_link(link_id: int | None, via: str, mark: Mark, *,
                                  .execution_options(populate_existing=True))
         _require_usable(link)
         session = exam.jury.session
-        if exam.status != SCHEDULED or session.status in ("cancelled", "closed"):
+        if exam.status != SCHEDULED or session.status in STOPPED:
             raise Conflict(MSG_NOT_SITTING)
         if candidate_signature(exam) is not None:
             raise Conflict(MSG_CANDIDATE_SIGNED)

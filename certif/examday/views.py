@@ -96,7 +96,8 @@ class IdentityForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code donné par le jury", validators=[DataRequired("Tapez le code donné par le jury.")])
+    code = StringField("Code donné par le jury",
+                       validators=[DataRequired("Tapez le code donné par le jury.")])
 
 
 # --- The juror's reception page -----------------------------------------------------------

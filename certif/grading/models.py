@@ -1,5 +1,6 @@
 """Each juror's own grid and marks, and the values the jury records in deliberation."""
 from ..extensions import db
+from ..sessions.references import DELIBERATION_MARKS, GRIDS, MARKS, register_exam_column
 from ..timeutil import utcnow
 
 
@@ -41,3 +42,9 @@ class DeliberationMark(db.Model):
     recorded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (db.UniqueConstraint("exam_id", "criterion_id"),)
+
+
+# Sessions must not re-seat, move or delete an exam a juror started grading (see sessions.references).
+register_exam_column(GRIDS, Grid.exam_id)
+register_exam_column(MARKS, Grid.exam_id, db.select(Grid.exam_id).join(Mark, Mark.grid_id == Grid.id))
+register_exam_column(DELIBERATION_MARKS, DeliberationMark.exam_id)

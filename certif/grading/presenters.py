@@ -1,5 +1,6 @@
 """Wording of results, shared by pages and documents."""
-from .rules import BLOCKS, FAVORABLE, UNFAVORABLE
+from ..referentials.scoring import BLOCKS
+from .rules import FAVORABLE, UNFAVORABLE
 
 _LABELS = {
     ("points", FAVORABLE): "Avis favorable",

@@ -13,20 +13,17 @@ A referential declares its rule:
 
 While a criterion is unmarked, the grid has no decision, and a competency whose
 criteria are not all marked has no status yet (its note counts what is marked).
-Criteria are identified by any hashable key (ids in the app, codes in tests).
+Criteria are identified by any hashable key (ids in the app, codes in tests). The rule's
+name and the shape of the grid (``Scheme``) are the referential's: ``referentials.scoring``.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-POINTS = "points"
-BLOCKS = "blocks"
-RULES = (POINTS, BLOCKS)
-
-FAVORABLE = "favorable"
-UNFAVORABLE = "defavorable"
+from ..referentials.scoring import POINTS, CompetencySpec, Key, Scheme
+from ..sessions.rules import FAVORABLE, UNFAVORABLE
 
 AGREED = "agreed"
 PRESIDENT = "president"
@@ -34,43 +31,7 @@ JURY = "jury"
 
 _CENT = Decimal("0.01")
 
-Key = Hashable
 Marks = Mapping[Key, bool | None]
-
-
-@dataclass(frozen=True)
-class CompetencySpec:
-    code: str
-    criteria: tuple[Key, ...]
-    points: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class BlockSpec:
-    code: str | None
-    competencies: tuple[CompetencySpec, ...]
-
-
-@dataclass(frozen=True)
-class Scheme:
-    rule: str
-    blocks: tuple[BlockSpec, ...]
-    pass_mark: Decimal | None = None
-    max_points: Decimal | None = None
-
-    def __post_init__(self):
-        if self.rule not in RULES:
-            raise ValueError(f"unknown scoring rule {self.rule!r}")
-        if self.rule == POINTS and self.pass_mark is None:
-            raise ValueError("a points rule needs a pass mark")
-
-    @property
-    def competencies(self) -> tuple[CompetencySpec, ...]:
-        return tuple(c for block in self.blocks for c in block.competencies)
-
-    @property
-    def criteria(self) -> tuple[Key, ...]:
-        return tuple(k for c in self.competencies for k in c.criteria)
 
 
 @dataclass(frozen=True)

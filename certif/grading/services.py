@@ -12,13 +12,11 @@ from sqlalchemy import and_, func
 
 from ..audit.models import AuditEntry
 from ..audit.services import record
-from ..database import write_transaction
+from ..database import get_row, write_transaction
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..examday.models import IdentityCheck
+from ..examday.access import MSG_MINUTES_SIGNED, ExamAccess, exam_access
 from ..extensions import db
-from ..jurors.models import ConflictDeclaration, JurorProfile
-from ..jurors.services import habilitation_problem
-from ..minutes.models import Minutes
+from ..jurors.models import ConflictDeclaration
 from ..referentials.services import Layout, layout
 from ..sessions.models import (
     ABSENT_EXCUSED,
@@ -27,12 +25,12 @@ from ..sessions.models import (
     DELIBERATION,
     GRADING,
     MOVED,
-    SCHEDULED,
     Exam,
     ExamSession,
     Jury,
     JuryMember,
 )
+from ..text import clean_text
 from ..timeutil import to_paris, utcnow
 from . import rules
 from .models import DeliberationMark, Grid, Mark
@@ -41,7 +39,6 @@ VALUES = {"acquis": True, "non_acquis": False}
 MAX_COMMENT = 2000
 
 MSG_BAD_VALUE = "Valeur invalide : choisissez « Acquis » ou « Non acquis »."
-MSG_NO_EXAM = "Candidat introuvable dans vos jurys."
 MSG_NO_CRITERION = "Critère introuvable dans la grille de cette certification."
 MSG_GRID_LOCKED = ("La délibération est ouverte : les grilles individuelles sont verrouillées ; "
                    "les modifications se font désormais en délibération.")
@@ -57,28 +54,9 @@ MSG_CONFLICT_NO_DELIBERATION = ("Un juré a déclaré connaître ce candidat : l
                                 "être ouverte. Le responsable d'organisation doit confier le candidat "
                                 "à un autre jury.")
 DECLARATIONS = {"none": False, "conflict": True}
-MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
-                   "arrêté pour la carence d'un juré).")
-MSG_MOVED = ("Reporté : ce candidat a été reporté à une autre session ; vous ne l'évaluez plus "
-             "dans ce jury.")
-MSG_ABSENT = "Absent : ce candidat a été déclaré absent ; il n'est pas évalué dans ce jury."
-MSG_CARENCE = ("Jury arrêté (carence) : la carence d'un juré a arrêté ce jury ; ses candidats "
-               "sont reportés à une session de remplacement et ne sont plus évalués ici.")
-MSG_SESSION_CANCELLED = ("La session n° {number} est annulée : ses candidats ne sont plus "
-                         "évalués et rien ne peut y être enregistré.")
-MSG_SESSION_CLOSED = ("La session n° {number} est clôturée : les évaluations et les délibérations "
-                      "sont verrouillées.")
-MSG_NOT_HABILITATED = ("Votre habilitation de juré n'est pas (ou plus) favorable : vous ne pouvez "
-                       "ni évaluer ni délibérer. Le responsable d'organisation doit vous remplacer "
-                       "dans ce jury.")
-MSG_MINUTES_SIGNED = ("Le procès-verbal de la session n° {number} est signé : les notes sont "
-                      "verrouillées et ne peuvent plus être modifiées.")
 # Seed 000, I.C.2: the jury checks the candidate's identity and convocation first.
 MSG_IDENTITY_FIRST = ("Vérifiez d'abord l'identité et la convocation du candidat (accueil du "
                       "candidat) : la grille s'ouvre ensuite.")
-# Grading and deliberating stop in these sessions; a draft one (its convocations not yet
-# sent on the exam day, in some setups) can be graded.
-STOPPED_SESSIONS = {"cancelled": MSG_SESSION_CANCELLED, "closed": MSG_SESSION_CLOSED}
 
 
 def label(value: bool | None) -> str | None:
@@ -89,91 +67,6 @@ def parse_value(raw: str | None) -> bool:
     if raw not in VALUES:
         raise InvalidInput(MSG_BAD_VALUE)
     return VALUES[raw]
-
-
-@dataclass
-class ExamAccess:
-    """An exam as one of its jurors reaches it, with what decides whether they may write."""
-
-    exam: Exam
-    referential_id: int
-    jury_president_id: int | None
-    jury_stopped_at: object | None  # the carence, if the jury was stopped
-    session_number: str
-    session_status: str
-    habilitation_problem: str | None  # why this juror may not sit (see jurors.services)
-    declaration: ConflictDeclaration | None  # this juror's, about this candidate
-    identity_checked: bool = False  # the jury checked the candidate's identity (grading unlocks)
-    minutes_locked: bool = False  # the session's minutes are signed: grades are locked
-
-    @property
-    def layout(self) -> Layout:
-        return layout(self.referential_id)
-
-    @property
-    def write_refusal(self) -> str | None:
-        """Why this juror may write nothing on this exam now (French), or None.
-
-        The exam's phase is checked apart: it says which writes are possible.
-        """
-        if self.session_status in STOPPED_SESSIONS:
-            return STOPPED_SESSIONS[self.session_status].format(number=self.session_number)
-        if self.minutes_locked:
-            return MSG_MINUTES_SIGNED.format(number=self.session_number)
-        if self.habilitation_problem is not None:
-            return MSG_NOT_HABILITATED
-        if self.exam.phase == GRADING:
-            if self.exam.status == MOVED:
-                return MSG_MOVED
-            if self.exam.status in (ABSENT_EXCUSED, ABSENT_UNEXCUSED):
-                return MSG_ABSENT
-            if self.exam.status != SCHEDULED:
-                return MSG_NOT_SITTING
-            if self.jury_stopped_at is not None:
-                return MSG_CARENCE
-        return None
-
-    @property
-    def president_id(self) -> int | None:
-        """The president of record: frozen when the deliberation opens."""
-        return self.exam.president_id or self.jury_president_id
-
-    def is_president(self, user) -> bool:
-        return self.president_id == user.id
-
-
-def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
-    """The exam if `user` sits on its jury; otherwise NotFound, as if it did not exist.
-
-    One statement (it runs on every click): the exam, its jury's and session's state,
-    the juror's habilitation profile and their declaration about the candidate.
-    """
-    query = (
-        db.select(Exam, ExamSession.referential_id, Jury.president_id, Jury.stopped_at,
-                  ExamSession.number, ExamSession.status, JurorProfile, ConflictDeclaration,
-                  IdentityCheck.id, Minutes.locked_at)
-        .join(Jury, Exam.jury_id == Jury.id)
-        .join(ExamSession, Jury.session_id == ExamSession.id)
-        .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
-        .outerjoin(JurorProfile, JurorProfile.user_id == user.id)
-        .outerjoin(ConflictDeclaration, and_(ConflictDeclaration.exam_id == Exam.id,
-                                             ConflictDeclaration.juror_id == user.id))
-        .outerjoin(IdentityCheck, IdentityCheck.exam_id == Exam.id)
-        .outerjoin(Minutes, Minutes.session_id == ExamSession.id)
-        .where(Exam.id == exam_id)
-    )
-    if lock:
-        # Inside a write transaction: lock the exam row (PostgreSQL; SQLite holds the
-        # write lock already) and re-read it as it is now, since its phase may have
-        # moved. Whatever depends on the lock is read by later statements.
-        query = query.with_for_update(of=Exam).execution_options(populate_existing=True)
-    row = db.session.execute(query).first()
-    if row is None:
-        raise NotFound(MSG_NO_EXAM)
-    *facts, profile, declaration, identity_check_id, minutes_locked_at = row
-    return ExamAccess(*facts, habilitation_problem=habilitation_problem(user, profile),
-                      declaration=declaration, identity_checked=identity_check_id is not None,
-                      minutes_locked=minutes_locked_at is not None)
 
 
 def criterion_of(access: ExamAccess, criterion_id: int):
@@ -235,7 +128,7 @@ def declare(user, exam_id: int, raw_value: str | None, comment: str | None = Non
     if raw_value not in DECLARATIONS:
         raise InvalidInput("Choisissez votre déclaration : vous connaissez ce candidat ou non.")
     has_conflict = DECLARATIONS[raw_value]
-    comment = (comment or "").replace("\r\n", "\n").strip() or None
+    comment = clean_text(comment) or None
     if comment and len(comment) > MAX_COMMENT:
         raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
     with write_transaction():
@@ -457,7 +350,7 @@ def save_comment(user, exam_id: int, comment: str | None) -> None:
 
 def _apply_comment(user, exam: Exam, comment: str) -> None:
     # Browsers count a line break as one character but send CRLF.
-    comment = comment.replace("\r\n", "\n").strip()
+    comment = clean_text(comment)
     if len(comment) > MAX_COMMENT:
         raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
     old = exam.president_comment
@@ -493,9 +386,7 @@ def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
     A viewer who also sits on this exam's jury sees it only once grading is over,
     so the history cannot reveal the other juror's marks.
     """
-    exam = db.session.get(Exam, exam_id)
-    if exam is None:
-        raise NotFound("Examen introuvable.")
+    exam = get_row(Exam, exam_id, "Examen introuvable.")
     sits = db.session.scalar(db.select(JuryMember.id).filter_by(
         jury_id=exam.jury_id, juror_id=viewer.id))
     if sits is not None and exam.phase == GRADING:

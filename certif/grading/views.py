@@ -7,9 +7,10 @@ JavaScript.
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.models import JUROR
+from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..examday.services import identity_checked_ids
 from ..sessions.models import DELIBERATION, GRADING
+from ..sessions.views import bp as sessions_bp
 from ..web import is_htmx, redirect_after_write, role_required
 from . import services
 
@@ -147,3 +148,13 @@ def _deliberation_context(state: services.Deliberation) -> dict:
                 president=president, other=other,
                 can_edit=(access.is_president(current_user) and access.exam.phase == "deliberation"
                           and access.write_refusal is None))
+
+
+# The history of an exam's grades, opened from the session's pages by the organiser and the
+# council: its address and endpoint are the sessions' (sessions.history), its knowledge (which
+# grids belong to the exam) is grading's, so grading adds it to the sessions' blueprint.
+@sessions_bp.get("/examens/<id:exam_id>/historique")
+@role_required(ORGANISER, COUNCIL)
+def history(exam_id: int):
+    exam, entries = services.exam_history(current_user, exam_id)
+    return render_template("sessions/history.html", exam=exam, entries=entries)

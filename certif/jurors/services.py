@@ -1,5 +1,9 @@
-"""Jurors: accounts, habilitation profile (annex 7), the organiser's decision, the CV,
-and the reads other domains need (who may sit on a jury, declared conflicts).
+"""Jurors: accounts, habilitation profile (annex 7), the CV, and the reads other domains
+need (who may sit on a jury, declared conflicts).
+
+What needs the juries (the juries a juror sits on, the organiser's habilitation decision,
+refused while they still grade, and the conflicts of the jurors who sit) is in
+`sessions.jurors`, above the sessions.
 
 Every write runs in `write_transaction` and records an audit entry (entity "juror",
 entity_id the juror's user id).
@@ -18,15 +22,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.models import AuditEntry
 from ..audit.services import record
+from ..auth import tokens
 from ..auth.models import JUROR, User, UserRole
 from ..database import write_transaction
-from ..errors import Conflict, InvalidInput, NotFound
+from ..documents.pdf import render_pdf
+from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..referentials.models import Referential
-from ..sessions.models import DELIBERATION, GRADING, SCHEDULED, Exam, ExamSession, Jury, JuryMember
+from ..text import clean_text, slug
 from ..timeutil import utcnow
 from . import rules, storage
-from .models import FAVOURABLE, HABILITATION_RESULTS, UNFAVOURABLE, ConflictDeclaration, JurorProfile
+from .models import FAVOURABLE, UNFAVOURABLE, ConflictDeclaration, JurorProfile
 
 # The annex 7 fields, in the form's order, with their French labels.
 PROFILE_FIELDS = {
@@ -44,14 +50,9 @@ IDENTITY_FIELDS = {"first_name": "Prénom", "last_name": "Nom", "email": "Adress
 # The fields the habilitation rules read: a change to one after a decision is flagged.
 DECISIVE_FIELDS = ("profession", "years_experience", "external", "professionalisation_date")
 ANNEX_REFERENTIAL = "RS6240"  # annex 7 belongs to the RS6240 procedure (seed 000)
-MAX_COMMENT = 2000
 
 MSG_NO_JUROR = "Juré introuvable."
 MSG_EMAIL_TAKEN = "Un compte existe déjà avec cette adresse e-mail."
-MSG_COMMENT_NEEDED_UNFAVOURABLE = ("Expliquez l'avis défavorable dans le commentaire : "
-                                   "il est obligatoire dans ce cas.")
-MSG_COMMENT_NEEDED_DEROGATION = ("Les conditions d'habilitation ne sont pas toutes remplies : "
-                                 "justifiez l'avis favorable dans le commentaire.")
 
 
 # --- Reads ----------------------------------------------------------------------------
@@ -103,16 +104,6 @@ def get_juror(user_id: int) -> User:
     if user is None or not user.has_role(JUROR):
         raise NotFound(MSG_NO_JUROR)
     return user
-
-
-def juror_juries(user_id: int) -> list[Jury]:
-    """The juries a juror sits on, most recent session first."""
-    return db.session.scalars(
-        db.select(Jury).join(JuryMember, JuryMember.jury_id == Jury.id)
-        .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(JuryMember.juror_id == user_id)
-        .options(db.joinedload(Jury.session).joinedload(ExamSession.referential))
-        .order_by(ExamSession.starts_at.desc(), Jury.position)).unique().all()
 
 
 @dataclass
@@ -185,63 +176,7 @@ def is_habilitated(user_id: int) -> bool:
     return habilitation_problem(user_id) is None
 
 
-# Sessions whose juries no longer grade: nothing is at stake there any more.
-FINISHED_SESSIONS = ("cancelled", "closed")
-
-
-def juries_still_grading(user_id: int) -> list[Jury]:
-    """The juries `user_id` sits on that still have candidates to grade or deliberate on.
-
-    A stopped jury (carence) grades no more, but its open deliberations go on.
-    """
-    still_open = (db.select(Exam.id)
-                  .where(Exam.jury_id == Jury.id, Exam.status == SCHEDULED,
-                         db.or_(Exam.phase == DELIBERATION,
-                                and_(Exam.phase == GRADING, Jury.stopped_at.is_(None))))
-                  .exists())
-    return db.session.scalars(
-        db.select(Jury)
-        .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user_id))
-        .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(ExamSession.status.not_in(FINISHED_SESSIONS), still_open)
-        .options(db.joinedload(Jury.session))
-        .order_by(ExamSession.starts_at, Jury.position)).unique().all()
-
-
-def unfavourable_blocked_message(user: User, juries: list[Jury]) -> str:
-    where = ", ".join(f"session n° {jury.session.number} ({jury.label})" for jury in juries)
-    return (f"{_name(user)} siège dans un jury dont des candidats sont encore en cours "
-            f"d'évaluation ou de délibération : {where}. Un juré sans habilitation ne peut "
-            "pas évaluer : remplacez-le d'abord dans ce jury (modifier le jury, ou constater "
-            "une carence), puis enregistrez l'avis défavorable.")
-
-
 # --- Conflict-of-interest declarations (read by sessions, grading, dashboard) ---------
-
-def conflicts_for_exams(exam_ids, *, sitting_only: bool = True) -> dict[int, list[ConflictDeclaration]]:
-    """Declared conflicts (has_conflict) per exam id, oldest first.
-
-    With `sitting_only` (the default), only those of jurors who still sit on the
-    exam's jury: once the candidate is moved to another jury the conflict is
-    resolved and no longer listed. `sitting_only=False` returns them all (e.g. to
-    refuse moving a candidate back before a juror who declared knowing them).
-    """
-    ids = list(exam_ids)
-    if not ids:
-        return {}
-    query = (db.select(ConflictDeclaration)
-             .where(ConflictDeclaration.exam_id.in_(ids), ConflictDeclaration.has_conflict.is_(True))
-             .options(db.joinedload(ConflictDeclaration.juror))
-             .order_by(ConflictDeclaration.declared_at, ConflictDeclaration.id))
-    if sitting_only:
-        query = (query.join(Exam, Exam.id == ConflictDeclaration.exam_id)
-                 .join(JuryMember, and_(JuryMember.jury_id == Exam.jury_id,
-                                        JuryMember.juror_id == ConflictDeclaration.juror_id)))
-    found: dict[int, list[ConflictDeclaration]] = {}
-    for declaration in db.session.scalars(query).unique():
-        found.setdefault(declaration.exam_id, []).append(declaration)
-    return found
-
 
 def declarations_for_exam(exam_id: int) -> list[ConflictDeclaration]:
     """Every declaration made for an exam (conflict or not), oldest first."""
@@ -287,7 +222,7 @@ def _clean(values: dict, allowed) -> dict:
             continue
         value = values[key]
         if isinstance(value, str):
-            value = value.strip() or None
+            value = clean_text(value, breaks="keep") or None
         cleaned[key] = value
     return cleaned
 
@@ -360,46 +295,14 @@ def update_juror(actor, user_id: int, identity: dict, profile: dict) -> list[str
                 if any(key in PROFILE_FIELDS for key in new):
                     record_profile.updated_at = utcnow()
                 decisive = [k for k in new if k in DECISIVE_FIELDS]
+                if "email" in new:  # links mailed to the old address (a typo?) stop working
+                    tokens.revoke_unused(user.id)
                 record(actor, "juror.update", "juror", user.id, _json(old), _json(new),
                        fields=sorted(new), decisive=decisive,
                        after_decision=record_profile.habilitation_result is not None)
     except IntegrityError:
         raise InvalidInput(MSG_EMAIL_TAKEN) from None
     return sorted(new)
-
-
-def decide(actor, user_id: int, result: str | None, comment: str | None) -> JurorProfile:
-    """Record the organiser's habilitation decision (favourable or unfavourable)."""
-    if result not in HABILITATION_RESULTS:
-        raise InvalidInput("Choisissez le résultat de l'habilitation : favorable ou défavorable.")
-    comment = (comment or "").replace("\r\n", "\n").strip() or None
-    if comment and len(comment) > MAX_COMMENT:
-        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
-    with write_transaction():
-        user = get_juror(user_id)
-        profile = user.juror_profile
-        if profile is None:
-            profile = user.juror_profile = JurorProfile(updated_at=utcnow())
-            db.session.flush()
-        # Unfavourable, or favourable against the rules: the comment says why.
-        if not comment and result == UNFAVOURABLE:
-            raise InvalidInput(MSG_COMMENT_NEEDED_UNFAVOURABLE)
-        recommendation = recommendation_for(profile)
-        if not comment and result == FAVOURABLE and not recommendation.favourable:
-            raise InvalidInput(MSG_COMMENT_NEEDED_DEROGATION)
-        if result == UNFAVOURABLE:
-            # Grading refuses a juror without habilitation: their candidates would be stranded.
-            juries = juries_still_grading(user.id)
-            if juries:
-                raise Conflict(unfavourable_blocked_message(user, juries))
-        old = profile.habilitation_result
-        profile.habilitation_result = result
-        profile.habilitation_comment = comment
-        profile.habilitation_decided_at = utcnow()
-        profile.habilitation_decided_by_id = actor.id
-        record(actor, "juror.decide", "juror", user.id, old, result, comment=comment,
-               recommended=recommendation.favourable, complete=recommendation.complete)
-    return profile
 
 
 def replace_cv(actor, user_id: int, data: bytes, filename: str | None) -> None:
@@ -437,11 +340,6 @@ def _original_name(filename: str | None) -> str:
     return (name or "cv.pdf")[:255]
 
 
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-") or "jure"
-
-
 def cv_download(user_id: int) -> tuple[Path, str]:
     """The CV's path on disk and the name to download it as; NotFound if there is none."""
     user = get_juror(user_id)
@@ -451,7 +349,14 @@ def cv_download(user_id: int) -> tuple[Path, str]:
     path = storage.path_of(profile.cv_file)
     if not path.is_file():
         raise NotFound("Le fichier du CV est introuvable : déposez-le à nouveau.")
-    return path, f"CV-{_slug(user.first_name)}-{_slug(user.last_name).upper()}.pdf"
+    return path, _file_name("CV", user)
+
+
+def _file_name(prefix: str, user: User) -> str:
+    """« CV-Eloise-DUPRE.pdf »: the juror's names as given, the last name in capitals."""
+    first = slug(user.first_name, fallback="jure", lower=False)
+    last = slug(user.last_name, fallback="jure", lower=False).upper()
+    return f"{prefix}-{first}-{last}.pdf"
 
 
 def annex_referential() -> Referential | None:
@@ -467,11 +372,10 @@ def registration_label(code: str) -> str:
 
 def habilitation_pdf(user_id: int) -> tuple[bytes, str]:
     """Annex 7 filled from the profile; its bytes and file name."""
-    from ..documents.pdf import render_pdf
     user = get_juror(user_id)
     referential = annex_referential()
     data = render_pdf("pdf/habilitation.html", juror=user, profile=user.juror_profile,
                       referential=referential,
                       registration=registration_label(referential.code) if referential else "",
                       FAVOURABLE=FAVOURABLE, UNFAVOURABLE=UNFAVOURABLE)
-    return data, f"fiche-habilitation-{_slug(user.first_name)}-{_slug(user.last_name).upper()}.pdf"
+    return data, _file_name("fiche-habilitation", user)

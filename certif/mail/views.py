@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request, send_file
 
 from ..auth.models import ORGANISER
+from ..database import get_row
 from ..errors import NotFound
 from ..extensions import db
 from ..timeutil import french_timestamp
@@ -44,10 +45,7 @@ def index():
 
 
 def _get_mail(mail_id: int) -> OutgoingMail:
-    mail = db.session.get(OutgoingMail, mail_id)
-    if mail is None:
-        raise NotFound("Message introuvable.")
-    return mail
+    return get_row(OutgoingMail, mail_id, "Message introuvable.")
 
 
 def _parsed(mail: OutgoingMail):

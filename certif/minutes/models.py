@@ -1,5 +1,9 @@
-"""The minutes of a session (annex 5) and the sealed PDFs certif keeps."""
+"""The minutes of a session (annex 5)."""
 from ..extensions import db
+from ..sessions.locks import register_locked_at
+from ..sessions.models import Jury, JuryMember
+from ..signatures.models import MINUTES
+from ..signatures.readers import register_jurors
 from ..timeutil import utcnow
 
 
@@ -32,24 +36,12 @@ class Minutes(db.Model):
     visa_by = db.relationship("User", foreign_keys=[visa_by_id])
 
 
-# Kinds of sealed PDFs, and what their subject id points to.
-SEALED_MINUTES = "minutes_general"  # exam_sessions.id
-SEALED_INDIVIDUAL = "minutes_individual"  # exams.id
-SEALED_GRID = "grid"  # exams.id
-SEALED_CERTIFICATE = "certificate"  # certificates.id
+# The layers below the minutes (sessions, exam day, grading) read the grades' lock through this.
+register_locked_at(lambda session_id: db.select(Minutes.locked_at)
+                   .where(Minutes.session_id == session_id).scalar_subquery())
 
-
-class SealedDocument(db.Model):
-    """A PDF sealed with the organisation's certificate (pyHanko), kept under FILES_DIR."""
-
-    __tablename__ = "sealed_documents"
-
-    id = db.Column(db.Integer, primary_key=True)
-    kind = db.Column(db.String(30), nullable=False)
-    subject_id = db.Column(db.Integer, nullable=False)
-    filename = db.Column(db.String(200), nullable=False)  # the name offered on download
-    stored_name = db.Column(db.String(100), nullable=False, unique=True)  # random, under FILES_DIR/sealed
-    sha256 = db.Column(db.String(64), nullable=False)
-    sealed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-
-    __table_args__ = (db.UniqueConstraint("kind", "subject_id"),)
+# The jurors of every jury of the session see the signatures of its minutes.
+register_jurors(MINUTES, lambda minutes_id: db.select(JuryMember.juror_id)
+                .join(Jury, Jury.id == JuryMember.jury_id)
+                .join(Minutes, Minutes.session_id == Jury.session_id)
+                .where(Minutes.id == minutes_id))

@@ -21,14 +21,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..auth.models import User
-from ..database import write_transaction
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..database import get_row, write_transaction
+from ..documents.models import SEALED_GRID, SEALED_INDIVIDUAL, SEALED_MINUTES, SealedDocument
+from ..errors import Conflict, FieldError, Forbidden, NotFound
 from ..extensions import db
 from ..grading import rules
 from ..grading.models import DeliberationMark, Grid, Mark
-from ..jurors.services import conflicts_for_exams
 from ..referentials.services import Layout, layout
-from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury, JuryMember
+from ..sessions.jurors import conflicts_for_exams
+from ..sessions.models import CANCELLED, CLOSED, SCHEDULED, Exam, ExamSession, Jury, JuryMember
 from ..signatures.models import MINUTES
 from ..signatures.services import (
     add_signature,
@@ -37,9 +38,10 @@ from ..signatures.services import (
     signatures_of,
     user_key,
 )
+from ..text import clean_text, slug
 from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import content as minutes_content
-from .models import SEALED_GRID, SEALED_INDIVIDUAL, SEALED_MINUTES, Minutes, SealedDocument
+from .models import Minutes
 
 MAX_OBSERVATIONS = 2000
 MAX_PLACE = 300
@@ -203,7 +205,7 @@ def live_content(session: ExamSession, minutes: Minutes | None) -> dict:
 def sign_problems(session: ExamSession, exams: list[Exam]) -> list[str]:
     """What remains before the minutes can be signed (French), empty when nothing."""
     problems = []
-    if session.status == "cancelled":
+    if session.status == CANCELLED:
         problems.append("la session est annulée")
     for exam in exams:
         if exam.phase != CLOSED:
@@ -305,12 +307,6 @@ class MinutesFields:
     place: str | None
 
 
-class FieldError(InvalidInput):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
-
-
 def _parse_time(session: ExamSession, raw: str | None, field_name: str, label: str) -> datetime | None:
     raw = (raw or "").strip()
     if not raw:
@@ -325,9 +321,7 @@ def _parse_time(session: ExamSession, raw: str | None, field_name: str, label: s
 
 
 def _clean_text(raw: str | None, limit: int, field_name: str, label: str, *, lines: bool) -> str | None:
-    text = (raw or "").replace("\r\n", "\n").strip()
-    if not lines:
-        text = " ".join(text.split())
+    text = clean_text(raw, one_line=not lines)
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
         raise FieldError(field_name, f"{label} contient un caractère invalide.")
     if len(text) > limit:
@@ -510,9 +504,7 @@ def exam_for_viewer(user, exam_id: int, *, grid: bool = False) -> Exam:
     """An exam the viewer may read: the organiser, or a juror of the exam's own jury (a juror
     of another jury of the session signs the general minutes, not this candidate's papers)."""
     from ..auth.models import ORGANISER
-    exam = db.session.get(Exam, exam_id)
-    if exam is None:
-        raise NotFound(MSG_NO_EXAM)
+    exam = get_row(Exam, exam_id, MSG_NO_EXAM)
     if not user.has_role(ORGANISER) and not _sits_on(user, exam.jury_id):
         raise NotFound(MSG_NO_EXAM)
     if grid and exam.phase != CLOSED and not user.has_role(ORGANISER):
@@ -533,17 +525,15 @@ def session_for_viewer(user, session_id: int) -> ExamSession:
 
 
 def individual_filename(exam: Exam) -> str:
-    return f"proces-verbal-individuel-{exam.jury.session.number}-{_slug(exam.candidate.full_name)}.pdf"
+    return f"proces-verbal-individuel-{exam.jury.session.number}-{_candidate_slug(exam)}.pdf"
 
 
 def grid_filename(exam: Exam) -> str:
-    return f"grille-evaluation-{exam.jury.session.number}-{_slug(exam.candidate.full_name)}.pdf"
+    return f"grille-evaluation-{exam.jury.session.number}-{_candidate_slug(exam)}.pdf"
 
 
-def _slug(text: str) -> str:
-    import unicodedata
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in plain).lower().split()) or "candidat"
+def _candidate_slug(exam: Exam) -> str:
+    return slug(exam.candidate.full_name, fallback="candidat")
 
 
 def general_document(session: ExamSession) -> tuple[str, bytes]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
 from ..auth.services import client_address
+from ..candidates.links import _serializer, candidate_from_token
 from ..candidates.models import Candidate, RetakeRequest
 from ..convocations import services as convocations
 from ..council import anomalies
@@ -17,10 +18,9 @@ from ..council.models import AnomalySheet
 from ..errors import NotFound
 from ..extensions import db
 from ..sessions import exceptions
-from ..sessions.models import CLOSED, SCHEDULED, Exam, ExamSession, Jury
+from ..sessions.models import CANCELLED, CLOSED, SCHEDULED, STOPPED, Exam, ExamSession, Jury
 from ..throttling import services as throttling
 from ..timeutil import french_datetime, utcnow
-from .tokens import _serializer, candidate_from_token
 
 MSG_NO_EXAM = "Ce passage n'existe pas ou ne vous concerne pas."
 MSG_NO_CONVOCATION = "Aucune convocation n'est disponible pour ce passage."
@@ -50,11 +50,11 @@ class Sitting:
     def has_convocation(self) -> bool:
         return (self.exam.status == SCHEDULED and self.exam.phase != CLOSED
                 and self.exam.jury.stopped_at is None
-                and self.session.status not in ("cancelled", "closed"))
+                and self.session.status not in STOPPED)
 
     @property
     def state(self) -> str:
-        if self.session.status == "cancelled":
+        if self.session.status == CANCELLED:
             return "Session annulée"
         if self.exam.status != SCHEDULED:
             return self.exam.status_label
@@ -90,7 +90,7 @@ def candidate_exams(candidate: Candidate) -> list[Exam]:
 
 
 def _is_upcoming(exam: Exam, session: ExamSession, now) -> bool:
-    return (exam.status == SCHEDULED and exam.phase != CLOSED and session.status != "cancelled"
+    return (exam.status == SCHEDULED and exam.phase != CLOSED and session.status != CANCELLED
             and exam.ends_at + timedelta(hours=1) >= now)
 
 

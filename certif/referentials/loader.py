@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..grading.rules import BLOCKS, POINTS, RULES
+from .scoring import BLOCKS, POINTS, RULES
 
 DATA_DIR = Path(__file__).parent / "data"
 

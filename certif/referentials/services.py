@@ -10,9 +10,9 @@ from flask import current_app
 from ..audit.services import record
 from ..database import write_transaction
 from ..extensions import db
-from ..grading.rules import BlockSpec, CompetencySpec, Scheme
 from .loader import ReferentialError, blocks_of, read, referential_files
 from .models import RefBlock, RefCompetency, RefCriterion, Referential
+from .scoring import BlockSpec, CompetencySpec, Scheme
 
 _TOP_LEVEL = {"code", "version", "title", "document_title", "scoring", "blocks", "competencies"}
 

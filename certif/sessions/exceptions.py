@@ -9,44 +9,43 @@ their signatures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-
-from sqlalchemy import func
+from datetime import date, time
 
 from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..candidates.models import RETAKE_CHANNELS, Appeal, RetakeRequest
-from ..convocations.models import CANDIDATE as CANDIDATE_CONVOCATION
-from ..convocations.models import Convocation
-from ..convocations.queries import candidate_convocation_current
-from ..database import write_transaction
+from ..database import get_row, write_transaction
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..grading.models import Grid, Mark
-from ..grading.rules import UNFAVORABLE
 from ..jurors.models import FAVOURABLE, JurorProfile
 from ..jurors.services import habilitation_problem
 from ..referentials.models import Referential
-from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
+from ..text import clean_text
+from ..timeutil import french_date, paris_day, paris_to_utc, paris_today, utcnow
 from . import rules
+from .convened import convocation_reader
+from .locks import locked_at_of
 from .models import (
     ABSENT_EXCUSED,
     ABSENT_UNEXCUSED,
+    CANCELLED,
     CLOSED,
+    DRAFT,
     GRADING,
     MODES,
     MOVED,
+    PLANNING,
     SCHEDULED,
+    STOPPED,
     Exam,
     ExamSession,
     Jury,
     JuryMember,
 )
-from .services import add_exam, get_exam, get_jury, get_row
+from .references import MARKS, exam_has
+from .services import add_exam, get_exam, get_jury
 
-# Sessions that can still receive a candidate (moved, replaced or retaking).
-OPEN_SESSION_STATUSES = ("draft", "convened", "in_progress")
 ABSENT_STATUSES = (ABSENT_EXCUSED, ABSENT_UNEXCUSED)
 MAX_TEXT = 2000
 
@@ -55,17 +54,9 @@ MSG_HAS_MARKS = ("Un juré a déjà commencé à noter ce candidat : son passage
                  "être modifié ainsi.")
 
 
-def paris_today() -> date:
-    return to_paris(utcnow()).date()
-
-
-def paris_day(moment: datetime) -> date:
-    return to_paris(moment).date()
-
-
 def _clean_text(raw: str | None, *, required: str | None = None, limit: int = MAX_TEXT) -> str:
     """Trimmed text (browsers send CRLF); `required` is the message when it is empty."""
-    text = (raw or "").replace("\r\n", "\n").strip()
+    text = clean_text(raw)
     if required and not text:
         raise InvalidInput(required)
     if len(text) > limit:
@@ -75,14 +66,12 @@ def _clean_text(raw: str | None, *, required: str | None = None, limit: int = MA
 
 def has_marks(exam_id: int) -> bool:
     """Whether a juror has marked at least one criterion of this exam."""
-    return bool(db.session.scalar(
-        db.select(func.count(Mark.id)).join(Grid, Mark.grid_id == Grid.id)
-        .where(Grid.exam_id == exam_id)))
+    return exam_has(MARKS, exam_id)
 
 
 def is_unfavourable(exam: Exam) -> bool:
     """A result that allows a retake: closed with an unfavourable decision (both rules)."""
-    return exam.phase == CLOSED and exam.decision == UNFAVORABLE and exam.closed_at is not None
+    return exam.phase == CLOSED and exam.decision == rules.UNFAVORABLE and exam.closed_at is not None
 
 
 def result_day(exam: Exam) -> date | None:
@@ -105,7 +94,7 @@ def replacement_session_of(jury_id: int) -> ExamSession | None:
     """The replacement session organised for a stopped jury (a cancelled one does not count)."""
     return db.session.scalar(
         db.select(ExamSession).where(ExamSession.replaces_jury_id == jury_id,
-                                     ExamSession.status != "cancelled")
+                                     ExamSession.status != CANCELLED)
         .order_by(ExamSession.id))
 
 
@@ -120,8 +109,8 @@ def carence_problem(jury: Jury, today: date | None = None) -> str | None:
     if jury.stopped_at is not None:
         return (f"La carence de ce jury a déjà été constatée le "
                 f"{french_date(paris_day(jury.stopped_at))}.")
-    if jury.session.status in ("cancelled", "closed"):
-        state = "annulée" if jury.session.status == "cancelled" else "clôturée"
+    if jury.session.status in STOPPED:
+        state = "annulée" if jury.session.status == CANCELLED else "clôturée"
         return f"Cette session est {state} : il n'y a pas de carence à constater."
     if carence_too_early(jury, today):
         return (f"La carence se constate le jour de l'épreuve (le "
@@ -270,7 +259,7 @@ def create_replacement(actor, jury_id: int, plan: ReplacementPlan) -> ExamSessio
             number=plan.number.strip(), referential_id=original.referential_id,
             starts_at=paris_to_utc(plan.day, plan.start), mode=mode,
             place=place or None, video_link=link or None,
-            technical_requirements=original.technical_requirements, status="draft",
+            technical_requirements=original.technical_requirements, status=DRAFT,
             replaces_jury_id=jury.id)
         new_jury = Jury(position=1, president_id=plan.president_id)
         new_jury.members = [JuryMember(juror=juror, seat=seat)
@@ -355,15 +344,14 @@ def open_targets(exam: Exam, today: date | None = None, *,
     """Juries of the same certification that can take this candidate: sessions not
     cancelled or over (nor with signed minutes), from today on, juries not stopped,
     where they do not sit already."""
-    from ..minutes.models import Minutes
     today = today or paris_today()
     code = exam.jury.session.referential.code
-    signed = db.select(Minutes.id).where(Minutes.session_id == ExamSession.id,
-                                         Minutes.locked_at.is_not(None)).exists()
     sessions = db.session.scalars(
         db.select(ExamSession).join(Referential, ExamSession.referential_id == Referential.id)
-        .where(Referential.code == code, ExamSession.status.in_(OPEN_SESSION_STATUSES),
-               ExamSession.starts_at >= paris_to_utc(today, time(0)), ~signed)
+        # Sessions that can still receive a candidate (moved, replaced or retaking).
+        .where(Referential.code == code, ExamSession.status.in_(PLANNING),
+               ExamSession.starts_at >= paris_to_utc(today, time(0)),
+               locked_at_of(ExamSession.id).is_(None))
         .options(db.selectinload(ExamSession.juries).selectinload(Jury.exams))
         .order_by(ExamSession.starts_at, ExamSession.number)).all()
     targets = []
@@ -584,7 +572,7 @@ class Sitting:
     """Everything the organiser's page of one sitting shows."""
 
     exam: Exam
-    convocations: list[Convocation]
+    convocations: list  # the candidate's, oldest first (see convened)
     attempts: list[Exam]
     moved_from: Exam | None
     retakes: list[Exam]
@@ -603,7 +591,7 @@ class Sitting:
     @property
     def convocation_current(self) -> bool:
         last = self.convocations[-1] if self.convocations else None
-        return candidate_convocation_current(self.exam, last)
+        return convocation_reader().candidate_convocation_current(self.exam, last)
 
     @property
     def can_mark_absent(self) -> bool:
@@ -644,10 +632,7 @@ class Sitting:
 def sitting(exam_id: int, today: date | None = None) -> Sitting:
     today = today or paris_today()
     exam = get_exam(exam_id)
-    convocations = db.session.scalars(
-        db.select(Convocation).where(Convocation.kind == CANDIDATE_CONVOCATION,
-                                     Convocation.exam_id == exam.id)
-        .order_by(Convocation.sent_at, Convocation.id)).all()
+    convocations = convocation_reader().candidate_convocations(exam)
     attempts = db.session.scalars(
         db.select(Exam).where(Exam.candidate_id == exam.candidate_id)
         .options(db.joinedload(Exam.jury).joinedload(Jury.session))

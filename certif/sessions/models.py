@@ -5,14 +5,28 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 MODES = {"remote": "À distance", "on_site": "En présentiel", "both": "À distance et en présentiel"}
+# A session's life, forward one step at a time; cancelled at any point before its close.
+DRAFT = "draft"
+CONVENED = "convened"
+IN_PROGRESS = "in_progress"
+DELIBERATED = "deliberated"
+SESSION_CLOSED = "closed"  # the same word as an exam's CLOSED phase below, not the same thing
+CANCELLED = "cancelled"
 SESSION_STATUSES = {
-    "draft": "En préparation",
-    "convened": "Convocations envoyées",
-    "in_progress": "En cours",
-    "deliberated": "Délibérée",
-    "closed": "Clôturée",
-    "cancelled": "Annulée",
+    DRAFT: "En préparation",
+    CONVENED: "Convocations envoyées",
+    IN_PROGRESS: "En cours",
+    DELIBERATED: "Délibérée",
+    SESSION_CLOSED: "Clôturée",
+    CANCELLED: "Annulée",
 }
+# Juries and their candidates are put together before the day.
+PREPARING = (DRAFT, CONVENED)
+# Slots can still be reordered or moved on the day (a late candidate, a declared conflict).
+PLANNING = (DRAFT, CONVENED, IN_PROGRESS)
+WITH_RESULTS = (DELIBERATED, SESSION_CLOSED)  # the decisions are known
+FINISHED = (DELIBERATED, SESSION_CLOSED, CANCELLED)
+STOPPED = (CANCELLED, SESSION_CLOSED)  # nothing happens in it any more
 
 # An exam's phases: each juror grades alone, then the jury deliberates, then it is closed.
 GRADING = "grading"
@@ -46,7 +60,7 @@ class ExamSession(db.Model):
     video_link = db.Column(db.String(500), nullable=True)
     # For a remote session: what the candidate needs (told in the convocation).
     technical_requirements = db.Column(db.Text, nullable=True)
-    status = db.Column(db.String(20), nullable=False, default="draft")
+    status = db.Column(db.String(20), nullable=False, default=DRAFT)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     cancelled_at = db.Column(db.DateTime, nullable=True)
     cancel_reason = db.Column(db.Text, nullable=True)
@@ -72,6 +86,29 @@ class ExamSession(db.Model):
     @property
     def status_label(self) -> str:
         return SESSION_STATUSES[self.status]
+
+    # For templates, which compare no status strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    @property
+    def is_convened_or_open(self) -> bool:
+        """Convened or opened on the exam day: its juries are to sit."""
+        return self.status in (CONVENED, IN_PROGRESS)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == SESSION_CLOSED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+    @property
+    def is_stopped(self) -> bool:
+        """Cancelled or closed: nothing happens in it any more."""
+        return self.status in STOPPED
 
     @property
     def is_remote(self) -> bool:

@@ -9,7 +9,7 @@ from flask import url_for
 from ..jurors.models import ConflictDeclaration
 from ..timeutil import french_date, to_paris
 from . import rules, services
-from .models import CLOSED, Exam, ExamSession, Jury
+from .models import CLOSED, PLANNING, PREPARING, STOPPED, Exam, ExamSession, Jury
 
 
 @dataclass
@@ -99,11 +99,11 @@ def jury_view(facts: services.SessionFacts, jury: Jury, *, preparing: bool,
 def todos(facts: services.SessionFacts, today: date) -> list[Todo]:
     """What is still missing before (or since) the day, most pressing first."""
     session = facts.session
-    if session.status in ("closed", "cancelled"):
+    if session.status in STOPPED:
         return []
     items: list[Todo] = []
     add_jury = Todo("", "#nouveau-jury", "Ajouter un jury")
-    if not facts.sitting_juries and session.status in services.PREPARING:
+    if not facts.sitting_juries and session.status in PREPARING:
         add_jury.text = "Aucun jury n'est constitué."
         items.append(add_jury)
     for jury in facts.sitting_juries:
@@ -115,14 +115,14 @@ def todos(facts: services.SessionFacts, today: date) -> list[Todo]:
             reason = facts.habilitation.get(juror.id)
             if reason:
                 items.append(Todo(f"{jury.label} – {reason}", urgent=True))
-        if not services.active_exams(jury) and session.status in services.PREPARING:
+        if not services.active_exams(jury) and session.status in PREPARING:
             items.append(Todo(f"{jury.label} n'a aucun candidat.", f"#jury-{jury.id}",
                               "Placer des candidats"))
     items.extend(_conflict_todos(facts))
-    if session.status in services.PREPARING:
+    if session.status in PREPARING:
         items.extend(_convocation_todos(facts))
     items.extend(_carence_todos(facts))
-    if session.status in services.PLANNING:
+    if session.status in PLANNING:
         for exam in facts.active_exams():
             if exam.phase == CLOSED:
                 continue
@@ -187,8 +187,8 @@ def _carence_todos(facts: services.SessionFacts) -> list[Todo]:
 def session_page(session: ExamSession, today: date | None = None) -> SessionPage:
     today = today or services.paris_today()
     facts = services.session_facts(session)
-    preparing = session.status in services.PREPARING
-    planning = session.status in services.PLANNING
+    preparing = session.status in PREPARING
+    planning = session.status in PLANNING
     return SessionPage(
         session=session, facts=facts,
         juries=[jury_view(facts, jury, preparing=preparing, planning=planning)

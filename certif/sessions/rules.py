@@ -9,6 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+# An exam's decision (`Exam.decision`), set by grading when the deliberation closes; an
+# unfavourable one opens the way to a retake or an appeal.
+FAVORABLE = "favorable"
+UNFAVORABLE = "defavorable"
 # Juror absence (carence): the replacement session within 30 days (seed 000, I.C.4).
 REPLACEMENT_DAYS = 30
 # A failed candidate may ask for a retake within 2 months of the result (I.D.7).

@@ -16,23 +16,41 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..auth.models import JUROR, User, UserRole
 from ..candidates.models import Appeal, Candidate, RetakeRequest
-from ..convocations.models import Convocation
-from ..convocations.queries import (
-    candidate_convocation_current,
-    juror_convocation_current,
-    latest_candidate_convocations,
-    latest_juror_convocations,
-)
-from ..database import write_transaction
-from ..errors import Conflict, InvalidInput, NotFound
+from ..database import get_row, write_transaction
+from ..errors import Conflict, FieldError, InvalidInput, NotFound
 from ..extensions import db
-from ..grading.models import DeliberationMark, Grid
 from ..jurors.models import ConflictDeclaration
-from ..jurors.services import conflicts_for_exams, habilitation_problem
+from ..jurors.services import habilitation_problem
 from ..referentials.models import Referential
-from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
+from ..text import clean_text
+from ..timeutil import french_date, paris_to_utc, paris_today, to_paris, utcnow
 from . import rules
-from .models import CLOSED, GRADING, MODES, SCHEDULED, SESSION_STATUSES, Exam, ExamSession, Jury, JuryMember
+from .convened import convocation_reader
+from .guards import guard_problem
+from .jurors import conflicts_for_exams
+from .locks import grades_locked
+from .models import (
+    CANCELLED,
+    CLOSED,
+    CONVENED,
+    DELIBERATED,
+    DRAFT,
+    FINISHED,
+    GRADING,
+    IN_PROGRESS,
+    MODES,
+    PLANNING,
+    PREPARING,
+    SCHEDULED,
+    SESSION_CLOSED,
+    SESSION_STATUSES,
+    STOPPED,
+    Exam,
+    ExamSession,
+    Jury,
+    JuryMember,
+)
+from .references import CONVOCATIONS, DELIBERATION_MARKS, GRIDS, exam_has, exams_with
 
 
 def sessions_overview(today: date | None = None) -> list[ExamSession]:
@@ -75,16 +93,6 @@ def session_for_page(session_id: int) -> ExamSession:
     return session
 
 
-def get_row(model, row_id: int, missing: str, *, lock: bool = False):
-    """A row by id, or NotFound(`missing`). `lock`: inside a write transaction, the row as it
-    is now, locked on PostgreSQL (SQLite holds the write lock already)."""
-    options = {"with_for_update": {"of": model}, "populate_existing": True} if lock else {}
-    row = db.session.get(model, row_id, **options)
-    if row is None:
-        raise NotFound(missing)
-    return row
-
-
 def get_jury(jury_id: int, *, lock: bool = False) -> Jury:
     return get_row(Jury, jury_id, "Jury introuvable.", lock=lock)
 
@@ -107,7 +115,7 @@ def reschedule(jury: Jury) -> None:
     session = jury.session
     slots = rules.schedule(session.starts_at, session.referential.exam_minutes,
                            [e.candidate.extra_minutes or 0 for e in exams])
-    for position, (exam, slot) in enumerate(zip(exams, slots), start=1):
+    for position, (exam, slot) in enumerate(zip(exams, slots, strict=True), start=1):
         exam.position = position
         exam.starts_at = slot.starts_at
         exam.duration_minutes = slot.minutes
@@ -135,26 +143,13 @@ MAX_TEXT = 2000
 MSG_ABSENT_JUROR = ("{name} était absent(e) lors de la carence que cette session remplace : "
                     "choisissez un autre juré.")
 MSG_CONTROL_CHARS = "{what} ne peut contenir ni retour à la ligne ni caractère de contrôle."
-# Forward only, one step at a time; "cancelled" is reached by `cancel_session` instead.
-NEXT_STATUS = {"draft": "convened", "convened": "in_progress", "in_progress": "deliberated",
-               "deliberated": "closed"}
-STEP_LABELS = {"convened": "Marquer la session comme convoquée",
-               "in_progress": "Ouvrir la session (jour de l'épreuve)",
-               "deliberated": "Marquer la session comme délibérée",
-               "closed": "Clôturer la session"}
-# Juries and their candidates are put together before the day.
-PREPARING = ("draft", "convened")
-# Slots can still be reordered or moved on the day (a late candidate, a declared conflict).
-PLANNING = ("draft", "convened", "in_progress")
-FINISHED = ("deliberated", "closed", "cancelled")
-
-
-class FieldError(InvalidInput):
-    """Bad input tied to one field of the form, so the form can show it beside the field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+# Forward only, one step at a time; CANCELLED is reached by `cancel_session` instead.
+NEXT_STATUS = {DRAFT: CONVENED, CONVENED: IN_PROGRESS, IN_PROGRESS: DELIBERATED,
+               DELIBERATED: SESSION_CLOSED}
+STEP_LABELS = {CONVENED: "Marquer la session comme convoquée",
+               IN_PROGRESS: "Ouvrir la session (jour de l'épreuve)",
+               DELIBERATED: "Marquer la session comme délibérée",
+               SESSION_CLOSED: "Clôturer la session"}
 
 
 class FieldConflict(Conflict):
@@ -163,10 +158,6 @@ class FieldConflict(Conflict):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-def paris_today() -> date:
-    return to_paris(utcnow()).date()
 
 
 def session_day(session: ExamSession) -> date:
@@ -204,8 +195,8 @@ class SessionFields:
 
 
 def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
+    """Trimmed, None when empty; line breaks as sent (the rules check them per field)."""
+    return clean_text(text, breaks="keep") or None
 
 
 def _checked(fields: SessionFields) -> SessionFields:
@@ -294,7 +285,7 @@ def create_session(actor, fields: SessionFields, *, today: date | None = None) -
                               starts_at=fields.starts_at, mode=fields.mode, place=fields.place,
                               video_link=fields.video_link,
                               technical_requirements=fields.technical_requirements,
-                              status="draft")
+                              status=DRAFT)
         db.session.add(session)
         _flush_number(session.number)
         record(actor, "session.create", "session", session.id, new=session.number,
@@ -305,7 +296,7 @@ def create_session(actor, fields: SessionFields, *, today: date | None = None) -
 
 def referential_locked_reason(session: ExamSession) -> str | None:
     """Why the pinned referential can no longer change (None while it still can)."""
-    if session.status != "draft":
+    if session.status != DRAFT:
         return "La certification ne peut plus changer une fois la session convoquée."
     if _session_exam_count(session.id):
         return ("La certification ne peut plus changer : des candidats sont déjà placés "
@@ -338,7 +329,7 @@ def update_session(actor, session_id: int, fields: SessionFields, *,
         _require_free_number(fields.number, session.id)
         moved = fields.starts_at != session.starts_at
         if moved:
-            if session.status == "in_progress":
+            if session.status == IN_PROGRESS:
                 raise Conflict("La session est en cours : sa date et son heure ne peuvent plus "
                                "changer.")
             _require_future(fields, today or paris_today())
@@ -390,7 +381,7 @@ def cancel_problem(session: ExamSession) -> str | None:
 
     Candidates still to sit would be stranded in a cancelled session (nobody would
     see them any more): they must be moved to another session or marked absent first."""
-    if session.status == "cancelled":
+    if session.status == CANCELLED:
         return "Cette session est déjà annulée."
     if session.status not in PREPARING:
         return (f"La session est « {session.status_label.lower()} » : elle ne peut plus être "
@@ -426,10 +417,10 @@ def cancel_session(actor, session_id: int, reason: str | None) -> ExamSession:
         if problem:
             raise Conflict(problem)
         old = session.status
-        session.status = "cancelled"
+        session.status = CANCELLED
         session.cancelled_at = utcnow()
         session.cancel_reason = reason
-        record(actor, "session.cancel", "session", session.id, old, "cancelled", reason=reason)
+        record(actor, "session.cancel", "session", session.id, old, CANCELLED, reason=reason)
     return session
 
 
@@ -458,17 +449,18 @@ class SessionFacts:
         return [e for j in self.session.juries for e in active_exams(j)]
 
     def candidate_convened(self, exam: Exam) -> bool:
-        return candidate_convocation_current(exam, self.candidate_convocations.get(exam.id))
+        return convocation_reader().candidate_convocation_current(
+            exam, self.candidate_convocations.get(exam.id))
 
     def juror_convened(self, juror) -> bool:
-        return juror_convocation_current(self.session, juror, self.juror_convocations.get(juror.id))
+        return convocation_reader().juror_convocation_current(
+            self.session, juror, self.juror_convocations.get(juror.id))
 
 
 def session_facts(session: ExamSession) -> SessionFacts:
     exams = [e for j in session.juries for e in j.exams]
     active_ids = [e.id for e in exams if e.is_active]
-    graded = set(db.session.scalars(
-        db.select(Grid.exam_id).where(Grid.exam_id.in_([e.id for e in exams])))) if exams else set()
+    graded = exams_with(GRIDS, [e.id for e in exams])
     jurors = {m.juror.id: m.juror for j in session.juries for m in j.members}
     stopped = [j.id for j in session.juries if j.stopped_at is not None]
     replacements = {jury_id: None for jury_id in stopped}
@@ -476,10 +468,11 @@ def session_facts(session: ExamSession) -> SessionFacts:
         for replacement in db.session.scalars(
                 db.select(ExamSession).where(ExamSession.replaces_jury_id.in_(stopped))):
             replacements[replacement.replaces_jury_id] = replacement
+    reader = convocation_reader()
     return SessionFacts(
         session=session,
-        candidate_convocations=latest_candidate_convocations(active_ids) if active_ids else {},
-        juror_convocations=latest_juror_convocations(session.id),
+        candidate_convocations=reader.latest_candidate_convocations(active_ids) if active_ids else {},
+        juror_convocations=reader.latest_juror_convocations(session.id),
         # Only the jurors who sit on the exam's jury now: moving the candidate resolves it.
         conflicts=conflicts_for_exams(active_ids) if active_ids else {},
         graded=graded,
@@ -535,35 +528,13 @@ def deliberate_problem(facts: SessionFacts) -> str | None:
     still_open = [e for jury in facts.sitting_juries for e in active_exams(jury)
                   if e.phase != CLOSED]
     if not still_open:
-        return minutes_problem(facts.session)
+        return guard_problem(DELIBERATED, facts.session)  # the minutes' signatures
     names = ", ".join(e.candidate.full_name for e in still_open[:5])
     if len(still_open) > 5:
         names += " …"
     if len(still_open) == 1:
         return f"La délibération de {names} n'est pas encore close."
     return f"{len(still_open)} délibérations ne sont pas encore closes : {names}."
-
-
-def minutes_problem(session: ExamSession) -> str | None:
-    """The minutes must be signed by every juror of the sitting juries (minutes domain)."""
-    from ..minutes.models import Minutes
-    minutes = db.session.scalar(db.select(Minutes).where(Minutes.session_id == session.id))
-    if minutes is None or minutes.locked_at is None:
-        return "Le procès-verbal de la session n'est pas encore signé par les jurés."
-    if minutes.signed_at is None:
-        return "Le procès-verbal de la session n'est pas encore signé par tous les jurés."
-    return None
-
-
-def visa_problem(session: ExamSession) -> str | None:
-    """Closing the session needs the organiser's visa on the signed minutes."""
-    from ..minutes.models import Minutes
-    minutes = db.session.scalar(db.select(Minutes).where(Minutes.session_id == session.id))
-    if minutes is None or minutes.signed_at is None:
-        return "Le procès-verbal de la session n'est pas encore signé par tous les jurés."
-    if minutes.visa_at is None:
-        return "Le procès-verbal de la session attend le visa du responsable d'organisation."
-    return None
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -587,10 +558,10 @@ def next_step(facts: SessionFacts, today: date | None = None) -> NextStep | None
     if target is None:
         return None
     today = today or paris_today()
-    problem = {"convened": lambda: convene_problem(facts),
-               "in_progress": lambda: start_problem(session, today),
-               "deliberated": lambda: deliberate_problem(facts),
-               "closed": lambda: visa_problem(session)}[target]()
+    problem = {CONVENED: lambda: convene_problem(facts),
+               IN_PROGRESS: lambda: start_problem(session, today),
+               DELIBERATED: lambda: deliberate_problem(facts),
+               SESSION_CLOSED: lambda: guard_problem(SESSION_CLOSED, session)}[target]()  # the visa
     return NextStep(target, STEP_LABELS[target], problem)
 
 
@@ -698,10 +669,7 @@ def add_jury(actor, session_id: int, choice: JuryChoice) -> Jury:
 
 
 def _graded_exam_ids(exam_ids) -> set[int]:
-    ids = list(exam_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(db.select(Grid.exam_id).where(Grid.exam_id.in_(ids))))
+    return exams_with(GRIDS, exam_ids)
 
 
 def edit_jury(actor, jury_id: int, choice: JuryChoice) -> Jury:
@@ -807,7 +775,7 @@ def _scheduled_elsewhere_warning(session: ExamSession, candidate_id: int) -> str
         .join(ExamSession, Jury.session_id == ExamSession.id)
         .where(Exam.candidate_id == candidate_id, Exam.status == SCHEDULED,
                Exam.phase == GRADING, ExamSession.id != session.id,
-               ExamSession.status.not_in(("cancelled", "closed")))
+               ExamSession.status.not_in(STOPPED))
         .order_by(ExamSession.starts_at)).all()
     today = paris_today()
     upcoming = [e.jury.session for e in others if session_day(e.jury.session) >= today]
@@ -826,19 +794,12 @@ def _require_movable(exam: Exam, graded: set[int]) -> None:
                        "peut plus être déplacé.")
 
 
-def minutes_locked(session_id: int) -> bool:
-    """The session's minutes are signed: its sittings and grades are final."""
-    from ..minutes.models import Minutes
-    return db.session.scalar(db.select(Minutes.id).where(
-        Minutes.session_id == session_id, Minutes.locked_at.is_not(None))) is not None
-
-
 def _planning_session(exam: Exam) -> ExamSession:
     session = get_session(exam.jury.session_id, lock=True)
     if session.status not in PLANNING:
         raise Conflict(f"La session est « {session.status_label.lower()} » : les passages ne "
                        "peuvent plus être déplacés.")
-    if minutes_locked(session.id):
+    if grades_locked(session.id):  # the minutes are signed: sittings and grades are final
         raise Conflict("Le procès-verbal de la session est signé : les passages ne peuvent "
                        "plus être déplacés.")
     return session
@@ -934,8 +895,7 @@ def unassign(actor, exam_id: int) -> Jury:
                            "conservé dans l'historique.")
         if _graded_exam_ids([exam.id]) or exam.phase != GRADING:
             raise Conflict(f"L'évaluation de {name} a commencé : il ne peut plus être retiré.")
-        if db.session.scalar(db.select(Convocation.id).where(Convocation.exam_id == exam.id)
-                             .limit(1)) is not None:
+        if exam_has(CONVOCATIONS, exam.id):
             raise Conflict(f"Une convocation a déjà été envoyée à {name} : il ne peut plus être "
                            "simplement retiré. Déplacez-le vers un autre jury, ou déclarez son "
                            "absence ou son report depuis la page de son passage.")
@@ -963,7 +923,7 @@ def _exam_is_referenced(exam: Exam) -> bool:
         db.select(RetakeRequest.id).where((RetakeRequest.exam_id == exam.id)
                                           | (RetakeRequest.new_exam_id == exam.id)),
         db.select(Appeal.id).where(Appeal.exam_id == exam.id),
-        db.select(DeliberationMark.id).where(DeliberationMark.exam_id == exam.id),
     )
     return (exam.moved_to_id is not None or exam.retake_of_id is not None
-            or any(db.session.scalar(q.limit(1)) is not None for q in checks))
+            or any(db.session.scalar(q.limit(1)) is not None for q in checks)
+            or exam_has(DELIBERATION_MARKS, exam.id))

@@ -10,12 +10,11 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import COUNCIL, ORGANISER
 from ..errors import Conflict, InvalidInput
-from ..grading.services import exam_history
 from ..timeutil import french_time
 from ..web import is_htmx, redirect_after_write, role_required
 from . import presenters, services
 from .forms import CancelForm, JuryForm, SessionForm, int_or_none
-from .models import SESSION_STATUSES
+from .models import CANCELLED, SESSION_STATUSES
 from .services import sessions_overview
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -25,13 +24,6 @@ bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 @role_required(ORGANISER, COUNCIL)
 def index():
     return render_template("sessions/index.html", sessions=sessions_overview())
-
-
-@bp.get("/examens/<id:exam_id>/historique")
-@role_required(ORGANISER, COUNCIL)
-def history(exam_id: int):
-    exam, entries = exam_history(current_user, exam_id)
-    return render_template("sessions/history.html", exam=exam, entries=entries)
 
 
 # --- Create, show, edit, cancel, status ---------------------------------------------------
@@ -102,7 +94,7 @@ def cancel(session_id: int):
 
 def _cancel_page(form, session, status: int, problem: str | None = None):
     problem = problem or services.cancel_problem(session)
-    waiting = services.stranded_exams(session) if session.status != "cancelled" else []
+    waiting = services.stranded_exams(session) if session.status != CANCELLED else []
     return render_template("sessions/cancel.html", form=form, session=session, problem=problem,
                            waiting=waiting), status
 

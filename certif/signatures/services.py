@@ -14,22 +14,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..auth.models import COUNCIL, ORGANISER
+from ..database import get_row
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..sessions.models import Exam, Jury, JuryMember
 from ..timeutil import utcnow
 from . import rules
-from .models import (
-    ANOMALY,
-    AUTH_METHODS,
-    CANDIDATE_ATTENDANCE,
-    CONDITIONS,
-    COUNCIL_OPINION,
-    DOCUMENTS,
-    JURY_ATTENDANCE,
-    MINUTES,
-    Signature,
-)
+from .models import ANOMALY, AUTH_METHODS, CONDITIONS, COUNCIL_OPINION, DOCUMENTS, Signature
+from .readers import sits_on_jury_of
 
 # The steering council reads the sheets that reach it, with their signatures.
 COUNCIL_DOCUMENTS = (ANOMALY, COUNCIL_OPINION, CONDITIONS)
@@ -141,37 +132,15 @@ def candidate_key(candidate) -> str:
 
 # --- Reading a signature back ---------------------------------------------------------
 
-def _jury_ids(signature: Signature) -> list[int]:
-    """The juries whose jurors may see this signature (those of the document signed)."""
-    from ..examday.models import ConditionsSheet
-    from ..minutes.models import Minutes
-    if signature.document in (CANDIDATE_ATTENDANCE, JURY_ATTENDANCE):
-        return list(db.session.scalars(db.select(Exam.jury_id).where(Exam.id == signature.subject_id)))
-    if signature.document == CONDITIONS:
-        return list(db.session.scalars(
-            db.select(ConditionsSheet.jury_id).where(ConditionsSheet.id == signature.subject_id)))
-    if signature.document == MINUTES:
-        return list(db.session.scalars(
-            db.select(Jury.id).join(Minutes, Minutes.session_id == Jury.session_id)
-            .where(Minutes.id == signature.subject_id)))
-    return []
-
-
 def visible_signature(viewer, signature_id: int) -> Signature:
     """The signature if `viewer` may see it (organiser, signer, a juror of that jury, or the
     council for the sheets it reads); else 404."""
-    signature = db.session.get(Signature, signature_id)
-    if signature is None:
-        raise NotFound(MSG_NOT_FOUND)
+    signature = get_row(Signature, signature_id, MSG_NOT_FOUND)
     if viewer.has_role(ORGANISER) or signature.user_id == viewer.id:
         return signature
     if viewer.has_role(COUNCIL) and signature.document in COUNCIL_DOCUMENTS:
         return signature
-    juries = _jury_ids(signature)
-    sits = juries and db.session.scalar(
-        db.select(JuryMember.id).where(JuryMember.jury_id.in_(juries), JuryMember.juror_id == viewer.id)
-        .limit(1))
-    if not sits:
+    if not sits_on_jury_of(signature.document, signature.subject_id, viewer.id):
         raise NotFound(MSG_NOT_FOUND)
     return signature
 

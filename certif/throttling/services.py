@@ -51,8 +51,9 @@ def count_hit(limit: Limit, key: str, now: datetime | None = None) -> None:
     now = now or utcnow()
     bucket = limit.bucket(key)
     db.session.add(ThrottleHit(bucket=bucket, at=now))
-    db.session.execute(db.delete(ThrottleHit).where(ThrottleHit.bucket == bucket,
-                                                    ThrottleHit.at < now - KEEP))
+    # Every bucket's stale events go (indexed on `at`), not only this one's: guesses spread
+    # over many keys must not grow the table for ever.
+    db.session.execute(db.delete(ThrottleHit).where(ThrottleHit.at < now - KEEP))
 
 
 def clear(limit: Limit, key: str) -> None:

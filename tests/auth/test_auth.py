@@ -27,7 +27,8 @@ def test_wrong_password_is_refused_in_french(web, app):
 
 
 def test_empty_login_form_says_what_is_missing(web):
-    r = web._call("post", "/connexion", data={"email": "", "password": "", "csrf_token": login_page_token(web)})
+    r = web._call("post", "/connexion",
+                  data={"email": "", "password": "", "csrf_token": login_page_token(web)})
     assert r.status_code == 400
     assert "Saisissez votre adresse e-mail." in r.text
     assert "Saisissez votre mot de passe." in r.text

@@ -41,6 +41,8 @@ OTHER = "Tq7#mLp2vX9!"
     ("aaaaaaaaaaaaaaaa", [COMMON]),
     ("cheval agrafe correct batterie soleil", []),            # a long passphrase
     ("x" * 129, ["Le mot de passe doit contenir au plus 128 caractères."]),
+    ("cheval agrafe correct batterie soleil " * 3, []),       # 114 characters: a long one
+    ("motdepasse" * 12, [COMMON]),                            # 120 characters, still weak
 ])
 def test_password_policy(password, problems):
     assert password_problems(password, "claire.fontaine@exemple.fr", "Hélène",
@@ -133,6 +135,13 @@ def test_invitation_link_sets_the_password_once(web, app):
     assert not can_log_in(app, user, OTHER)
 
 
+def test_a_long_passphrase_is_accepted_through_a_link(web, app):
+    user = new_user_without_password(JUROR)
+    passphrase = "cheval agrafe correct batterie soleil " * 3
+    assert choose(web, link_for(user), passphrase).status_code == 303
+    assert can_log_in(app, user, passphrase)
+
+
 def test_refused_password_gives_every_reason_and_keeps_the_link(web, app):
     user = new_user_without_password(JUROR)
     path = link_for(user)
@@ -184,6 +193,19 @@ def test_resending_revokes_the_earlier_link(web, app):
     page = web.get(first)
     assert page.status_code == 410 and tokens.MSG_REVOKED in shown(page)
     assert choose(web, second).status_code == 303
+
+
+def test_correcting_a_jurors_email_revokes_the_links_sent_to_the_old_one(web, app):
+    """An invitation mailed to a mistyped address must not let its reader take the account."""
+    juror = new_user_without_password(JUROR)
+    sent = link_for(juror)
+    web.login(make_user(ORGANISER))
+    response = web.post(f"/jures/{juror.id}/modifier", data={
+        "first_name": juror.first_name, "last_name": juror.last_name,
+        "email": "la.bonne.adresse@exemple.fr", "years_experience": "3", "external": "oui"})
+    assert response.status_code in (302, 303), response.text
+    page = web.get(sent)
+    assert page.status_code == 410 and tokens.MSG_REVOKED in shown(page)
 
 
 @pytest.mark.parametrize("path", ["/mot-de-passe/inconnu", "/mot-de-passe/" + "x" * 300])

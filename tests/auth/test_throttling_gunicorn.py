@@ -220,7 +220,7 @@ def test_login_lock_is_shared_by_both_workers_audited_and_lifted(server):
         steering.release()
     statuses = [status for status, _, _ in answers]
     assert statuses == [401] * (ACCOUNT_LIMIT.max_hits - 1) + [429] * (31 - ACCOUNT_LIMIT.max_hits)
-    for status, headers, page in answers[ACCOUNT_LIMIT.max_hits - 1:]:
+    for _status, headers, page in answers[ACCOUNT_LIMIT.max_hits - 1:]:
         assert 0 < int(headers["Retry-After"]) <= ACCOUNT_LIMIT.window.total_seconds()
         assert LOCKED in page and "Réessayez à" in page
     assert right == [429] * 4

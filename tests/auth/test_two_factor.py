@@ -299,7 +299,7 @@ def test_wrong_codes_from_one_address_lock_it_for_every_account(web, app, monkey
     users = [make_user(JUROR) for _ in range(3)]
     totps = [with_second_factor(user)[0] for user in users]
     statuses = []
-    for user, totp in zip(users, totps):
+    for user, totp in zip(users, totps, strict=True):
         password_step(web, user)
         statuses.append(code_step(web, wrong_code(totp)).status_code)
     assert statuses == [401, 401, 429]
@@ -324,6 +324,36 @@ def test_the_code_step_expires_after_five_minutes(web, app):
     assert "Le délai de 5 minutes pour saisir le code est dépassé" in web.get("/connexion").text
     assert not logged_in(web)
     assert web.get(VERIFY).headers["Location"] == "/connexion"  # nothing pending any more
+
+
+def test_a_pending_code_step_ends_with_the_login_it_led_to(web, app):
+    """The cookie of the password step, copied before the code, is worth nothing once that
+    login is done (and logged out): a fresh code alone must not open the account."""
+    user = make_user(JUROR)
+    totp, _ = with_second_factor(user)
+    password_step(web, user)
+    copied = web.client.get_cookie("session").value
+    assert code_step(web, totp.now()).status_code == 302
+    web.refresh_token()
+    assert web.post("/deconnexion").status_code == 302
+
+    thief = Browserless(app.test_client())
+    thief.client.set_cookie("session", copied)
+    assert thief.get(VERIFY).headers.get("Location") == "/connexion"
+    thief.client.set_cookie("session", copied)
+    token = CSRF_RE.search(web.get("/connexion").text).group(1)
+    response = thief._call("post", VERIFY, data={"code": next_code(totp), "csrf_token": token})
+    assert response.status_code in (302, 303, 400)
+    assert not logged_in(thief)
+
+
+def test_a_pending_code_step_ends_when_the_password_changes(web, app):
+    user = make_user(JUROR)
+    totp, _ = with_second_factor(user)
+    password_step(web, user)
+    user.set_password("une-toute-autre-phrase-secrete")
+    db.session.commit()
+    assert web.get(VERIFY).headers.get("Location") == "/connexion"
 
 
 def test_the_code_step_without_a_password_goes_to_the_login_form(web, app):

@@ -12,12 +12,12 @@ from sqlalchemy import Column, MetaData, Table, inspect
 
 from certif import create_app
 from certif.database import write_transaction
+from certif.documents.models import SEALED_GRID
 from certif.documents.private_files import PrivateFolder
 from certif.documents.seal import seal_pdf
 from certif.documents.sealed import store_sealed
 from certif.extensions import db
 from certif.mail.services import send
-from certif.minutes.models import SEALED_GRID
 from certif.referentials.services import import_all
 
 from ..conftest import POSTGRES_URL

@@ -22,12 +22,12 @@ from certif.backup import BackupError
 from certif.backup.archive import archives_in, create_backup
 from certif.backup.restore import restore_backup
 from certif.backup.snapshot import libpq_env, pg_tool, restore_postgres, take
+from certif.documents.models import SEALED_GRID, SealedDocument
 from certif.documents.seal import ensure_seal, seal_pdf, verify_pdf
 from certif.documents.sealed import read_sealed
 from certif.extensions import db
 from certif.grading.models import Mark
 from certif.grading.services import label, set_mark
-from certif.minutes.models import SEALED_GRID, SealedDocument
 from certif.referentials.models import RefCriterion
 
 from ..conftest import POSTGRES_URL
@@ -81,7 +81,8 @@ def start_clicking(app, pairs, criteria):
 
 def marks_by_criterion_code() -> dict[tuple[int, str], str]:
     return {(grid_id, code): label(value) for grid_id, code, value in db.session.execute(
-        select(Mark.grid_id, RefCriterion.code, Mark.value).join(RefCriterion, Mark.criterion_id == RefCriterion.id))}
+        select(Mark.grid_id, RefCriterion.code, Mark.value)
+        .join(RefCriterion, Mark.criterion_id == RefCriterion.id))}
 
 
 def replayed_marks(audit_rows) -> dict[tuple[int, str], str]:
@@ -248,7 +249,8 @@ def test_the_backup_folder_comes_from_the_configuration(app, tmp_path):
 
 
 @pytest.mark.sqlite_only
-def test_the_database_and_the_backups_inside_the_files_folder_stay_out_of_the_archive(app, instance, tmp_path):
+def test_the_database_and_the_backups_inside_the_files_folder_stay_out_of_the_archive(
+        app, instance, tmp_path):
     app.config["FILES_DIR"] = str(tmp_path)  # holds certif.db, its WAL and files/
     outcome = app.test_cli_runner().invoke(args=["backup", "--to", str(tmp_path / "backups")])
     assert outcome.exit_code == 0, outcome.output
@@ -295,7 +297,8 @@ def test_restore_refuses_a_non_empty_instance_unless_forced(app, instance, tmp_p
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["restore", str(result.path)])
     assert refused.exit_code == 1
-    assert "L'instance n'est pas vide (la base contient des comptes ; le dossier des fichiers" in refused.output
+    assert ("L'instance n'est pas vide (la base contient des comptes ; "
+            "le dossier des fichiers") in refused.output
     assert "--force" in refused.output
     assert db.session.scalar(select(func.count(Mark.id))) == 1
     forced = runner.invoke(args=["restore", "--force", str(result.path)])
@@ -434,7 +437,8 @@ def test_a_configured_seal_is_saved_and_restored(app, tmp_path, configured_on_re
         else:
             files = tmp_path / "restored" / "files" / "seal-config"
             assert any(f"CERTIF_SEAL_KEY_FILE={files / 'key.pem'}" in note for note in restored.notes)
-            fresh.config.update(SEAL_CERT_FILE=str(files / "certificate.pem"), SEAL_KEY_FILE=str(files / "key.pem"))
+            fresh.config.update(SEAL_CERT_FILE=str(files / "certificate.pem"),
+                                SEAL_KEY_FILE=str(files / "key.pem"))
         assert verify_pdf(sealed).intact
         db.session.remove()
         db.engine.dispose()

@@ -24,6 +24,7 @@ from certif import ROOT, create_app
 from certif.extensions import db
 from certif.grading import rules
 from certif.grading.presenters import decision_label, status_label
+from certif.referentials.scoring import POINTS
 from certif.referentials.services import Layout
 from certif.web import fr_number
 
@@ -200,7 +201,7 @@ class JurorPage:
 
     def expect_summary(self, result: rules.GridResult):
         layout = self.seeded.layout
-        if layout.rule == rules.POINTS:
+        if layout.rule == POINTS:
             expect(self.summary.locator(".total")).to_have_text(total_text(result, layout))
         expect(self.summary).to_contain_text(unmarked_text(result))
         expect(self.summary.locator(".decision")).to_contain_text(

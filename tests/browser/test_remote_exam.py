@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 
 from certif.auth.models import ORGANISER
 from certif.documents.seal import verify_pdf
+from certif.examday.access import MSG_MINUTES_SIGNED
 from certif.extensions import db
 from certif.grading.presenters import decision_label
-from certif.grading.services import MSG_MINUTES_SIGNED
 from certif.mail.models import OutgoingMail
 from certif.timeutil import paris_to_utc, to_paris, utcnow
 

@@ -8,7 +8,8 @@ from certif.candidates.csv_import import MAX_LINES, CandidateData, clean_candida
 from .conftest import HEADER, csv_bytes
 
 TODAY = date(2026, 6, 1)
-GOOD = "Martin;Jeanne;17/05/1990;Jeanne.Martin@Exemple.fr;06 12 34 56 78;1 rue Haute;69001;Lyon;30/04/2026;formation;;0"
+GOOD = ("Martin;Jeanne;17/05/1990;Jeanne.Martin@Exemple.fr;06 12 34 56 78;1 rue Haute;69001;Lyon;"
+        "30/04/2026;formation;;0")
 
 
 def messages(data: bytes) -> list[str]:

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.candidates.links import candidate_from_token, make_token
 from certif.candidates.models import Candidate
 from certif.errors import NotFound
 from certif.extensions import db
-from certif.portal.tokens import candidate_from_token, make_token
 from certif.sessions.models import Exam
 
 from ..factories import COUNCIL, JUROR, make_exam, make_user

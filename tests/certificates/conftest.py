@@ -8,9 +8,8 @@ from certif.extensions import db
 from certif.grading.models import Grid, Mark
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.minutes.models import Minutes
-from certif.sessions.exceptions import paris_today
 from certif.sessions.models import CLOSED
-from certif.timeutil import paris_to_utc, utcnow
+from certif.timeutil import paris_to_utc, paris_today, utcnow
 
 from ..factories import ORGANISER, make_exam, make_user
 
@@ -36,7 +35,7 @@ def finished_session(decisions=(FAVORABLE, UNFAVORABLE), days_ago: int = 3,
     day = paris_today() - timedelta(days=days_ago)
     setup.session.starts_at = paris_to_utc(day, time(9, 0))
     setup.session.status = status
-    for i, (exam, decision) in enumerate(zip(setup.jury.exams, decisions)):
+    for i, (exam, decision) in enumerate(zip(setup.jury.exams, decisions, strict=True)):
         exam.starts_at = setup.session.starts_at + timedelta(minutes=30 * i)
         exam.phase = CLOSED
         exam.decision = decision
@@ -46,7 +45,7 @@ def finished_session(decisions=(FAVORABLE, UNFAVORABLE), days_ago: int = 3,
         exam.candidate.email = f"candidat{exam.candidate_id}@exemple.fr" if emails else None
     db.session.commit()
     if code == "RS6240":
-        for exam, decision in zip(setup.jury.exams, decisions):
+        for exam, decision in zip(setup.jury.exams, decisions, strict=True):
             grade(setup, exam, () if decision == FAVORABLE else ("C3",))
     return setup
 

@@ -13,7 +13,7 @@ from certif.documents.seal import verify_pdf
 from certif.extensions import db
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.mail.services import read_eml
-from certif.sessions.exceptions import paris_today
+from certif.timeutil import paris_today
 
 from .conftest import finished_session, give_visa
 
@@ -169,7 +169,8 @@ def test_issue_input_is_checked(staff):
     generate(staff, setup)
     [certificate] = certificates()
     url = f"/certificats/{certificate.id}/delivrance"
-    future = staff.post(url, {"channel": "post", "issued_on": (paris_today() + timedelta(days=1)).isoformat()})
+    future = staff.post(url, {"channel": "post",
+                              "issued_on": (paris_today() + timedelta(days=1)).isoformat()})
     assert future.status_code == 400 and "dans le futur" in future.text
     before = staff.post(url, {"channel": "post",
                               "issued_on": (paris_today() - timedelta(days=10)).isoformat()})

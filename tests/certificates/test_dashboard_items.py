@@ -5,7 +5,7 @@ from certif.certificates.models import Certificate
 from certif.dashboard import services
 from certif.extensions import db
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
-from certif.sessions.exceptions import paris_today
+from certif.timeutil import paris_today
 
 from .conftest import finished_session, give_visa
 

@@ -86,7 +86,8 @@ def test_juror_convocation_lists_their_slots_and_jury(app, ctx):
     assert services.french_date(setup.session.starts_at) in text
     assert "https://visio.test/salle-rs" in text
     assert f"{setup.president.full_name} (président du jury)" in text
-    for exam, slot in zip(setup.exams, ("9 h 00 – 9 h 30", "9 h 30 – 10 h 00", "10 h 00 – 10 h 30")):
+    slots = ("9 h 00 – 9 h 30", "9 h 30 – 10 h 00", "10 h 00 – 10 h 30")
+    for exam, slot in zip(setup.exams, slots, strict=True):
         assert exam.candidate.full_name in text
         assert slot in text
     for reminder in ("conflit d'intérêts", "feuille d'émargement", "conditions d'examen",

@@ -69,7 +69,8 @@ def test_an_unknown_status_is_refused():
     (True, [APPLIED], True),
     (True, [ADOPTED, APPLIED, VERIFIED], True),
 ])
-def test_closing_needs_a_signed_opinion_every_adopted_action_verified_and_no_proposal_left(signed, statuses, blocked):
+def test_closing_needs_a_signed_opinion_every_adopted_action_verified_and_no_proposal_left(
+        signed, statuses, blocked):
     problem = rules.close_problem(signed, statuses)
     assert (problem is not None) == blocked
     if not signed:

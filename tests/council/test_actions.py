@@ -103,7 +103,8 @@ def test_a_juror_cannot_own_an_action(sheet, council_web, exam_setup):
 
 def test_new_action_page_for_a_review_and_for_a_meeting(review, council_web, council_member):
     page = council_web.get(f"/conseil/actions/nouvelle?review={review.id}")
-    assert page.status_code == 200 and f"Fiche anomalie n° {review.anomaly_sheet_id} — " in unescape(page.text)
+    assert page.status_code == 200
+    assert f"Fiche anomalie n° {review.anomaly_sheet_id} — " in unescape(page.text)
     response = council_web.post(f"/conseil/actions/nouvelle?review={review.id}", {
         "title": "Former les jurés", "owner": str(council_member.id), "due_on": "2027-01-15"})
     assert response.status_code == 303

@@ -84,8 +84,8 @@ def test_the_signature_keeps_the_content_its_hash_and_how_the_juror_was_identifi
     assert (signature.signer_role, signature.auth_method, signature.method) == ("juror", "login", "typed")
     assert signature.signer_key == f"user:{setup.president.id}"
     assert signature.content_sha256 == sha256_text(signature.content)
-    for value in (setup.session.number, "2026-12-01", "Coupure de la visioconférence", setup.president.full_name,
-                  "Épreuve prolongée de 5 minutes."):
+    for value in (setup.session.number, "2026-12-01", "Coupure de la visioconférence",
+                  setup.president.full_name, "Épreuve prolongée de 5 minutes."):
         assert value in signature.content
     [entry] = db.session.scalars(db.select(AuditEntry).filter_by(action="anomaly.file")).all()
     assert entry.actor_id == setup.president.id and entry.entity_id == sheet.id
@@ -98,7 +98,8 @@ def test_a_session_the_juror_does_not_sit_is_404(exam_setup, make_web):
     assert juror.get(f"/anomalies/nouvelle?session={other.session.id}").status_code == 404
     r = juror.post("/anomalies/nouvelle", sheet_form(other.session))
     assert r.status_code == 404
-    assert juror.post("/anomalies/nouvelle", sheet_form(other.session, session_id="999999")).status_code == 404
+    r = juror.post("/anomalies/nouvelle", sheet_form(other.session, session_id="999999"))
+    assert r.status_code == 404
     nothing_written()
     # The juror's choice lists only the sessions they sit.
     page = juror.get("/anomalies/nouvelle").text
@@ -141,7 +142,8 @@ def test_missing_fields_are_400_with_french_messages_and_nothing_written(exam_se
         assert message in page
     assert "Coupure" not in page  # nothing typed was kept for the description, which was blank
     # The rules' messages come with the form's: one post shows every problem.
-    r = juror.post("/anomalies/nouvelle", sheet_form(exam_setup.session, anomaly_type="other", description=""))
+    r = juror.post("/anomalies/nouvelle",
+                   sheet_form(exam_setup.session, anomaly_type="other", description=""))
     page = text(r)
     assert r.status_code == 400
     for message in ("Décrivez l'anomalie.", "Précisez le type d'anomalie (« Autre »)."):

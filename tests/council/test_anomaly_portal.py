@@ -6,10 +6,10 @@ from datetime import date, datetime
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.candidates.links import make_token
 from certif.candidates.models import new_link_nonce
 from certif.council.models import AnomalySheet
 from certif.extensions import db
-from certif.portal.tokens import make_token
 from certif.signatures.models import ANOMALY, Signature
 from certif.signatures.rules import sha256_text
 
@@ -49,8 +49,9 @@ def open_form(web, token):
 
 def sheet_form(session, **changes) -> dict:
     data = {"session_id": str(session.id), "observed_on": "2026-12-01", "anomaly_type": "technical",
-            "description": "Le son du jury coupait sans cesse.", "consequence": "J'ai dû répéter ma présentation.",
-            "causes": "", "signature_method": "typed", "signature_typed": "Alex Candidat"}
+            "description": "Le son du jury coupait sans cesse.",
+            "consequence": "J'ai dû répéter ma présentation.", "causes": "",
+            "signature_method": "typed", "signature_typed": "Alex Candidat"}
     data.update(changes)
     return data
 

@@ -165,9 +165,9 @@ def read_csv(response):
 
 def assert_cells(rows, expected):
     assert len(rows) == len(expected), rows
-    for r, (row, want) in enumerate(zip(rows, expected)):
+    for r, (row, want) in enumerate(zip(rows, expected, strict=True)):
         assert len(row) == len(want), (r, row)
-        for c, (cell, wanted) in enumerate(zip(row, want)):
+        for c, (cell, wanted) in enumerate(zip(row, want, strict=True)):
             assert cell == wanted, f"ligne {r + 1}, colonne « {HEADERS[c]} » : {cell!r} ≠ {wanted!r}"
 
 

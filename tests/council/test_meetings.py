@@ -256,7 +256,7 @@ def test_countdown_for_due_today_and_overdue_items(council, monkeypatch):
     monkeypatch.setattr(exceptions, "paris_today", lambda: date(2027, 1, 20))
     due = _session_on(date(2027, 1, 8))         # last day 8 February: in 19 days
     today = _session_on(date(2026, 12, 20))     # last day 20 January: today
-    late = _session_on(date(2026, 12, 17))      # last day 17 January: 3 days late
+    _session_on(date(2026, 12, 17))             # last day 17 January: 3 days late
     page = unescape(council.get("/conseil/reunions/").text)
     assert f"Réunion exceptionnelle — session n° {due.number}" in page
     assert "8 février 2027" in page and "dans 19 jours" in page

@@ -6,10 +6,10 @@ from html import unescape
 
 import pytest
 
+from certif.candidates.links import make_token
 from certif.council import anomalies, meetings, reviews, storage
 from certif.council.models import APPLIED, VERIFIED, AnomalySheet, CorrectiveAction, CouncilMeeting
 from certif.extensions import db
-from certif.portal.tokens import make_token
 
 from ..conftest import CSRF_RE
 from ..factories import make_exam

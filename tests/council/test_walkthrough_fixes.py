@@ -13,10 +13,10 @@ import pypdf
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.candidates.links import make_token
 from certif.council.meetings import meeting_pdf
 from certif.council.models import APPLIED, CorrectiveAction, CouncilReview
 from certif.extensions import db
-from certif.portal.tokens import make_token
 from certif.signatures.models import COUNCIL_OPINION, Signature
 
 from ..factories import make_exam
@@ -198,8 +198,9 @@ def test_a_candidate_downloads_the_pdf_of_a_sheet_they_filed_and_only_theirs(app
 
 def test_council_pages_share_one_breadcrumb_and_spell_n_degree_in_lowercase(sheet, council_web):
     meeting = make_meeting(sessions=[sheet.session])
-    for url in ("/conseil/fiches", "/conseil/actions", "/conseil/reunions/", f"/conseil/reunions/{meeting.id}",
-                "/conseil/reunions/nouvelle", "/conseil/indicateurs/", review_url(sheet)):
+    for url in ("/conseil/fiches", "/conseil/actions", "/conseil/reunions/",
+                f"/conseil/reunions/{meeting.id}", "/conseil/reunions/nouvelle", "/conseil/indicateurs/",
+                review_url(sheet)):
         page = page_text(council_web.get(url))
         assert '<p class="crumbs"><a href="/conseil/">Conseil de pilotage</a> ›' in page, url
     review = page_text(council_web.get(review_url(sheet)))

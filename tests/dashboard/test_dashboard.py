@@ -15,7 +15,7 @@ from certif.sessions import exceptions as ex
 from certif.sessions.rules import add_months, replacement_deadline, retake_deadline
 
 from ..factories import COUNCIL, JUROR, ORGANISER, make_user
-from ..sessions.test_exceptions import close, habilitated, today, upcoming_exam
+from ..sessions.helpers import close, habilitated, today, upcoming_exam
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from certif.extensions import db
 from certif.jurors.models import JurorProfile
 
 from ..factories import JUROR, ORGANISER, make_user
-from ..sessions.test_exceptions import today, upcoming_exam
+from ..sessions.helpers import today, upcoming_exam
 from .test_dashboard import kinds
 
 

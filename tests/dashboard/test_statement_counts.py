@@ -8,8 +8,7 @@ from certif.grading.rules import UNFAVORABLE
 from certif.sessions import exceptions as ex
 
 from ..factories import ORGANISER, make_user
-from ..sessions.test_exceptions import close, today, upcoming_exam
-from ..sessions.test_statement_counts import counting_statements
+from ..sessions.helpers import close, counting_statements, today, upcoming_exam
 from .test_dashboard import declare_conflict
 
 

@@ -33,7 +33,8 @@ def test_sealed_pdf_is_intact_and_names_the_organisation(app, sealed_pdf):
     import io
 
     import pypdf
-    assert "Procès-verbal de la session S-1" in pypdf.PdfReader(io.BytesIO(sealed_pdf)).pages[0].extract_text()
+    first_page = pypdf.PdfReader(io.BytesIO(sealed_pdf)).pages[0]
+    assert "Procès-verbal de la session S-1" in first_page.extract_text()
 
 
 def test_the_self_signed_seal_is_generated_once_and_kept(app, sealed_pdf):

@@ -6,10 +6,10 @@ import pytest
 
 from certif.audit.models import AuditEntry
 from certif.database import write_transaction
+from certif.documents.models import SEALED_CERTIFICATE, SEALED_GRID, SealedDocument
 from certif.documents.sealed import SealedFileError, read_sealed, store_sealed
 from certif.errors import Conflict
 from certif.extensions import db
-from certif.minutes.models import SEALED_CERTIFICATE, SEALED_GRID, SealedDocument
 
 
 def sealed_files(app):

@@ -4,10 +4,12 @@ import base64
 import io
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 
 from certif.examday import services
+from certif.extensions import db
 
 from ..factories import ORGANISER, make_exam, make_user
 
@@ -26,13 +28,30 @@ def setup(app):
     return make_exam("RS6240", identity_checked=False)
 
 
-
 @pytest.fixture
 def organiser(app, make_web):
     return make_web(make_user(ORGANISER))
 
 
 IDENTITY = {"document_type": "cni", "convocation_checked": "y", "mode": "camera", "notes": ""}
+
+
+@pytest.fixture
+def checked(setup, president):
+    """The exam once the president has checked the candidate's identity (the candidate has an e-mail)."""
+    setup.exam.candidate.email = "alex@example.org"
+    db.session.commit()
+    assert president.post(f"/jury/examens/{setup.exam.id}/identite", IDENTITY).status_code == 303
+    return setup
+
+
+def new_link(setup, president) -> str:
+    """The president issues a single-use attendance link; returns the code the reception page shows."""
+    base = f"/jury/examens/{setup.exam.id}"
+    assert president.post(f"{base}/lien-emargement").status_code == 303
+    page = unescape(president.get(f"{base}/accueil").text)
+    code = re.search(r'class="attendance-code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', page).group(1)
+    return code
 
 
 def drawn_png() -> str:

@@ -11,7 +11,7 @@ from certif.examday.services import GUESS_LIMIT
 from certif.extensions import db
 
 from ..conftest import CSRF_RE, Browserless
-from .test_links import checked, new_link  # noqa: F401  (fixture)
+from .conftest import new_link
 
 ATTACKER, NEIGHBOUR = "203.0.113.7", "198.51.100.20"
 LOCKED = "Trop de codes ou de liens d'émargement erronés depuis votre connexion"

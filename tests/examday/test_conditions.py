@@ -11,11 +11,10 @@ from certif.auth.models import COUNCIL, ORGANISER
 from certif.examday import conditions
 from certif.examday.models import ConditionsSheet
 from certif.extensions import db
-from certif.sessions.services import paris_today
 from certif.signatures.models import CONDITIONS as SIGNED
 from certif.signatures.models import Signature
 from certif.signatures.rules import canonical_json, sha256_text
-from certif.timeutil import paris_to_utc, utcnow
+from certif.timeutil import paris_to_utc, paris_today, utcnow
 
 from ..factories import make_exam, make_juror, make_user
 from .conftest import sign

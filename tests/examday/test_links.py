@@ -14,19 +14,11 @@ from certif.signatures.models import CANDIDATE_ATTENDANCE, Signature
 from certif.signatures.rules import sha256_text
 
 from ..conftest import CSRF_RE, Browserless
-from .conftest import IDENTITY, TYPED, sign
+from .conftest import IDENTITY, TYPED, new_link, sign
 
 
 def url(setup, path):
     return f"/jury/examens/{setup.exam.id}/{path}"
-
-
-@pytest.fixture
-def checked(setup, president):
-    setup.exam.candidate.email = "alex@example.org"
-    db.session.commit()
-    assert president.post(url(setup, "identite"), IDENTITY).status_code == 303
-    return setup
 
 
 @pytest.fixture
@@ -36,13 +28,6 @@ def candidate(app):
     page = client.get("/emargement")
     client.token = CSRF_RE.search(page.text).group(1)
     return client
-
-
-def new_link(setup, president):
-    assert president.post(url(setup, "lien-emargement")).status_code == 303
-    page = unescape(president.get(url(setup, "accueil")).text)
-    code = re.search(r'class="attendance-code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', page).group(1)
-    return code
 
 
 def sign_link(client, data=None, **kwargs):

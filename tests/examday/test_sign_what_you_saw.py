@@ -13,9 +13,8 @@ from certif.examday.models import AttendanceLink
 from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration
 from certif.minutes.models import Minutes
-from certif.sessions.services import paris_today
 from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, Signature
-from certif.timeutil import paris_to_utc, utcnow
+from certif.timeutil import paris_to_utc, paris_today, utcnow
 
 from ..conftest import CSRF_RE, Browserless
 from ..factories import make_exam

@@ -76,7 +76,7 @@ def test_the_grid_of_such_a_candidate_says_so_and_offers_no_declaration(make_web
     page = response.text
     assert banner in page and "Je confirme et je commence" not in page
     assert page.index(banner) < page.index('class="sticky"')  # before the (read-only) grid
-    assert 'action="/jury/examens/%d/declaration"' % setup.exam.id not in page
+    assert f'action="/jury/examens/{setup.exam.id}/declaration"' not in page
     # Nor can it be declared behind the page's back.
     r = make_web(juror).post(f"/jury/examens/{setup.exam.id}/declaration", {"value": "none"})
     assert r.status_code == 409

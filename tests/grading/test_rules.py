@@ -4,18 +4,8 @@ from decimal import Decimal
 import pytest
 
 from certif.grading import rules
-from certif.grading.rules import (
-    AGREED,
-    FAVORABLE,
-    JURY,
-    PRESIDENT,
-    UNFAVORABLE,
-    BlockSpec,
-    CompetencySpec,
-    Scheme,
-    merge_grids,
-    score,
-)
+from certif.grading.rules import AGREED, FAVORABLE, JURY, PRESIDENT, UNFAVORABLE, merge_grids, score
+from certif.referentials.scoring import BLOCKS, POINTS, BlockSpec, CompetencySpec, Scheme
 
 # RS6240 as in annex 6: (code, points, number of criteria)
 RS6240 = [("C1", 2, 3), ("C2", 3, 4), ("C3", 3, 3), ("C4", 3, 4),
@@ -28,7 +18,7 @@ def rs_scheme():
         keys = tuple(f"Cr{n + i + 1}" for i in range(size))
         n += size
         competencies.append(CompetencySpec(code, keys, Decimal(points)))
-    return Scheme(rules.POINTS, (BlockSpec(None, tuple(competencies)),),
+    return Scheme(POINTS, (BlockSpec(None, tuple(competencies)),),
                   pass_mark=Decimal(14), max_points=Decimal(20))
 
 
@@ -118,7 +108,7 @@ def test_competency_has_no_status_until_all_its_criteria_are_marked():
 # --- RNCP: blocks, no points --------------------------------------------------------
 
 def block_scheme():
-    return Scheme(rules.BLOCKS, (
+    return Scheme(BLOCKS, (
         BlockSpec("BC01", (CompetencySpec("C1.1", ("a", "b")), CompetencySpec("C1.2", ("c", "d", "e")))),
         BlockSpec("BC02", (CompetencySpec("C2.1", ("f", "g", "h", "i")),)),
     ))
@@ -149,7 +139,7 @@ def test_blocks_rule(marks, blocks, decision):
 
 def test_points_rule_needs_a_pass_mark():
     with pytest.raises(ValueError):
-        Scheme(rules.POINTS, (), pass_mark=None)
+        Scheme(POINTS, (), pass_mark=None)
 
 
 # --- Deliberation: agreement, casting vote, jury's value -----------------------------

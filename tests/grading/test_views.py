@@ -25,7 +25,8 @@ def marks_of(exam, juror):
 
 def pressed(html):
     """Criterion ids whose 'Acquis' / 'Non acquis' button is pressed on a page."""
-    return {int(cid): kind for cid, kind in re.findall(r'id="b(\d+)-([an])"\s+class="choice-[an]"\s+aria-pressed="true"', html)}
+    found = re.findall(r'id="b(\d+)-([an])"\s+class="choice-[an]"\s+aria-pressed="true"', html)
+    return {int(cid): kind for cid, kind in found}
 
 
 
@@ -306,14 +307,16 @@ def test_the_jury_records_another_value_on_a_disagreement(president, member, bot
     president.post(deliberation_url(setup.exam, "/ouvrir"))
     cr19, cr20 = setup.criteria[18], setup.criteria[19]
     for cid in (cr19, cr20):
-        r = president.post(deliberation_url(setup.exam, f"/criteres/{cid}"), {"value": "non_acquis"}, htmx=True)
+        r = president.post(deliberation_url(setup.exam, f"/criteres/{cid}"), {"value": "non_acquis"},
+                           htmx=True)
         assert r.status_code == 200 and "<html" not in r.text
     assert "valeur retenue par le jury" in r.text
     # C6 now not acquired: 17/20 and unfavourable although the total is above 14.
     assert "Total : <strong>17,00</strong> / 20" in r.text
     assert "Avis défavorable" in r.text
     # Agreed criteria cannot be overridden; members cannot record.
-    r = president.post(deliberation_url(setup.exam, f"/criteres/{setup.criteria[5]}"), {"value": "non_acquis"}, htmx=True)
+    r = president.post(deliberation_url(setup.exam, f"/criteres/{setup.criteria[5]}"),
+                       {"value": "non_acquis"}, htmx=True)
     assert r.status_code == 409 and "d'accord" in r.text
     r = member.post(deliberation_url(setup.exam, f"/criteres/{cr19}"), {"value": "acquis"}, htmx=True)
     assert r.status_code == 403
@@ -502,7 +505,10 @@ def test_an_expired_session_says_the_click_was_not_saved(web, setup):
 def test_ids_out_of_range_are_404_not_500(president, setup):
     for target in ("/jury/examens/9223372036854775808/grille", "/jury/examens/2147483648/grille",
                    "/jury/examens/0/grille", f"{url(setup.exam)}/criteres/2147483648"):
-        r = president.get(target) if "criteres" not in target else president.post(target, {"value": "acquis"}, htmx=True)
+        if "criteres" in target:
+            r = president.post(target, {"value": "acquis"}, htmx=True)
+        else:
+            r = president.get(target)
         assert r.status_code == 404, target
 
 

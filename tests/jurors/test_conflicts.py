@@ -6,7 +6,8 @@ from certif.audit.models import AuditEntry
 from certif.extensions import db
 from certif.grading.models import Grid, Mark
 from certif.jurors.models import ConflictDeclaration
-from certif.jurors.services import conflicts_for_exams, declarations_for_exam
+from certif.jurors.services import declarations_for_exam
+from certif.sessions.jurors import conflicts_for_exams
 
 from ..factories import make_exam
 
@@ -161,6 +162,6 @@ def test_conflicts_for_the_session_page(member, president, setup):
 
 
 def test_factory_exams_are_declared_by_default(app):
-    setup = make_exam("RS6240", candidates=2)
+    make_exam("RS6240", candidates=2)
     rows = db.session.scalars(db.select(ConflictDeclaration)).all()
     assert len(rows) == 4 and not any(r.has_conflict for r in rows)

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import event
 
 from certif.audit.models import AuditEntry
+from certif.documents.models import SEALED_MINUTES, SealedDocument
 from certif.extensions import db
 from certif.grading import services as grading
 from certif.minutes import pdfs, services
-from certif.minutes.models import SEALED_MINUTES, Minutes, SealedDocument
+from certif.minutes.models import Minutes
 from certif.sessions import services as sessions
 from certif.signatures.models import MINUTES, Signature
 

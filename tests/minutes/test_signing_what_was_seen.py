@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from certif.audit.models import AuditEntry
 from certif.candidates.models import Candidate
+from certif.documents.models import SEALED_MINUTES, SealedDocument
 from certif.extensions import db
-from certif.minutes.models import SEALED_MINUTES, Minutes, SealedDocument
+from certif.minutes.models import Minutes
 from certif.sessions.models import Exam, Jury, JuryMember
 from certif.signatures.models import MINUTES, Signature
 

@@ -3,9 +3,9 @@ import re
 from html import unescape
 
 from certif.audit.models import AuditEntry
+from certif.candidates.links import make_token
 from certif.extensions import db
 from certif.portal.services import LINK_LIMIT
-from certif.portal.tokens import make_token
 
 from ..conftest import Browserless
 

@@ -8,9 +8,9 @@ import pypdf
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.candidates.links import make_token
 from certif.candidates.models import RetakeRequest, new_link_nonce
 from certif.extensions import db
-from certif.portal.tokens import make_token
 from certif.timeutil import utcnow
 
 from ..conftest import CSRF_RE

@@ -91,7 +91,20 @@ def paris(value):
 
 @pytest.fixture
 def organiser(make_web):
+    """A logged-in organiser's client."""
     return make_web(make_user(ORGANISER))
+
+
+@pytest.fixture
+def organiser_user(app):
+    """An organiser as a user, for service calls (the exception tests)."""
+    return make_user(ORGANISER, first_name="Olivia")
+
+
+@pytest.fixture
+def web_org(organiser_user, make_web):
+    """The same organiser (`organiser_user`) as a logged-in client."""
+    return make_web(organiser_user)
 
 
 @pytest.fixture

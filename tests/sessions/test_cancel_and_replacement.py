@@ -16,8 +16,7 @@ from certif.timeutil import french_date
 
 from ..factories import ORGANISER, make_user
 from .conftest import candidate, jury_row, place, session_row, text
-from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
-from .test_exceptions import habilitated, plan, today, upcoming_exam
+from .helpers import habilitated, plan, today, upcoming_exam
 
 
 def cancellations():
@@ -73,8 +72,8 @@ def test_an_empty_session_is_still_cancelled_at_once(app, web_org):
     assert db.session.get(ExamSession, session.id).status == "cancelled"
 
 
-def test_a_replacement_session_cannot_be_cancelled_with_its_candidates(app, organiser, web_org):
-    setup, replacement, _ = carence_then_replacement(organiser)
+def test_a_replacement_session_cannot_be_cancelled_with_its_candidates(app, organiser_user, web_org):
+    setup, replacement, _ = carence_then_replacement(organiser_user)
     r = web_org.post(f"/sessions/{replacement.id}/annulation", {"reason": "Oups"})
     assert r.status_code == 409 and "2 candidats sont encore convoqués" in text(r)
     assert db.session.get(ExamSession, replacement.id).status == "draft"
@@ -82,32 +81,32 @@ def test_a_replacement_session_cannot_be_cancelled_with_its_candidates(app, orga
     moved = [e for j in replacement.juries for e in j.exams if e.status == SCHEDULED]
     assert len(moved) == 2
     with pytest.raises(Conflict, match="existe déjà"):
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(today() + timedelta(days=7), [habilitated(), habilitated()],
                                    number="R-2"))
 
 
-def test_a_stopped_jury_waiting_for_its_replacement_blocks_the_cancellation(app, organiser):
+def test_a_stopped_jury_waiting_for_its_replacement_blocks_the_cancellation(app, organiser_user):
     setup = upcoming_exam(days=0)
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     setup.session.status = "draft"
     db.session.commit()
     with pytest.raises(Conflict, match="1 candidat est encore convoqué"):
-        services.cancel_session(organiser, setup.session.id, "Annulée")
+        services.cancel_session(organiser_user, setup.session.id, "Annulée")
 
 
-def test_the_service_refuses_too(app, organiser):
+def test_the_service_refuses_too(app, organiser_user):
     session = session_row()
     place(jury_row(session), candidate())
     with pytest.raises(Conflict, match="déclarez-les absents"):
-        services.cancel_session(organiser, session.id, "Motif")
+        services.cancel_session(organiser_user, session.id, "Motif")
     assert not cancellations()
 
 
 # --- S3: the replacement's 30 days, and not the absent juror ---------------------------------
 
-def test_a_replacement_session_cannot_be_moved_beyond_30_days(app, organiser, web_org):
-    setup, replacement, _ = carence_then_replacement(organiser, days=5)
+def test_a_replacement_session_cannot_be_moved_beyond_30_days(app, organiser_user, web_org):
+    setup, replacement, _ = carence_then_replacement(organiser_user, days=5)
     before = replacement.starts_at
     absence = ex.session_day(setup.session)
     data = {"number": replacement.number, "day": (today() + timedelta(days=200)).isoformat(),
@@ -135,12 +134,12 @@ def test_an_ordinary_session_is_not_bound_by_30_days(app, web_org):
     assert web_org.post(f"/sessions/{session.id}/modifier", data).status_code == 303
 
 
-def test_the_absent_juror_cannot_sit_on_the_replacement(app, organiser, web_org):
+def test_the_absent_juror_cannot_sit_on_the_replacement(app, organiser_user, web_org):
     setup = upcoming_exam(days=0)
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     other = habilitated()
     with pytest.raises(InvalidInput, match="était absent"):
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(today() + timedelta(days=6), [other, setup.member]))
     assert ex.replacement_session_of(setup.jury.id) is None
     # Nor is the absent juror offered in the list.
@@ -149,8 +148,8 @@ def test_the_absent_juror_cannot_sit_on_the_replacement(app, organiser, web_org)
     assert f'value="{setup.member.id}"' not in page.text
 
 
-def test_the_absent_juror_cannot_be_put_back_into_the_replacement_jury(app, organiser, web_org):
-    setup, replacement, (first, second) = carence_then_replacement(organiser)
+def test_the_absent_juror_cannot_be_put_back_into_the_replacement_jury(app, organiser_user, web_org):
+    setup, replacement, (first, second) = carence_then_replacement(organiser_user)
     jury = replacement.juries[0]
     r = web_org.post(f"/sessions/jurys/{jury.id}", {
         "juror_1_id": first.id, "juror_2_id": setup.member.id, "president_id": "1"})

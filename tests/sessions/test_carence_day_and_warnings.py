@@ -9,8 +9,7 @@ from certif.sessions.models import Jury
 from certif.timeutil import french_date
 
 from .conftest import candidate, jury_row, place, session_row, text
-from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
-from .test_exceptions import today, upcoming_exam
+from .helpers import today, upcoming_exam
 
 
 def carence_url(jury_id):

@@ -2,17 +2,14 @@
 candidate absence and move, retakes, appeals. Each refusal says why in French and
 writes nothing; each change leaves an audit entry."""
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import pytest
 
-from certif.audit.models import AuditEntry
 from certif.candidates.models import Appeal, RetakeRequest
 from certif.errors import Conflict, InvalidInput, NotFound
 from certif.extensions import db
 from certif.grading.models import Grid, Mark
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
-from certif.jurors.models import JurorProfile
 from certif.minutes.models import Minutes
 from certif.sessions import exceptions as ex
 from certif.sessions.models import (
@@ -25,61 +22,14 @@ from certif.sessions.models import (
     Exam,
     ExamSession,
     Jury,
-    JuryMember,
 )
 from certif.sessions.rules import add_months, replacement_deadline
 from certif.timeutil import french_date, paris_to_utc
 
-from ..factories import JUROR, ORGANISER, make_exam, make_user, referential
+from ..factories import JUROR, make_user
+from .helpers import audit, close, failed, habilitated, open_session, plan, today, upcoming_exam
 
-# --- Helpers (also used by the route tests) --------------------------------------------
-
-def today() -> date:
-    return ex.paris_today()
-
-
-def habilitated(first_name="Claire", last_name=None):
-    user = make_user(JUROR, first_name=first_name, last_name=last_name)
-    db.session.add(JurorProfile(user_id=user.id, habilitation_result="favourable"))
-    db.session.commit()
-    return user
-
-
-def upcoming_exam(days=5, code="RS6240", candidates=1, training_end=None):
-    """make_exam, with the session `days` from today at 9:00 (Paris)."""
-    setup = make_exam(code, candidates=candidates)
-    start = paris_to_utc(today() + timedelta(days=days), time(9, 0))
-    setup.session.starts_at = start
-    for i, exam in enumerate(setup.jury.exams):
-        exam.starts_at = start + timedelta(minutes=30 * i)
-        exam.candidate.training_end_date = training_end
-    db.session.commit()
-    return setup
-
-
-def open_session(days, code="RS6240", number=None, status="draft"):
-    """Another session with one jury of two habilitated jurors and no candidate."""
-    first, second = habilitated("Jeanne"), habilitated("Hugo")
-    session = ExamSession(number=number or f"AUTRE-{first.id}", referential=referential(code),
-                          starts_at=paris_to_utc(today() + timedelta(days=days), time(14, 0)),
-                          status=status)
-    jury = Jury(position=1, president=first)
-    jury.members = [JuryMember(juror=first, seat=1), JuryMember(juror=second, seat=2)]
-    session.juries.append(jury)
-    db.session.add(session)
-    db.session.commit()
-    return session
-
-
-def close(exam, decision=UNFAVORABLE, on: date | None = None):
-    """A deliberation closed on `on` (Paris) with this decision."""
-    exam.phase = CLOSED
-    exam.decision = decision
-    exam.total = Decimal("9.50") if decision == UNFAVORABLE else Decimal("16.00")
-    exam.closed_at = paris_to_utc(on or today(), time(17, 0))
-    db.session.commit()
-    return exam
-
+# --- Helpers --------------------------------------------------------------------------
 
 def give_a_mark(setup, exam=None):
     exam = exam or setup.exam
@@ -90,55 +40,34 @@ def give_a_mark(setup, exam=None):
     db.session.commit()
 
 
-def audit(action, entity_id=None):
-    query = db.select(AuditEntry).filter_by(action=action)
-    if entity_id is not None:
-        query = query.filter_by(entity_id=entity_id)
-    return db.session.scalars(query.order_by(AuditEntry.id)).all()
-
-
-def plan(day, jurors, president=None, number="REMPL-1", **overrides):
-    values = dict(number=number, day=day, start=time(9, 30), mode="remote", place=None,
-                  video_link="https://visio.example.fr/salle",
-                  juror_ids=tuple(j.id for j in jurors),
-                  president_id=(president or jurors[0]).id)
-    values.update(overrides)
-    return ex.ReplacementPlan(**values)
-
-
-@pytest.fixture
-def organiser(app):
-    return make_user(ORGANISER, first_name="Olivia")
-
-
 # --- Carence ------------------------------------------------------------------------
 
-def test_a_carence_stops_the_jury_and_is_audited(organiser):
+def test_a_carence_stops_the_jury_and_is_audited(organiser_user):
     setup = upcoming_exam(days=0, candidates=2)
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "  Malade le matin même  ")
+    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "  Malade le matin même  ")
     jury = db.session.get(Jury, setup.jury.id)
     assert jury.stopped_at is not None
     assert jury.absent_juror_id == setup.member.id
     assert jury.stop_reason == "Malade le matin même"
     [entry] = audit("jury.stop", jury.id)
-    assert entry.actor_id == organiser.id
+    assert entry.actor_id == organiser_user.id
     assert entry.details["absent_juror_id"] == setup.member.id
     assert len(entry.details["exam_ids"]) == 2
 
 
-def test_a_jury_is_stopped_only_once(organiser):
+def test_a_jury_is_stopped_only_once(organiser_user):
     setup = upcoming_exam(days=0)
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     with pytest.raises(Conflict, match="déjà été constatée"):
-        ex.stop_jury(organiser, setup.jury.id, setup.president.id, "Absent aussi")
+        ex.stop_jury(organiser_user, setup.jury.id, setup.president.id, "Absent aussi")
     assert len(audit("jury.stop")) == 1
 
 
-def test_a_carence_is_refused_when_every_exam_is_closed(organiser):
+def test_a_carence_is_refused_when_every_exam_is_closed(organiser_user):
     setup = upcoming_exam(days=0)
     close(setup.exam, FAVORABLE)
     with pytest.raises(Conflict, match="Aucun candidat ne reste à évaluer"):
-        ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+        ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     assert db.session.get(Jury, setup.jury.id).stopped_at is None
 
 
@@ -147,18 +76,18 @@ def test_a_carence_is_refused_when_every_exam_is_closed(organiser):
     (None, "Absent", "Choisissez le juré absent"),
     ("member", "   ", "Indiquez le motif"),
 ])
-def test_a_carence_needs_one_of_the_jurors_and_a_reason(organiser, juror, reason, message):
+def test_a_carence_needs_one_of_the_jurors_and_a_reason(organiser_user, juror, reason, message):
     setup = upcoming_exam(days=0)
     juror_id = {"stranger": make_user(JUROR).id, "member": setup.member.id, None: None}[juror]
     with pytest.raises(InvalidInput, match=message):
-        ex.stop_jury(organiser, setup.jury.id, juror_id, reason)
+        ex.stop_jury(organiser_user, setup.jury.id, juror_id, reason)
     assert db.session.get(Jury, setup.jury.id).stopped_at is None
     assert audit("jury.stop") == []
 
 
-def test_unknown_jury_is_not_found(organiser):
+def test_unknown_jury_is_not_found(organiser_user):
     with pytest.raises(NotFound):
-        ex.stop_jury(organiser, 999999, 1, "x")
+        ex.stop_jury(organiser_user, 999999, 1, "x")
 
 
 # --- Replacement session ----------------------------------------------------------------
@@ -169,12 +98,12 @@ def stopped(candidates=2, days=0):
     return setup
 
 
-def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(organiser):
+def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(organiser_user):
     setup = stopped(candidates=2)
     old = list(setup.jury.exams)
     jurors = [habilitated("Ana"), habilitated("Bruno")]
     day = replacement_deadline(today())
-    session = ex.create_replacement(organiser, setup.jury.id, plan(day, jurors, jurors[1]))
+    session = ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, jurors[1]))
 
     session = db.session.get(ExamSession, session.id)
     assert session.replaces_jury_id == setup.jury.id
@@ -199,13 +128,13 @@ def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(orga
     assert len(audit("exam.move")) == 2
 
 
-def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written(organiser):
+def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written(organiser_user):
     setup = stopped()
     jurors = [habilitated(), habilitated()]
     deadline = replacement_deadline(today())
     sessions_before = db.session.scalar(db.select(db.func.count(ExamSession.id)))
     with pytest.raises(InvalidInput) as refused:
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(deadline + timedelta(days=1), jurors))
     assert french_date(deadline) in refused.value.message
     assert db.session.scalar(db.select(db.func.count(ExamSession.id))) == sessions_before
@@ -213,67 +142,67 @@ def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written
     assert audit("session.replacement") == []
 
 
-def test_replacement_before_the_original_session_is_refused(organiser):
+def test_replacement_before_the_original_session_is_refused(organiser_user):
     setup = stopped(days=0)
     jurors = [habilitated(), habilitated()]
     with pytest.raises(InvalidInput, match="avant la session initiale"):
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(today() - timedelta(days=1), jurors))
 
 
-def test_only_one_replacement_per_stopped_jury(organiser):
+def test_only_one_replacement_per_stopped_jury(organiser_user):
     setup = stopped()
     jurors = [habilitated(), habilitated()]
     day = today() + timedelta(days=10)
-    ex.create_replacement(organiser, setup.jury.id, plan(day, jurors))
+    ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors))
     with pytest.raises(Conflict, match="existe déjà"):
-        ex.create_replacement(organiser, setup.jury.id, plan(day, jurors, number="REMPL-2"))
+        ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, number="REMPL-2"))
 
 
-def test_no_replacement_without_a_carence(organiser):
+def test_no_replacement_without_a_carence(organiser_user):
     setup = upcoming_exam()
     jurors = [habilitated(), habilitated()]
     with pytest.raises(Conflict, match="constatez d'abord la carence"):
-        ex.create_replacement(organiser, setup.jury.id, plan(today() + timedelta(days=6), jurors))
+        ex.create_replacement(organiser_user, setup.jury.id, plan(today() + timedelta(days=6), jurors))
 
 
-def test_replacement_jurors_must_be_habilitated_distinct_and_preside(organiser):
+def test_replacement_jurors_must_be_habilitated_distinct_and_preside(organiser_user):
     setup = stopped()
     good, other = habilitated(), habilitated()
     not_habilitated = make_user(JUROR, first_name="Zoé", last_name="Nouvelle")
     day = today() + timedelta(days=6)
     with pytest.raises(InvalidInput, match="Zoé NOUVELLE.*ne peut pas siéger"):
-        ex.create_replacement(organiser, setup.jury.id, plan(day, [good, not_habilitated]))
+        ex.create_replacement(organiser_user, setup.jury.id, plan(day, [good, not_habilitated]))
     with pytest.raises(InvalidInput, match="deux personnes différentes"):
-        ex.create_replacement(organiser, setup.jury.id, plan(day, [good, good]))
+        ex.create_replacement(organiser_user, setup.jury.id, plan(day, [good, good]))
     with pytest.raises(InvalidInput, match="Le président doit être l'un des deux"):
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(day, [good, other], president=setup.president))
     assert ex.replacement_session_of(setup.jury.id) is None
 
 
-def test_replacement_checks_number_place_and_link(organiser):
+def test_replacement_checks_number_place_and_link(organiser_user):
     setup = stopped()
     jurors = [habilitated(), habilitated()]
     day = today() + timedelta(days=6)
     with pytest.raises(InvalidInput, match="déjà utilisé"):
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(day, jurors, number=setup.session.number))
     with pytest.raises(InvalidInput, match="https://"):
-        ex.create_replacement(organiser, setup.jury.id,
+        ex.create_replacement(organiser_user, setup.jury.id,
                               plan(day, jurors, video_link="http://visio.example.fr"))
     with pytest.raises(InvalidInput, match="lieu"):
-        ex.create_replacement(organiser, setup.jury.id, plan(day, jurors, mode="on_site"))
+        ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, mode="on_site"))
 
 
-def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser):
+def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser_user):
     setup = upcoming_exam(days=0, candidates=2)
     deliberating = setup.jury.exams[1]
     deliberating.phase = DELIBERATION
     db.session.commit()
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     jurors = [habilitated(), habilitated()]
-    session = ex.create_replacement(organiser, setup.jury.id,
+    session = ex.create_replacement(organiser_user, setup.jury.id,
                                     plan(today() + timedelta(days=7), jurors))
     assert db.session.get(Exam, deliberating.id).status == SCHEDULED
     assert db.session.get(Exam, setup.exam.id).status == MOVED
@@ -283,31 +212,31 @@ def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser):
 # --- Candidate absence and move -----------------------------------------------------------
 
 @pytest.mark.parametrize("excused, status", [(True, ABSENT_EXCUSED), (False, ABSENT_UNEXCUSED)])
-def test_an_absent_candidate_is_recorded_excused_or_not(organiser, excused, status):
+def test_an_absent_candidate_is_recorded_excused_or_not(organiser_user, excused, status):
     setup = upcoming_exam()
-    ex.mark_absent(organiser, setup.exam.id, excused=excused, note="Prévenu par téléphone")
+    ex.mark_absent(organiser_user, setup.exam.id, excused=excused, note="Prévenu par téléphone")
     assert db.session.get(Exam, setup.exam.id).status == status
     [entry] = audit("exam.absent", setup.exam.id)
     assert (entry.old_value, entry.new_value) == (SCHEDULED, status)
     assert entry.details["note"] == "Prévenu par téléphone"
 
 
-def test_absence_is_refused_once_graded_or_not_scheduled(organiser):
+def test_absence_is_refused_once_graded_or_not_scheduled(organiser_user):
     setup = upcoming_exam(candidates=2)
     give_a_mark(setup)
     with pytest.raises(Conflict, match="commencé à noter"):
-        ex.mark_absent(organiser, setup.exam.id, excused=True, note="")
+        ex.mark_absent(organiser_user, setup.exam.id, excused=True, note="")
     second = setup.jury.exams[1]
-    ex.mark_absent(organiser, second.id, excused=True, note="")
+    ex.mark_absent(organiser_user, second.id, excused=True, note="")
     with pytest.raises(Conflict, match="ne peut plus être déclaré absent"):
-        ex.mark_absent(organiser, second.id, excused=False, note="")
+        ex.mark_absent(organiser_user, second.id, excused=False, note="")
 
 
-def test_an_absent_candidate_moves_to_another_session(organiser):
+def test_an_absent_candidate_moves_to_another_session(organiser_user):
     setup = upcoming_exam()
-    ex.mark_absent(organiser, setup.exam.id, excused=True, note=None)
+    ex.mark_absent(organiser_user, setup.exam.id, excused=True, note=None)
     target = open_session(days=20)
-    new = ex.move_exam(organiser, setup.exam.id, target.juries[0].id)
+    new = ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
     old = db.session.get(Exam, setup.exam.id)
     assert old.status == MOVED and old.moved_to_id == new.id
     new = db.session.get(Exam, new.id)
@@ -318,24 +247,24 @@ def test_an_absent_candidate_moves_to_another_session(organiser):
     assert entry.details["reason"] == "absence"
     assert "warning" not in entry.details
     with pytest.raises(Conflict, match="déjà été reporté"):
-        ex.move_exam(organiser, old.id, target.juries[0].id)
+        ex.move_exam(organiser_user, old.id, target.juries[0].id)
 
 
-def test_moving_beyond_3_months_after_training_needs_confirmation(organiser):
+def test_moving_beyond_3_months_after_training_needs_confirmation(organiser_user):
     # Training ended long enough ago that the target session is past the 3-month limit.
     setup = upcoming_exam(training_end=today() - timedelta(days=100))
     target = open_session(days=10)
     [choice] = [t for t in ex.open_targets(setup.exam) if t.jury.id == target.juries[0].id]
     assert "plus de 3 mois" in choice.warning
     with pytest.raises(InvalidInput, match="Cochez la case de confirmation"):
-        ex.move_exam(organiser, setup.exam.id, target.juries[0].id)
+        ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
     assert db.session.get(Exam, setup.exam.id).status == SCHEDULED
-    ex.move_exam(organiser, setup.exam.id, target.juries[0].id, confirmed=True)
+    ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id, confirmed=True)
     [entry] = audit("exam.move", setup.exam.id)
     assert "plus de 3 mois" in entry.details["warning"]
 
 
-def test_the_3_month_limit_itself_does_not_warn(organiser):
+def test_the_3_month_limit_itself_does_not_warn(organiser_user):
     target_day = today() + timedelta(days=10)
     setup = upcoming_exam(training_end=add_months(target_day, -3))
     target = open_session(days=10)
@@ -343,7 +272,7 @@ def test_the_3_month_limit_itself_does_not_warn(organiser):
     assert choice.warning is None
 
 
-def test_only_open_future_sessions_of_the_same_certification_are_targets(organiser):
+def test_only_open_future_sessions_of_the_same_certification_are_targets(organiser_user):
     setup = upcoming_exam()
     good = open_session(days=15)
     cancelled = open_session(days=15, status="cancelled")
@@ -360,24 +289,18 @@ def test_only_open_future_sessions_of_the_same_certification_are_targets(organis
     for session in (cancelled, closed, past, other_cert, stopped_session, signed):
         assert session.juries[0].id not in ids
     with pytest.raises(InvalidInput, match="Choisissez une session"):
-        ex.move_exam(organiser, setup.exam.id, cancelled.juries[0].id)
+        ex.move_exam(organiser_user, setup.exam.id, cancelled.juries[0].id)
 
 
-def test_a_graded_sitting_cannot_be_moved(organiser):
+def test_a_graded_sitting_cannot_be_moved(organiser_user):
     setup = upcoming_exam()
     give_a_mark(setup)
     target = open_session(days=15)
     with pytest.raises(Conflict, match="commencé à noter"):
-        ex.move_exam(organiser, setup.exam.id, target.juries[0].id)
+        ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
 
 
 # --- Retakes --------------------------------------------------------------------------------
-
-def failed(on: date, **kwargs):
-    setup = upcoming_exam(days=-1, **kwargs)
-    close(setup.exam, UNFAVORABLE, on=on)
-    return setup
-
 
 def test_retake_window_from_the_result_day(app):
     setup = failed(on=date(2027, 1, 15))
@@ -388,7 +311,7 @@ def test_retake_window_from_the_result_day(app):
     assert "15 mars 2027" in late.reason
 
 
-def test_retake_request_on_the_last_day_then_refused_the_day_after(organiser):
+def test_retake_request_on_the_last_day_then_refused_the_day_after(organiser_user):
     first = failed(on=date(2027, 1, 15))
     request = ex.request_retake(first.exam.id, today=date(2027, 3, 15))
     assert request.channel == "candidate" and request.requested_by_id is None
@@ -397,22 +320,22 @@ def test_retake_request_on_the_last_day_then_refused_the_day_after(organiser):
 
     second = failed(on=date(2027, 1, 15))
     with pytest.raises(Conflict) as refused:
-        ex.request_retake(second.exam.id, actor=organiser, channel="organiser",
+        ex.request_retake(second.exam.id, actor=organiser_user, channel="organiser",
                           today=date(2027, 3, 16))
     assert "a pris fin le 15 mars 2027" in refused.value.message
     assert db.session.scalar(db.select(RetakeRequest).filter_by(exam_id=second.exam.id)) is None
 
 
-def test_retake_only_after_an_unfavourable_result_and_once(organiser):
+def test_retake_only_after_an_unfavourable_result_and_once(organiser_user):
     setup = upcoming_exam()
     with pytest.raises(Conflict, match="résultat défavorable"):
-        ex.request_retake(setup.exam.id, actor=organiser, channel="organiser")
+        ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
     close(setup.exam, FAVORABLE)
     with pytest.raises(Conflict, match="résultat défavorable"):
-        ex.request_retake(setup.exam.id, actor=organiser, channel="organiser")
+        ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
 
     failing = failed(on=today())
-    ex.request_retake(failing.exam.id, actor=organiser, channel="organiser")
+    ex.request_retake(failing.exam.id, actor=organiser_user, channel="organiser")
     with pytest.raises(Conflict, match="déjà été enregistrée"):
         ex.request_retake(failing.exam.id, channel="candidate")
     status = ex.retake_status(failing.exam)
@@ -431,13 +354,13 @@ def test_unknown_channel_is_refused(app):
         ex.request_retake(setup.exam.id, channel="pigeon")
 
 
-def test_a_scheduled_retake_is_attempt_2_and_keeps_the_failed_attempt(organiser):
+def test_a_scheduled_retake_is_attempt_2_and_keeps_the_failed_attempt(organiser_user):
     setup = failed(on=today())
     target = open_session(days=20)
     with pytest.raises(Conflict, match="Aucune demande"):
-        ex.schedule_retake(organiser, setup.exam.id, target.juries[0].id)
-    ex.request_retake(setup.exam.id, actor=organiser, channel="organiser")
-    new = ex.schedule_retake(organiser, setup.exam.id, target.juries[0].id)
+        ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
+    ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+    new = ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
 
     new = db.session.get(Exam, new.id)
     assert new.attempt == 2 and new.retake_of_id == setup.exam.id
@@ -449,23 +372,23 @@ def test_a_scheduled_retake_is_attempt_2_and_keeps_the_failed_attempt(organiser)
     assert request.new_exam_id == new.id and request.scheduled_at is not None
     assert len(audit("retake.schedule", setup.exam.id)) == 1
     with pytest.raises(Conflict, match="déjà planifié"):
-        ex.schedule_retake(organiser, setup.exam.id, target.juries[0].id)
+        ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
 
 
-def test_a_retake_is_not_warned_about_the_3_months(organiser):
+def test_a_retake_is_not_warned_about_the_3_months(organiser_user):
     setup = failed(on=today(), training_end=today() - timedelta(days=200))
     target = open_session(days=20)
     assert all(t.warning is None for t in ex.retake_targets(setup.exam))
-    ex.request_retake(setup.exam.id, actor=organiser, channel="organiser")
-    ex.schedule_retake(organiser, setup.exam.id, target.juries[0].id)  # no confirmation needed
+    ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+    ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)  # no confirmation needed
 
 
-def test_a_moved_retake_stays_the_retake_of_the_request(organiser):
+def test_a_moved_retake_stays_the_retake_of_the_request(organiser_user):
     setup = failed(on=today())
-    ex.request_retake(setup.exam.id, actor=organiser, channel="organiser")
+    ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
     first_target, second_target = open_session(days=20), open_session(days=25)
-    retake = ex.schedule_retake(organiser, setup.exam.id, first_target.juries[0].id)
-    moved = ex.move_exam(organiser, retake.id, second_target.juries[0].id)
+    retake = ex.schedule_retake(organiser_user, setup.exam.id, first_target.juries[0].id)
+    moved = ex.move_exam(organiser_user, retake.id, second_target.juries[0].id)
     moved = db.session.get(Exam, moved.id)
     assert moved.attempt == 2 and moved.retake_of_id == setup.exam.id
     request = db.session.scalar(db.select(RetakeRequest).filter_by(exam_id=setup.exam.id))
@@ -474,14 +397,14 @@ def test_a_moved_retake_stays_the_retake_of_the_request(organiser):
 
 # --- Appeals --------------------------------------------------------------------------------
 
-def test_an_appeal_is_recorded_then_decided(organiser):
+def test_an_appeal_is_recorded_then_decided(organiser_user):
     setup = failed(on=today() - timedelta(days=3))
-    appeal = ex.record_appeal(organiser, setup.exam.id, filed_on=today() - timedelta(days=1),
+    appeal = ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() - timedelta(days=1),
                               grounds="  Le temps de passage a été écourté.  ")
     appeal = db.session.get(Appeal, appeal.id)
     assert appeal.outcome == "pending" and appeal.grounds == "Le temps de passage a été écourté."
-    assert appeal.recorded_by_id == organiser.id
-    ex.decide_appeal(organiser, appeal.id, outcome="rejected", outcome_text="Durée respectée.",
+    assert appeal.recorded_by_id == organiser_user.id
+    ex.decide_appeal(organiser_user, appeal.id, outcome="rejected", outcome_text="Durée respectée.",
                      decided_on=today())
     appeal = db.session.get(Appeal, appeal.id)
     assert (appeal.outcome, appeal.outcome_text, appeal.decided_on) == ("rejected",
@@ -489,23 +412,23 @@ def test_an_appeal_is_recorded_then_decided(organiser):
     assert [e.action for e in audit("appeal.record") + audit("appeal.decide")] == [
         "appeal.record", "appeal.decide"]
     with pytest.raises(Conflict, match="déjà été tranché"):
-        ex.decide_appeal(organiser, appeal.id, outcome="upheld", outcome_text="x",
+        ex.decide_appeal(organiser_user, appeal.id, outcome="upheld", outcome_text="x",
                          decided_on=today())
 
 
-def test_an_appeal_needs_a_result_a_past_date_and_grounds(organiser):
+def test_an_appeal_needs_a_result_a_past_date_and_grounds(organiser_user):
     pending = upcoming_exam()
     with pytest.raises(Conflict, match="résultat connu"):
-        ex.record_appeal(organiser, pending.exam.id, filed_on=today(), grounds="x")
+        ex.record_appeal(organiser_user, pending.exam.id, filed_on=today(), grounds="x")
     setup = failed(on=today() - timedelta(days=3))
     with pytest.raises(InvalidInput, match="futur"):
-        ex.record_appeal(organiser, setup.exam.id, filed_on=today() + timedelta(days=1),
+        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() + timedelta(days=1),
                          grounds="x")
     with pytest.raises(InvalidInput, match="précéder le résultat"):
-        ex.record_appeal(organiser, setup.exam.id, filed_on=today() - timedelta(days=4),
+        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() - timedelta(days=4),
                          grounds="x")
     with pytest.raises(InvalidInput, match="motifs"):
-        ex.record_appeal(organiser, setup.exam.id, filed_on=today(), grounds="  ")
+        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="  ")
     assert db.session.scalar(db.select(db.func.count(Appeal.id))) == 0
 
 
@@ -516,12 +439,12 @@ def test_an_appeal_needs_a_result_a_past_date_and_grounds(organiser):
     ("upheld", "x", 2, "futur"),
     ("upheld", "x", None, "date de la décision"),
 ])
-def test_an_appeal_decision_is_checked(organiser, outcome, text, decided, message):
+def test_an_appeal_decision_is_checked(organiser_user, outcome, text, decided, message):
     setup = failed(on=today() - timedelta(days=5))
-    appeal = ex.record_appeal(organiser, setup.exam.id, filed_on=today() - timedelta(days=1),
+    appeal = ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() - timedelta(days=1),
                               grounds="Motif")
     decided_on = None if decided is None else today() + timedelta(days=decided)
     with pytest.raises(InvalidInput, match=message):
-        ex.decide_appeal(organiser, appeal.id, outcome=outcome, outcome_text=text,
+        ex.decide_appeal(organiser_user, appeal.id, outcome=outcome, outcome_text=text,
                          decided_on=decided_on)
     assert db.session.get(Appeal, appeal.id).outcome == "pending"

@@ -16,8 +16,7 @@ from certif.sessions.rules import replacement_deadline, retake_deadline
 from certif.timeutil import french_date
 
 from ..factories import COUNCIL, JUROR, make_user
-from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
-from .test_exceptions import audit, close, habilitated, open_session, today, upcoming_exam
+from .helpers import audit, close, habilitated, open_session, today, upcoming_exam
 
 
 def urls(exam, jury, appeal_id=1):
@@ -98,12 +97,12 @@ def test_the_sitting_page_shows_the_candidate_the_jury_and_the_actions(web_org):
     assert "Rattrapage" not in text.split("Passages du candidat")[0]  # no result: no retake box
 
 
-def test_the_sitting_page_lists_its_convocations(web_org, organiser):
+def test_the_sitting_page_lists_its_convocations(web_org, organiser_user):
     setup = upcoming_exam()
     db.session.add(Convocation(kind="candidate", session_id=setup.session.id,
                                exam_id=setup.exam.id, channel="email", recipient="a@b.fr",
                                announced_start=setup.exam.starts_at, pdf_sha256="0" * 64,
-                               sent_by_id=organiser.id))
+                               sent_by_id=organiser_user.id))
     db.session.commit()
     text = web_org.get(f"/sessions/examens/{setup.exam.id}").text
     assert "Par e-mail à a@b.fr" in text and "À jour" in text
@@ -114,7 +113,7 @@ def test_the_sitting_page_lists_its_convocations(web_org, organiser):
 
 # --- Carence and replacement --------------------------------------------------------------
 
-def test_carence_then_replacement_on_day_30(web_org, organiser):
+def test_carence_then_replacement_on_day_30(web_org, organiser_user):
     setup = upcoming_exam(days=0, candidates=2)
     page = web_org.get(f"/sessions/jurys/{setup.jury.id}/carence")
     assert page.status_code == 200 and setup.member.full_name in page.text
@@ -265,7 +264,7 @@ def test_move_needs_a_proposed_jury(web_org):
 
 # --- Retakes ------------------------------------------------------------------------------
 
-def test_organiser_records_a_retake_request_and_schedules_attempt_2(web_org, organiser):
+def test_organiser_records_a_retake_request_and_schedules_attempt_2(web_org, organiser_user):
     setup = upcoming_exam(days=-2)
     close(setup.exam, UNFAVORABLE, on=today() - timedelta(days=2))
     page = web_org.get(f"/sessions/examens/{setup.exam.id}").text
@@ -276,7 +275,7 @@ def test_organiser_records_a_retake_request_and_schedules_attempt_2(web_org, org
     assert response.headers["Location"].endswith(
         f"/sessions/examens/{setup.exam.id}/rattrapage/planifier")
     request = db.session.scalar(db.select(RetakeRequest).filter_by(exam_id=setup.exam.id))
-    assert request.channel == "organiser" and request.requested_by_id == organiser.id
+    assert request.channel == "organiser" and request.requested_by_id == organiser_user.id
     assert web_org.post(f"/sessions/examens/{setup.exam.id}/rattrapage").status_code == 409
 
     target = open_session(days=15)

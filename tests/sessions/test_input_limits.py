@@ -17,8 +17,7 @@ from certif.sessions.models import Exam, ExamSession, Jury
 
 from ..factories import ORGANISER, make_user
 from .conftest import candidate, jury_row, place, session_row, text
-from .test_exceptions import habilitated, plan, today, upcoming_exam
-from .test_sessions import form, sessions_count
+from .helpers import form, habilitated, plan, sessions_count, today, upcoming_exam
 
 HUGE = "99999999999999999999"
 

@@ -14,8 +14,7 @@ from certif.sessions.rules import retake_deadline
 from certif.timeutil import french_date
 
 from .conftest import text
-from .organiser_fixtures import organiser, web_org  # noqa: F401  (fixtures)
-from .test_exceptions import audit, failed, open_session, today
+from .helpers import audit, failed, open_session, today
 
 
 def requested(organiser, days_ago=10):
@@ -26,8 +25,8 @@ def requested(organiser, days_ago=10):
 
 # --- S6: the retake's 2 months ----------------------------------------------------------------
 
-def test_sessions_after_the_2_months_are_flagged(app, organiser):
-    setup = requested(organiser, days_ago=10)
+def test_sessions_after_the_2_months_are_flagged(app, organiser_user):
+    setup = requested(organiser_user, days_ago=10)
     deadline = retake_deadline(today() - timedelta(days=10))
     within, beyond = open_session(days=20), open_session(days=730)
     targets = {t.jury.id: t for t in ex.retake_targets(setup.exam)}
@@ -37,31 +36,31 @@ def test_sessions_after_the_2_months_are_flagged(app, organiser):
     assert french_date(deadline) in warning
 
 
-def test_a_late_retake_needs_a_confirmation_kept_in_the_audit(app, organiser):
-    setup = requested(organiser)
+def test_a_late_retake_needs_a_confirmation_kept_in_the_audit(app, organiser_user):
+    setup = requested(organiser_user)
     beyond = open_session(days=730)
     with pytest.raises(InvalidInput, match="Cochez la case de confirmation"):
-        ex.schedule_retake(organiser, setup.exam.id, beyond.juries[0].id)
+        ex.schedule_retake(organiser_user, setup.exam.id, beyond.juries[0].id)
     assert db.session.scalar(db.select(Exam).filter_by(retake_of_id=setup.exam.id)) is None
     assert not audit("retake.schedule")
 
-    new = ex.schedule_retake(organiser, setup.exam.id, beyond.juries[0].id, confirmed=True)
+    new = ex.schedule_retake(organiser_user, setup.exam.id, beyond.juries[0].id, confirmed=True)
     assert db.session.get(Exam, new.id).jury_id == beyond.juries[0].id
     [entry] = audit("retake.schedule", setup.exam.id)
     assert entry.details["confirmed"] is True
     assert entry.details["warning"].startswith("Le rattrapage aurait lieu plus de 2 mois")
 
 
-def test_a_retake_within_the_2_months_needs_no_confirmation(app, organiser):
-    setup = requested(organiser)
+def test_a_retake_within_the_2_months_needs_no_confirmation(app, organiser_user):
+    setup = requested(organiser_user)
     within = open_session(days=20)
-    ex.schedule_retake(organiser, setup.exam.id, within.juries[0].id)
+    ex.schedule_retake(organiser_user, setup.exam.id, within.juries[0].id)
     [entry] = audit("retake.schedule", setup.exam.id)
     assert "warning" not in entry.details and "confirmed" not in entry.details
 
 
-def test_the_retake_page_warns_and_asks_for_the_confirmation(app, organiser, web_org):
-    setup = requested(organiser)
+def test_the_retake_page_warns_and_asks_for_the_confirmation(app, organiser_user, web_org):
+    setup = requested(organiser_user)
     beyond = open_session(days=730)
     url = f"/sessions/examens/{setup.exam.id}/rattrapage/planifier"
     page = web_org.get(url)
@@ -75,15 +74,15 @@ def test_the_retake_page_warns_and_asks_for_the_confirmation(app, organiser, web
     assert db.session.scalar(db.select(RetakeRequest)).new_exam_id is not None
 
 
-def test_moving_a_retake_later_is_flagged_by_the_2_months_too(app, organiser):
-    setup = requested(organiser)
+def test_moving_a_retake_later_is_flagged_by_the_2_months_too(app, organiser_user):
+    setup = requested(organiser_user)
     within, beyond = open_session(days=20), open_session(days=400)
-    retake = ex.schedule_retake(organiser, setup.exam.id, within.juries[0].id)
+    retake = ex.schedule_retake(organiser_user, setup.exam.id, within.juries[0].id)
     [target] = [t for t in ex.open_targets(retake) if t.jury.id == beyond.juries[0].id]
     assert target.warning.startswith("Le rattrapage aurait lieu plus de 2 mois")
     with pytest.raises(InvalidInput, match="Cochez la case de confirmation"):
-        ex.move_exam(organiser, retake.id, beyond.juries[0].id)
-    moved = ex.move_exam(organiser, retake.id, beyond.juries[0].id, confirmed=True)
+        ex.move_exam(organiser_user, retake.id, beyond.juries[0].id)
+    moved = ex.move_exam(organiser_user, retake.id, beyond.juries[0].id, confirmed=True)
     entry = audit("exam.move", retake.id)[-1]
     assert entry.details["confirmed"] is True and "2 mois" in entry.details["warning"]
     assert db.session.get(Exam, moved.id).retake_of_id == setup.exam.id
@@ -91,7 +90,7 @@ def test_moving_a_retake_later_is_flagged_by_the_2_months_too(app, organiser):
 
 # --- Appeals: the same pending appeal once ------------------------------------------------------
 
-def test_the_same_pending_appeal_is_refused_with_409(app, organiser, web_org):
+def test_the_same_pending_appeal_is_refused_with_409(app, organiser_user, web_org):
     setup = failed(on=today() - timedelta(days=3))
     url = f"/sessions/examens/{setup.exam.id}/recours"
     data = {"filed_on": today().isoformat(), "grounds": "Le temps a été écourté."}
@@ -102,13 +101,13 @@ def test_the_same_pending_appeal_is_refused_with_409(app, organiser, web_org):
     assert len(audit("appeal.record", setup.exam.id)) == 1
 
 
-def test_a_different_or_decided_appeal_is_still_recorded(app, organiser):
+def test_a_different_or_decided_appeal_is_still_recorded(app, organiser_user):
     setup = failed(on=today() - timedelta(days=3))
-    first = ex.record_appeal(organiser, setup.exam.id, filed_on=today(), grounds="Motif A")
-    ex.record_appeal(organiser, setup.exam.id, filed_on=today(), grounds="Motif B")
+    first = ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif A")
+    ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif B")
     with pytest.raises(Conflict):
-        ex.record_appeal(organiser, setup.exam.id, filed_on=today(), grounds="Motif A")
-    ex.decide_appeal(organiser, first.id, outcome="rejected", outcome_text="Non fondé",
+        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif A")
+    ex.decide_appeal(organiser_user, first.id, outcome="rejected", outcome_text="Non fondé",
                      decided_on=today())
-    ex.record_appeal(organiser, setup.exam.id, filed_on=today(), grounds="Motif A")
+    ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif A")
     assert db.session.scalar(db.select(db.func.count(Appeal.id))) == 3

@@ -1,5 +1,6 @@
 """Slot scheduling: consecutive slots of the referential's duration plus extra time."""
 from datetime import datetime
+from itertools import pairwise
 
 import pytest
 
@@ -37,5 +38,5 @@ def test_a_slot_ends_after_its_minutes():
 
 def test_slots_follow_each_other_without_gap_or_overlap():
     slots = schedule(NINE, 30, [0, 5, 0, 60, 0])
-    assert all(a.ends_at == b.starts_at for a, b in zip(slots, slots[1:]))
+    assert all(a.ends_at == b.starts_at for a, b in pairwise(slots))
     assert slots[-1].ends_at == at(12, 35)  # 30 + 35 + 30 + 90 + 30 minutes

@@ -3,7 +3,7 @@ from datetime import date, time
 
 from certif.extensions import db
 from certif.sessions.models import ExamSession
-from certif.sessions.services import paris_today
+from certif.timeutil import paris_today
 
 from .conftest import candidate, convene, jury_row, place, session_row, text
 

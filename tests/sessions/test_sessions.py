@@ -13,18 +13,7 @@ from certif.timeutil import paris_to_utc, utcnow
 
 from ..factories import ORGANISER, make_user, referential
 from .conftest import FUTURE, candidate, convene, jury_row, paris, place, session_row, text
-
-
-def form(**overrides):
-    data = {"number": "2026-RS-01", "referential_id": str(referential("RS6240").id),
-            "day": FUTURE.isoformat(), "start": "09:00", "mode": "remote", "place": "",
-            "video_link": "https://visio.example.fr/certif", "technical_requirements": ""}
-    data.update(overrides)
-    return data
-
-
-def sessions_count():
-    return db.session.scalar(db.select(db.func.count(ExamSession.id)))
+from .helpers import form, sessions_count
 
 
 def audit(action):

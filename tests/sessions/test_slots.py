@@ -125,9 +125,10 @@ def test_a_slot_being_graded_stays_put(app, organiser, jury):
 
 
 def test_move_to_another_jury_retimes_both(app, organiser, jury):
-    a, b = place(jury, candidate(last_name="Un")), place(jury, candidate(last_name="Deux"))
+    a = place(jury, candidate(last_name="Un"))
+    place(jury, candidate(last_name="Deux"))
     other = jury_row(jury.session)
-    c = place(other, candidate(last_name="Trois"))
+    place(other, candidate(last_name="Trois"))
     r = organiser.post(f"/sessions/examens/{a.id}/jury", {"jury_id": other.id})
     assert r.status_code == 303 and r.headers["Location"].endswith(f"#jury-{other.id}")
     assert slots(jury) == [("Deux", "09:00", 30)]
@@ -189,7 +190,8 @@ def test_a_graded_candidate_cannot_change_jury(app, organiser, jury):
 
 
 def test_unassign_before_convocation(app, organiser, jury):
-    a, b = place(jury, candidate(last_name="Un")), place(jury, candidate(last_name="Deux"))
+    a = place(jury, candidate(last_name="Un"))
+    place(jury, candidate(last_name="Deux"))
     db.session.add(ConflictDeclaration(exam_id=a.id, juror_id=jury.jurors[0].id, has_conflict=False))
     db.session.commit()
     a_id = a.id

@@ -1,29 +1,11 @@
 """The session page, the sessions list and the jury form read the database a fixed
 number of times, however many jurors the organisation has, however many juries,
 candidates and declared conflicts a session holds (no N+1)."""
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration
 
 from .conftest import candidate, convene, juror, jury_row, place, session_row
-
-
-@contextmanager
-def counting_statements():
-    """The SQL statements sent to the database inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from .helpers import counting_statements
 
 
 def build(juries: int, candidates_per_jury: int, idle_jurors: int = 0):

@@ -7,9 +7,11 @@ import pytest
 from certif.audit.models import AuditEntry
 from certif.database import write_transaction
 from certif.errors import Conflict, NotFound
+from certif.examday.models import ConditionsSheet
 from certif.extensions import db
+from certif.minutes.models import Minutes
 from certif.signatures import rules, services
-from certif.signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
+from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES, Signature
 
 from ..factories import ORGANISER, make_exam, make_juror, make_user
 from .test_rules import png_url
@@ -73,6 +75,29 @@ def test_who_may_see_a_signature(app):
         services.visible_signature(outsider, signature.id)
     with pytest.raises(NotFound):
         services.visible_signature(organiser, 999999)
+
+
+@pytest.mark.parametrize("document", [CONDITIONS, MINUTES])
+def test_the_jurors_of_the_documents_jury_see_its_signatures(app, document):
+    # The exam day (conditions sheets) and the minutes tell signatures which jury a document is of.
+    setup = make_exam()
+    other = make_exam()  # another session's jury
+    if document == CONDITIONS:
+        subject = ConditionsSheet(jury_id=setup.jury.id, day=setup.session.starts_at.date())
+    else:
+        subject = Minutes(session_id=setup.session.id)
+    db.session.add(subject)
+    db.session.commit()
+    with write_transaction():
+        signature = services.add_signature(
+            document, subject.id, signer_key=services.user_key(setup.president), role="president",
+            name=setup.president.full_name, content={"subject": subject.id},
+            mark=rules.parse_mark("typed", None, setup.president.full_name), auth_method="login",
+            user=setup.president)
+    assert services.visible_signature(setup.member, signature.id) is not None
+    for outsider in (other.president, make_juror("Otto", "Dehors")):
+        with pytest.raises(NotFound):
+            services.visible_signature(outsider, signature.id)
 
 
 def test_signatures_of_groups_by_subject(app):

@@ -1,26 +1,31 @@
-"""The organiser's candidate screens: list and search, form, record, CSV import."""
+"""The organiser's candidate screens: list and search, form, record, CSV import.
+
+They show and move the candidates' sittings, so they sit above the sessions; the candidate
+rules, the duplicate check and the import stay in `certif.candidates`.
+"""
 from pathlib import Path
 
 from flask import Blueprint, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..auth.models import ORGANISER
-from ..portal.tokens import candidate_link
-from ..sessions.rules import sitting_deadline
+from ..candidates import csv_import, services
+from ..candidates.forms import CandidateForm, ImportForm
+from ..candidates.links import candidate_link
 from ..web import error_response, is_htmx, redirect_after_write, role_required
-from . import csv_import, services
-from .forms import CandidateForm, ImportForm
+from . import candidates
+from .rules import sitting_deadline
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidats")
 
-TEMPLATE_CSV = Path(__file__).parent / "data" / "modele-import-candidats.csv"
+TEMPLATE_CSV = Path(csv_import.__file__).parent / "data" / "modele-import-candidats.csv"
 SHOWN_ERRORS = 200
 
 
 @bp.get("/")
 @role_required(ORGANISER)
 def index():
-    page = services.search(request.args.get("q"), request.args.get("page", 1, type=int))
+    page = candidates.search(request.args.get("q"), request.args.get("page", 1, type=int))
     # htmx asks for the results only; a history restore needs the whole page.
     if is_htmx() and not request.headers.get("HX-History-Restore-Request"):
         return render_template("candidates/_results.html", page=page)
@@ -49,7 +54,7 @@ def edit(candidate_id: int):
     if not form.validate_on_submit():
         return _form_page(form, candidate, 400 if form.is_submitted() else 200)
     try:
-        updated = services.update(current_user, candidate_id, form.cleaned)
+        updated = candidates.update(current_user, candidate_id, form.cleaned)
     except services.DuplicateCandidate as duplicate:
         return _form_page(form, candidate, 409, duplicate)
     flash("Modifications enregistrées." if updated.changes else "Aucune modification.", "info")
@@ -57,7 +62,7 @@ def edit(candidate_id: int):
     return redirect_after_write(url_for(".show", candidate_id=candidate_id))
 
 
-def _flash_slots(updated: services.Updated) -> None:
+def _flash_slots(updated: candidates.Updated) -> None:
     """What new extra minutes did to the candidate's slots, session by session."""
     for session in updated.rescheduled:
         flash(f"Les horaires du jury de la session n° {session.number} ont été recalculés : "
@@ -76,7 +81,7 @@ def _form_page(form, candidate, status, duplicate=None):
 @bp.get("/<id:candidate_id>")
 @role_required(ORGANISER)
 def show(candidate_id: int):
-    record = services.candidate_record(candidate_id)
+    record = candidates.candidate_record(candidate_id)
     candidate = record.candidate
     deadline = sitting_deadline(candidate.training_end_date) if candidate.training_end_date else None
     return render_template("candidates/show.html", record=record, candidate=candidate,

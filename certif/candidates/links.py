@@ -2,17 +2,18 @@
 
 The token carries the candidate's id and their link nonce, signed with the
 app's secret key. It expires after CANDIDATE_LINK_DAYS; changing the nonce
-revokes every link already sent.
+revokes every link already sent. The portal (above every domain) serves the page the link
+opens; the lower domains (convocations, certificates) put the link in their mails and PDFs.
 """
 from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from ..candidates.models import Candidate
 from ..errors import NotFound, ServiceError
 from ..extensions import db
 from ..web import external_url
+from .models import Candidate
 
 SALT = "certif.candidate-link"
 

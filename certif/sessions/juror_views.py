@@ -1,7 +1,9 @@
 """Jurors: the organiser's list and pages, the juror's own profile, the CV, annex 7.
 
 Organisers manage every juror; a juror reaches only their own profile, CV and form
-(another juror's management pages are 403, their files 404).
+(another juror's management pages are 403, their files 404). The pages show the juries a
+juror sits on and refuse an unfavourable decision while they still grade, so they sit above
+the sessions; the juror's data and rules stay in `certif.jurors`.
 """
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -11,9 +13,10 @@ from ..auth.invitations import send_invitation
 from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import Conflict, InvalidInput, NotFound
+from ..jurors import services, storage
+from ..jurors.forms import CvForm, DecisionForm, JurorForm
 from ..web import error_response, redirect_after_write, role_required
-from . import services, storage
-from .forms import CvForm, DecisionForm, JurorForm
+from . import jurors
 
 bp = Blueprint("jurors", __name__, url_prefix="/jures")
 
@@ -97,7 +100,7 @@ def _show_page(user_id: int, decision_form, cv_form, status: int = 200, cv_error
         recommendation=services.recommendation_for(profile),
         changes=services.changes_since_decision(profile),
         changed=services.changed_since_decision(profile),
-        juries=services.juror_juries(user.id), decision_form=decision_form,
+        juries=jurors.juror_juries(user.id), decision_form=decision_form,
         cv_form=cv_form, cv_error=cv_error, cv_max=storage.max_size_label(),
         session_url=_session_url), status
 
@@ -136,7 +139,7 @@ def decide(user_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            profile = services.decide(current_user, user_id, form.result.data, form.comment.data)
+            profile = jurors.decide(current_user, user_id, form.result.data, form.comment.data)
         except InvalidInput as exc:
             form.comment.errors.append(exc.message)
         except Conflict as exc:
