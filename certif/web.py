@@ -1,4 +1,23 @@
-"""Request plumbing shared by every blueprint: roles, htmx fragments, errors, filters."""
+"""Request plumbing shared by every blueprint: roles, htmx fragments, errors, filters.
+
+Every page works without JavaScript; htmx only saves a reload. A view answers in one of
+these shapes, and no other:
+
+- **Fragment or whole page.** A route that htmx also calls answers the fragment to an htmx
+  request (`is_htmx()`: the HX-Request header; a history restore still gets the page) and
+  the whole page otherwise, from the same template: the page includes the partial
+  (`templates/<area>/_name.html`) that htmx gets alone, so both show the same markup.
+- **After a write.** A plain form post ends with a 303 to the page that shows the result
+  (post/redirect/get); `redirect_after_write` sends htmx an HX-Redirect instead. An htmx
+  save that only changes part of the page answers that part (a fragment, as above).
+- **Errors.** `error_response`: the message alone as text/plain for htmx (the page shows it
+  where the user acted), a whole French error page otherwise; a `ServiceError` raised by a
+  service becomes one of these with its status.
+- **Out-of-band updates.** A piece of a page that an htmx answer also refreshes elsewhere is
+  a macro with an `oob=false` parameter (`templates/<area>/_macros.html`): the page calls it,
+  the htmx answer calls it again with `oob=true`, which adds `hx-swap-oob` to its root
+  element. Never an `{% include %}` inside `{% with oob=true %}`.
+"""
 from __future__ import annotations
 
 import secrets
