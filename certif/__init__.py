@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from .config import config_for
+from .database import configure_sqlite
 from .extensions import csrf, db, login_manager, migrate
 from .files import private_dir, write_private
 
@@ -13,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """The application factory, certif's composition root.
+
+    It imports the domains inside this function and its helpers, not at the top (the
+    Flask factory idiom): Python runs this package's `__init__` before any `certif.…`
+    module, and importing one helper (a script, the migrations, a unit test) must not
+    load every domain with it. This is the one place where imports inside functions are
+    allowed, besides the lazy heavy dependencies (tests/test_layers.py,
+    `test_no_import_hides_inside_a_function`).
+    """
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -39,7 +49,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
-        from .database import configure_sqlite
         configure_sqlite(db.engine)
 
     from . import cli, models, web  # noqa: F401  (models: every table, for migrations)

@@ -4,7 +4,13 @@ import click
 from flask import Flask
 from flask_migrate import upgrade
 
+from .auth import cli as users_cli
+from .auth.models import User
+from .backup import cli as backup_cli
+from .demo import load_demo, print_logins
 from .extensions import db
+from .referentials.loader import ReferentialError
+from .referentials.services import import_all
 
 
 def init_app(app: Flask) -> None:
@@ -16,7 +22,6 @@ def init_app(app: Flask) -> None:
         upgrade()
         _import_referentials()
         if demo:
-            from .demo import load_demo, print_logins
             if load_demo():
                 click.echo("Données de démonstration chargées.")
             else:
@@ -41,25 +46,19 @@ def init_app(app: Flask) -> None:
     @app.cli.command("demo")
     def demo_command():
         """Load demo data into an empty database and print the logins."""
-        from .demo import load_demo, print_logins
         if not load_demo():
             click.echo("La base contient déjà des utilisateurs : rien chargé.")
         print_logins()
 
-    from .auth import cli as users_cli
     users_cli.init_app(app)
-    from .backup import cli as backup_cli
     backup_cli.init_app(app)
 
 
 def _no_account_yet() -> bool:
-    from .auth.models import User
     return db.session.scalar(db.select(User.id).limit(1)) is None
 
 
 def _import_referentials() -> None:
-    from .referentials.loader import ReferentialError
-    from .referentials.services import import_all
     try:
         imported = import_all()
     except ReferentialError as exc:

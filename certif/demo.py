@@ -6,15 +6,22 @@ one to examine, one with its opinion signed and a corrective action in progress.
 from datetime import date, time, timedelta
 
 import click
+from flask import current_app
 
 from .audit.services import record
+from .auth.accounts import create_account
+from .auth.invitations import send_invitation
 from .auth.models import COUNCIL, JUROR, ORGANISER, ROLES, User
 from .candidates.models import Candidate
+from .convocations.services import send_candidate, send_juror
+from .council import actions, anomalies, meetings, reviews
 from .database import write_transaction
 from .extensions import db
 from .jurors.models import JurorProfile
 from .referentials.models import Referential
 from .sessions.models import CONVENED, DRAFT, Exam, ExamSession, Jury, JuryMember
+from .sessions.services import advance_session
+from .signatures.rules import content_sha256, parse_mark
 from .timeutil import paris_to_utc, paris_today, utcnow
 
 PASSWORD = "certif-demo"
@@ -142,8 +149,6 @@ INVITED = ("nouveau.conseil@certif.test", "Paul", "Lemaire", [COUNCIL])
 def _invited_account() -> None:
     """A council member invited by the organiser who has not chosen a password yet: the
     invitation (link valid 72 hours) waits in *Courriels*, the account under *Comptes*."""
-    from .auth.accounts import create_account
-    from .auth.invitations import send_invitation
     organiser = db.session.scalar(db.select(User).filter_by(email=STAFF[0][0]))
     email, first, last, roles = INVITED
     send_invitation(create_account(organiser, email, first, last, roles), organiser)
@@ -151,10 +156,6 @@ def _invited_account() -> None:
 
 def _convene_by_hand(session_id: int) -> None:
     """Today's session is ready for the exam day: everyone's convocation was handed over."""
-    from flask import current_app
-
-    from .convocations.services import send_candidate, send_juror
-    from .sessions.services import advance_session
     organiser = db.session.scalar(db.select(User).filter_by(email=STAFF[0][0]))
     session = db.session.get(ExamSession, session_id)
     jury = session.juries[0]
@@ -170,8 +171,6 @@ def _convene_by_hand(session_id: int) -> None:
 
 def _council_cases(session_id: int) -> None:
     """What the council finds on its first visit, made through the services (signed, audited)."""
-    from .council import actions, anomalies, meetings, reviews
-    from .signatures.rules import content_sha256, parse_mark
     by_email = {u.email: u for u in db.session.scalars(db.select(User)).unique()}
     organiser, chair, member = (by_email[STAFF[i][0]] for i in range(3))
     juror = by_email[JURORS[0][0]]

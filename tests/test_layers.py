@@ -169,6 +169,54 @@ def test_packages_form_no_cycle():
     assert not cycles, "packages that import each other: " + "; ".join(" ⇄ ".join(c) for c in cycles)
 
 
+# Imports allowed inside a function (issue 12): elsewhere an import sits at the top of its
+# module, so that a cycle shows at once instead of hiding until a function runs.
+# The composition root: the app factory imports the domains inside `create_app` (Flask's
+# factory idiom: importing one `certif.…` module must not load them all).
+IMPORTS_IN_FUNCTIONS_ALLOWED_IN = {"certif/__init__.py"}
+# Heavy dependencies loaded only when a PDF is built, sealed or checked (~30 MB for
+# xhtml2pdf, ~25 MB for the pyHanko stack per worker; `make bench` measures worker RSS).
+LAZY_HEAVY_IMPORTS: set[tuple[str, str]] = {
+    ("certif/documents/pdf.py", "xhtml2pdf"),
+    ("certif/documents/seal.py", "pyhanko"),
+    ("certif/documents/seal.py", "pyhanko_certvalidator"),
+    ("certif/documents/seal.py", "cryptography"),
+    ("certif/documents/seal.py", "asn1crypto"),  # pyHanko's ASN.1 library
+}
+
+
+def imports_in_functions() -> list[tuple[str, int, str]]:
+    """(file, line, imported top-level package or relative module) of every import that sits
+    inside a function, migrations excluded."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.relative_to(PACKAGE).parts:
+            continue
+        where = str(path.relative_to(PACKAGE.parent))
+        for function in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):  # a nested function's are found twice: see set() below
+                if isinstance(node, ast.Import):
+                    found += [(where, node.lineno, alias.name.split(".")[0]) for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    name = "." * node.level + (node.module or "")
+                    found.append((where, node.lineno, name if node.level else name.split(".")[0]))
+    return sorted(set(found))
+
+
+def test_no_import_hides_inside_a_function():
+    found = [(where, line, name) for where, line, name in imports_in_functions()
+             if where not in IMPORTS_IN_FUNCTIONS_ALLOWED_IN]
+    hidden = [f"  {where}:{line} imports {name}" for where, line, name in found
+              if (where, name) not in LAZY_HEAVY_IMPORTS]
+    assert not hidden, ("imports inside a function (move them to the top of the module; a heavy "
+                        "dependency loaded lazily on purpose goes in LAZY_HEAVY_IMPORTS):\n"
+                        + "\n".join(hidden))
+    unused = LAZY_HEAVY_IMPORTS - {(where, name) for where, _, name in found}
+    assert not unused, f"no longer imported in a function, remove from LAZY_HEAVY_IMPORTS: {sorted(unused)}"
+
+
 @pytest.mark.parametrize("source,expected", [
     ("from ..sessions.models import Exam", "certif.sessions.models"),
     ("from . import rules", "certif.grading.rules"),

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from flask import session as cookie
+from ua_parser import parse
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -108,7 +109,6 @@ def device_label(user_agent: str | None) -> str:
     """« Chrome 120 sur Windows » from a user agent (ua-parser), or « Appareil inconnu »."""
     if not user_agent:
         return "Appareil inconnu"
-    from ua_parser import parse
     result = parse(user_agent)
     browser = result.user_agent.family if result.user_agent else None
     if browser and result.user_agent.major:

@@ -5,6 +5,8 @@ import click
 from flask import current_app
 
 from . import BackupError
+from .archive import create_backup
+from .restore import restore_backup
 
 
 def init_app(app) -> None:
@@ -19,7 +21,6 @@ def init_app(app) -> None:
               help="Ne garder que les N archives les plus récentes de ce dossier.")
 def backup_command(to, keep):
     """Sauvegarde la base, les fichiers et le cachet dans une archive ; affiche son chemin."""
-    from .archive import create_backup
 
     try:
         result = create_backup(current_app._get_current_object(), to=to, keep=keep)
@@ -37,7 +38,6 @@ def backup_command(to, keep):
 @click.option("--force", is_flag=True, help="Restaurer même si l'instance contient déjà des données.")
 def restore_command(archive, force):
     """Restaure une archive de `flask backup` dans une instance vide (certif arrêté)."""
-    from .restore import restore_backup
 
     try:
         result = restore_backup(current_app._get_current_object(), archive, force=force)

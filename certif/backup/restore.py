@@ -19,6 +19,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from flask import Flask
 
 from ..extensions import db
@@ -216,9 +218,6 @@ def _compare(manifest: dict, found: dict[str, dict]) -> None:
 
 
 def _revision_notes(app: Flask, revision: str | None) -> list[str]:
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
     heads = script.get_heads()
     if revision in heads:

@@ -28,6 +28,8 @@ from ..convocations.services import contact_email
 from ..database import get_row, write_transaction
 from ..documents.models import SEALED_CERTIFICATE, SealedDocument
 from ..documents.pdf import render_pdf
+from ..documents.seal import seal_pdf
+from ..documents.sealed import read_sealed, store_sealed
 from ..errors import Conflict, InvalidInput, MailNotSent, NotFound, ServiceError
 from ..extensions import db
 from ..grading import rules as grading_rules
@@ -36,6 +38,7 @@ from ..grading.presenters import decision_label
 from ..grading.rules import FAVORABLE
 from ..grading.services import juror_grid
 from ..mail import services as mail
+from ..minutes.services import minutes_of
 from ..people import of
 from ..referentials.services import layout
 from ..sessions import rules as session_rules
@@ -104,7 +107,6 @@ def send_refusal(session: ExamSession) -> str | None:
 
 def minutes_visa_at(session_id: int) -> datetime | None:
     """When the organiser gave the minutes their visa (None before): certificates wait for it."""
-    from ..minutes.services import minutes_of  # the minutes domain is built beside this one
     minutes = minutes_of(session_id)
     return minutes.visa_at if minutes is not None else None
 
@@ -460,9 +462,6 @@ class Generation:
 def generate_certificates(actor, session_id: int) -> Generation:
     """Create the missing certificates of the session's admitted candidates, then produce
     and seal the PDF of every certificate that has none (a failed sealing is redone here)."""
-    from ..documents.seal import seal_pdf
-    from ..documents.sealed import store_sealed
-
     get_session(session_id)
     if minutes_visa_at(session_id) is None:
         raise Conflict(MSG_NO_VISA)
@@ -491,7 +490,6 @@ def generate_certificates(actor, session_id: int) -> Generation:
 
 def sealed_certificate(certificate_id: int) -> tuple[str, bytes]:
     """(filename, PDF) of the sealed certificate; 404 when it is not produced yet."""
-    from ..documents.sealed import read_sealed
     certificate = get_certificate(certificate_id)
     found = read_sealed(SEALED_CERTIFICATE, certificate.id)
     if found is None:
@@ -501,7 +499,6 @@ def sealed_certificate(certificate_id: int) -> tuple[str, bytes]:
 
 def certificate_file(exam: Exam) -> tuple[str, bytes] | None:
     """The sealed certificate of this sitting, for the candidate's archive (None if none)."""
-    from ..documents.sealed import read_sealed
     certificate = certificate_of(exam.id)
     return read_sealed(SEALED_CERTIFICATE, certificate.id) if certificate is not None else None
 

@@ -19,6 +19,7 @@ from datetime import date
 from ..audit.services import record
 from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..database import write_transaction
+from ..documents.pdf import render_pdf
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..sessions import exceptions
@@ -340,7 +341,6 @@ def sheet_view(sheet: AnomalySheet) -> SheetView:
 def anomaly_pdf(sheet: AnomalySheet) -> bytes:
     """Annex 3 filled from the sheet, with the council's opinion block when it has one
     (empty dotted boxes otherwise, like the paper form)."""
-    from ..documents.pdf import render_pdf
     view = sheet_view(sheet)
     return render_pdf("pdf/anomaly.html", view=view, sheet=sheet, session=sheet.session,
                       referential=sheet.session.referential)

@@ -20,8 +20,10 @@ from ..extensions import db
 from ..referentials.models import Referential
 from ..sessions import exceptions
 from ..sessions.models import CANCELLED, ExamSession, Jury
+from ..sessions.services import latest_referentials
 from ..timeutil import utcnow
 from . import reviews, rules
+from .deadlines import reporting_sessions
 from .models import ANNUAL, EXCEPTIONAL, MEETING_KINDS, AnomalySheet, CouncilMeeting, CouncilReview
 
 MAX_PLACE = 300
@@ -151,7 +153,6 @@ def member_choices(meeting: CouncilMeeting | None = None) -> list[User]:
 def session_choices(meeting: CouncilMeeting | None = None) -> list[SessionChoice]:
     """Sessions that reported an anomaly first (what meetings are for), then the other sessions
     already held; a meeting's own sessions stay listed whatever their state."""
-    from .deadlines import reporting_sessions
     reported = {r.session_id for r in reporting_sessions()}
     kept = {s.id for s in meeting.sessions} if meeting else set()
     today = exceptions.paris_today()
@@ -374,7 +375,6 @@ def certifications(meeting: CouncilMeeting) -> list[Referential]:
     sessions.update({i.session.id: i.session for i in reviewed_sheets(meeting)})
     referentials = {s.referential.code: s.referential for s in sessions.values()}
     if not referentials:
-        from ..sessions.services import latest_referentials
         return latest_referentials()
     return [referentials[code] for code in sorted(referentials)]
 

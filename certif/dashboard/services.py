@@ -58,6 +58,10 @@ from ..convocations.queries import (
     juror_convocation_current,
     latest_candidate_convocations,
 )
+from ..council.actions import open_actions
+from ..council.deadlines import due_meetings, first_session_day
+from ..council.models import ANNUAL
+from ..examday.conditions import sheets_not_handed
 from ..extensions import db
 from ..grading.rules import FAVORABLE, UNFAVORABLE
 from ..jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
@@ -404,7 +408,6 @@ def late_sittings(today: date, upcoming: list[ExamSession] | None = None) -> lis
 
 def conditions_not_handed(today: date) -> list[DueItem]:
     """Juries that sat whose exam-conditions sheet (annex 4) was not handed at the end of the day."""
-    from ..examday.conditions import sheets_not_handed
     return [DueItem(
         "conditions", paris_day(session.starts_at),
         f"Session n° {session.number} du {french_date(session.starts_at)} : fiche de validation "
@@ -465,7 +468,6 @@ def certificates_to_issue(today: date) -> list[DueItem]:
 
 def council_actions(today: date) -> list[DueItem]:
     """Corrective actions adopted and not applied yet (mandatory), by their due date."""
-    from ..council.actions import open_actions
     return [DueItem(
         "council_action", action.due_on,
         f"Action corrective « {action.title} » à appliquer (responsable : {action.owner_name})",
@@ -476,8 +478,6 @@ def council_actions(today: date) -> list[DueItem]:
 
 def council_meetings(today: date) -> list[DueItem]:
     """The council's meetings to hold: each exceptional one, and the annual one when near."""
-    from ..council.deadlines import due_meetings, first_session_day
-    from ..council.models import ANNUAL
     started = first_session_day() is not None
     items = []
     for due in due_meetings(today):

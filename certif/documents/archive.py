@@ -16,14 +16,22 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..candidates.models import Candidate
+from ..certificates.services import certificate_file
+from ..convocations import services as convocations
 from ..database import get_row
 from ..errors import NotFound, ServiceError
+from ..examday import pdfs
+from ..examday import services as examday
+from ..examday.conditions import conditions_pdf, pdf_filename, sheets_for_jury
 from ..extensions import db
+from ..minutes.services import exam_documents, minutes_of
 from ..people import of
 from ..sessions.models import SCHEDULED, Exam
+from ..signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES
+from ..signatures.services import evidence_of, signatures_of
 from ..text import slug
 from ..timeutil import french_date, french_timestamp, to_paris, utcnow
-from .pdf import sha256
+from .pdf import render_pdf, sha256
 
 MSG_NO_CANDIDATE = "Ce candidat n'existe pas."
 EVIDENCE_NAME = "preuves-signatures.json"
@@ -99,12 +107,10 @@ def _add(folder: Folder, label: str, build) -> None:
 
 
 def _convocation(exam: Exam) -> tuple[str, bytes]:
-    from ..convocations import services as convocations
     return convocations.candidate_filename(exam), convocations.candidate_pdf(exam)
 
 
 def _annex1(exam: Exam) -> tuple[str, bytes]:
-    from ..examday import pdfs
     return (pdfs.filename("candidat", exam.jury.session.number, exam.candidate.last_name),
             pdfs.candidate_attendance_pdf([exam]))
 
@@ -119,10 +125,6 @@ def _annex2(exam: Exam) -> tuple[str, bytes]:
 
     Same template and context as `examday.pdfs.jury_attendance_pdf`, fed the rows of
     `examday.services.attendance_rows([exam])`."""
-    from ..documents.pdf import render_pdf
-    from ..examday import pdfs
-    from ..examday import services as examday
-
     if not _on_jury_sheet(exam):
         raise NotFound(MSG_NOT_ON_JURY_SHEET)
     jury = exam.jury
@@ -135,33 +137,25 @@ def _annex2(exam: Exam) -> tuple[str, bytes]:
 
 def _sheets_of_the_day(exam: Exam) -> list:
     """The jury's conditions sheets of the day of this sitting (not the jury's other days)."""
-    from ..examday.conditions import sheets_for_jury
     day = to_paris(exam.starts_at).date()
     return [sheet for sheet in sheets_for_jury(exam.jury_id) if sheet.day == day]
 
 
 def _conditions_sheets(exam: Exam) -> list[tuple[str, bytes]]:
-    from ..examday.conditions import conditions_pdf, pdf_filename
     return [(pdf_filename(sheet), conditions_pdf(sheet)) for sheet in _sheets_of_the_day(exam)]
 
 
 def _minutes_documents(exam: Exam) -> list[tuple[str, bytes]]:
-    from ..minutes.services import exam_documents
     return exam_documents(exam)
 
 
 def _certificate(exam: Exam) -> tuple[str, bytes] | None:
-    from ..certificates.services import certificate_file
     return certificate_file(exam)
 
 
 def exam_signatures(exam: Exam) -> list:
     """Every signature about this sitting: its two attendance sheets, its session's minutes,
     and its jury's conditions sheet of that day."""
-    from ..minutes.services import minutes_of
-    from ..signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES
-    from ..signatures.services import signatures_of
-
     found = []
     for document in (CANDIDATE_ATTENDANCE, JURY_ATTENDANCE):
         found += signatures_of(document, [exam.id]).get(exam.id, [])
@@ -175,8 +169,6 @@ def exam_signatures(exam: Exam) -> list:
 
 
 def evidence_json(exam: Exam) -> bytes:
-    from ..signatures.services import evidence_of
-
     session = exam.jury.session
     payload = {
         "candidate": {"id": exam.candidate_id, "name": exam.candidate.full_name},
@@ -190,7 +182,6 @@ def evidence_json(exam: Exam) -> bytes:
 
 def _for_this_candidate(item: dict) -> dict:
     """The evidence of one signature, without a content that names other candidates."""
-    from ..signatures.models import MINUTES
     if item["document"] != MINUTES:
         return item
     return {**item, "content": None, "content_withheld": MINUTES_CONTENT_WITHHELD}

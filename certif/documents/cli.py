@@ -4,6 +4,7 @@ from pathlib import Path
 import click
 
 from ..timeutil import french_datetime
+from .seal import verify_pdf
 
 EXIT_INTACT, EXIT_ALTERED, EXIT_MISSING = 0, 1, 2
 
@@ -16,7 +17,6 @@ def init_app(app) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def verify_command(file: Path) -> None:
     """Vérifie le cachet d'un PDF scellé par certif (code 0 : intact, 1 : altéré, 2 : introuvable)."""
-    from .seal import verify_pdf
 
     try:
         data = file.read_bytes()

@@ -9,7 +9,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from flask import render_template
+from flask import make_response, render_template
 
 from ..errors import ServiceError
 
@@ -30,8 +30,8 @@ def _font_paths() -> dict[str, str] | None:
 
 def render_pdf(template: str, **context) -> bytes:
     """Render `template` (under templates/pdf/) and convert it; raise if xhtml2pdf fails."""
-    # Imported here: xhtml2pdf and ReportLab weigh ~30 MB per worker, and most
-    # requests (a juror's clicks) never build a PDF (measured by `make bench`).
+    # heavy: loaded only when a PDF is built. xhtml2pdf and ReportLab weigh ~30 MB per
+    # worker, and most requests (a juror's clicks) never build one (measured by `make bench`).
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
@@ -51,7 +51,6 @@ def sha256(data: bytes) -> str:
 
 
 def pdf_response(data: bytes, filename: str, *, attachment: bool = False):
-    from flask import make_response
     response = make_response(data)
     response.mimetype = "application/pdf"
     # Werkzeug quotes the name (and adds filename* for non-ASCII names).

@@ -3,12 +3,20 @@
 The seal certificate comes from the configuration (SEAL_CERT_FILE + SEAL_KEY_FILE, PEM, or
 SEAL_PKCS12_FILE, each with an optional passphrase); when none is configured, a self-signed
 one (EC P-256, 10 years) is generated on first use and kept under FILES_DIR/seal/.
+
+pyHanko, its certificate validator, cryptography and asn1crypto are imported inside the
+functions that use them: together they weigh ~25 MB per worker and ~1 s at import, while
+most requests never seal nor check a PDF (worker RSS is measured by `make bench`). The
+layer test (tests/test_layers.py) allows these imports and no other inside a function.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import fcntl
 import io
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +82,6 @@ def ensure_seal(app) -> None:
     if (folder / CERT_NAME).exists() and (folder / KEY_NAME).exists():
         return
     with _generate_lock:
-        import fcntl
         # Several workers may start together: one generates, the others wait and reuse it.
         with open_private(folder / ".lock") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -83,6 +90,7 @@ def ensure_seal(app) -> None:
 
 
 def _generate_self_signed(folder: Path, organisation: str) -> None:
+    # heavy: loaded only when a seal is generated (see the module's docstring)
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -155,7 +163,7 @@ def _passphrase(value) -> bytes | None:
 
 
 def _load_signer(kind: str, paths: tuple[Path, ...], conf: dict):
-    from pyhanko.sign import signers
+    from pyhanko.sign import signers  # heavy: loaded only when a PDF is sealed or checked
 
     try:
         if kind == "pkcs12":
@@ -179,6 +187,7 @@ def seal_certificate(app=None):
 
 def seal_pdf(data: bytes, *, reason: str) -> bytes:
     """`data` with an approval signature (field CachetCertif, SHA-256, PAdES) by the seal."""
+    # heavy: loaded only when a PDF is sealed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -204,7 +213,7 @@ def verify_pdf(data: bytes) -> Verdict:
 
 
 def _verify(data: bytes) -> Verdict:
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.reader import PdfFileReader  # heavy: loaded only when a PDF is checked
 
     if not data.lstrip()[:5] == b"%PDF-":
         return Verdict(False, MSG_NOT_PDF)
@@ -240,6 +249,7 @@ def _verify(data: bytes) -> Verdict:
 
 def _cryptographically_valid(sig) -> bool:
     """The digest matches the signed bytes and the signature matches the certificate's key."""
+    # heavy: loaded only when a PDF is checked
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -255,13 +265,11 @@ def _outside_event_loop(function, *args, **kwargs):
     Playwright's sync API in the same test process), directly otherwise."""
     if not _event_loop_running():
         return function(*args, **kwargs)
-    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(function, *args, **kwargs).result()
 
 
 def _event_loop_running() -> bool:
-    import asyncio
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -287,7 +295,7 @@ def _covers_exactly(sig, data: bytes) -> bool:
     if not (gap.startswith(b"<") and gap.endswith(b">")):
         return False
     # /Contents as read includes the zero padding: keep only the DER object itself.
-    from asn1crypto import parser
+    from asn1crypto import parser  # pyHanko's ASN.1 library: loaded with it, when a PDF is checked
     _class, _method, _tag, header, body, _trailer = parser.parse(contents)
     der = contents[:len(header) + len(body)]
     hex_part = gap[1:-1]
@@ -306,7 +314,7 @@ def _is_canonical_cms(der: bytes, expected_certificates: set[bytes]) -> bool:
     the parts the signature protects (signed attributes, signature value, certificate),
     and comparing with the original closes that gap.
     """
-    from asn1crypto import cms
+    from asn1crypto import cms  # pyHanko's ASN.1 library: loaded with it, when a PDF is checked
 
     info = cms.ContentInfo.load(der)
     if info["content_type"].native != "signed_data":
@@ -357,7 +365,7 @@ def _is_canonical_cms(der: bytes, expected_certificates: set[bytes]) -> bool:
 
 def _rebuilt_algorithm(algorithm) -> dict:
     """An algorithm identifier from its OID, with NULL parameters or none, as written."""
-    from asn1crypto import core
+    from asn1crypto import core  # pyHanko's ASN.1 library: loaded with it, when a PDF is checked
 
     rebuilt = {"algorithm": algorithm["algorithm"].native}
     parameters = algorithm["parameters"].dump()

@@ -5,6 +5,8 @@ from flask_wtf.file import FileField
 
 from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..web import role_required
+from . import archive
+from .seal import verify_pdf
 
 bp = Blueprint("documents", __name__)
 
@@ -20,7 +22,6 @@ class VerifyForm(FlaskForm):
 @bp.route("/documents/verifier", methods=["GET", "POST"])
 @role_required(ORGANISER, JUROR, COUNCIL)
 def verify():
-    from .seal import verify_pdf
 
     form = VerifyForm()
     if request.method == "GET":
@@ -39,9 +40,7 @@ def verify():
 @bp.get("/candidats/<id:candidate_id>/dossier.zip")
 @role_required(ORGANISER)
 def candidate_archive(candidate_id: int):
-    from .archive import candidate_archive as build
-
-    filename, data = build(candidate_id)
+    filename, data = archive.candidate_archive(candidate_id)
     response = make_response(data)
     response.mimetype = "application/zip"
     response.headers.set("Content-Disposition", "attachment", filename=filename)

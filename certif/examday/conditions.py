@@ -22,6 +22,7 @@ from datetime import date, time
 from ..audit.services import record
 from ..auth.models import COUNCIL, ORGANISER
 from ..database import get_row, write_transaction
+from ..documents.pdf import render_pdf
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..sessions.models import CANCELLED, MOVED, Exam, ExamSession, Jury
@@ -421,7 +422,6 @@ def sign_sheet(user, jury_id: int, mark, *, seen_sha256: str | None,
 
 def conditions_pdf(sheet: ConditionsSheet) -> bytes:
     """Annex 4, faithful to the seed's layout, filled from the sheet and its signatures."""
-    from ..documents.pdf import render_pdf
     state = sheet_state(sheet)
     by_user = {s.user_id: s for s in state.signatures}
     jurors = [(j, by_user.get(j.id)) for j in sheet.jury.jurors]

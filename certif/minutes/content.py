@@ -17,6 +17,7 @@ from ..signatures.rules import canonical_json, sha256_text
 
 VERSION = 1
 ACQUIS, NON_ACQUIS = "acquis", "non_acquis"
+REMOTE_PLACE = "À distance"  # the place of a session held remotely
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ from ..signatures.models import MINUTES
 from ..signatures.readers import register_jurors
 from ..timeutil import utcnow
 
+# Who signs the minutes: the jurors (their jury's president, or a member), then the organiser's visa.
+PRESIDENT, MEMBER, ORGANISER_ROLE = "president", "member", "organiser"
+
 
 class Minutes(db.Model):
     """A session's general minutes, with each candidate's individual minutes and final grid.

@@ -7,12 +7,17 @@ first juror signed, otherwise the content as it would be signed now (a draft, ma
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..documents.pdf import render_pdf
 from ..errors import Conflict
-from ..sessions.models import Exam, ExamSession
+from ..sessions.models import Exam
 from . import content as minutes_content
-from . import services
+from .content import REMOTE_PLACE
+from .models import ORGANISER_ROLE
+
+if TYPE_CHECKING:  # the services call these renderers with the state they gathered
+    from .services import MinutesState
 
 MSG_NOT_SAT = ("{name} n'a pas passé l'épreuve dans cette session (absent, reporté ou jury "
                "arrêté) : il n'a ni procès-verbal individuel ni grille.")
@@ -37,31 +42,26 @@ def registration_sentence(referential: dict) -> str | None:
     return None
 
 
-def _context(state: services.MinutesState, visa=None) -> dict:
+def _context(state: MinutesState, visa=None) -> dict:
     c = state.content
-    by_user = {s.user_id: s for s in state.signatures if s.signer_role != services.ORGANISER_ROLE}
+    by_user = {s.user_id: s for s in state.signatures if s.signer_role != ORGANISER_ROLE}
 
     def signature_of(person):
         return by_user.get(person["id"]) if person else None
 
-    place = c.get("place") or services.REMOTE_PLACE
+    place = c.get("place") or REMOTE_PLACE
     return dict(c=c, layout=state.layout, draft=not state.locked, when=minutes_content.parse_time,
                 signature_of=signature_of, visa=visa or state.visa,
                 registration=registration_sentence(c["referential"]),
-                remote=place == services.REMOTE_PLACE, place=place,
+                remote=place == REMOTE_PLACE, place=place,
                 points=c["referential"]["rule"] == "points")
 
 
-def render_general(state: services.MinutesState, visa=None) -> bytes:
+def render_general(state: MinutesState, visa=None) -> bytes:
     return render_pdf("pdf/minutes_general.html", **_context(state, visa))
 
 
-def general_minutes_pdf(session: ExamSession) -> bytes:
-    return render_general(services.minutes_state(session.id))
-
-
-def _exam_context(exam: Exam) -> dict:
-    state = services.minutes_state(exam.jury.session_id)
+def _exam_context(state: MinutesState, exam: Exam) -> dict:
     entry = next((e for e in state.content["exams"] if e["exam_id"] == exam.id), None)
     if entry is None:
         raise Conflict(MSG_NOT_SAT.format(name=exam.candidate.full_name))
@@ -69,9 +69,9 @@ def _exam_context(exam: Exam) -> dict:
     return dict(_context(state), e=entry, jury=jury)
 
 
-def individual_minutes_pdf(exam: Exam) -> bytes:
-    return render_pdf("pdf/minutes_individual.html", **_exam_context(exam))
+def render_individual(state: MinutesState, exam: Exam) -> bytes:
+    return render_pdf("pdf/minutes_individual.html", **_exam_context(state, exam))
 
 
-def grid_pdf(exam: Exam) -> bytes:
-    return render_pdf("pdf/grid.html", **_exam_context(exam))
+def render_grid(state: MinutesState, exam: Exam) -> bytes:
+    return render_pdf("pdf/grid.html", **_exam_context(state, exam))

@@ -20,9 +20,11 @@ from datetime import datetime, time
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
-from ..auth.models import User
+from ..auth.models import ORGANISER, User
 from ..database import get_row, write_transaction
 from ..documents.models import SEALED_GRID, SEALED_INDIVIDUAL, SEALED_MINUTES, SealedDocument
+from ..documents.seal import seal_pdf
+from ..documents.sealed import read_sealed, store_sealed
 from ..errors import Conflict, FieldError, Forbidden, NotFound
 from ..extensions import db
 from ..grading import rules
@@ -41,12 +43,12 @@ from ..signatures.services import (
 from ..text import clean_text, slug
 from ..timeutil import french_date, paris_to_utc, to_paris, utcnow
 from . import content as minutes_content
-from .models import Minutes
+from . import pdfs
+from .content import REMOTE_PLACE
+from .models import MEMBER, ORGANISER_ROLE, PRESIDENT, Minutes
 
 MAX_OBSERVATIONS = 2000
 MAX_PLACE = 300
-REMOTE_PLACE = "À distance"
-PRESIDENT, MEMBER, ORGANISER_ROLE = "president", "member", "organiser"
 
 MSG_NOT_SITTING = "Session introuvable dans vos jurys."
 MSG_LOCKED = ("Le procès-verbal a déjà été signé : son contenu est figé et ne peut plus être "
@@ -293,7 +295,6 @@ def juror_state(user, session_id: int) -> MinutesState:
 
 def may_read(user, session: ExamSession) -> bool:
     """The organiser, or a juror sitting on the session."""
-    from ..auth.models import ORGANISER
     return user.has_role(ORGANISER) or any(u.id == user.id for u, _ in signers(session))
 
 
@@ -457,10 +458,6 @@ def visa(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
 
     The PDF is built and sealed before the write transaction (it takes time); the
     transaction then checks that nothing changed meanwhile."""
-    from ..documents.seal import seal_pdf
-    from ..documents.sealed import store_sealed
-    from . import pdfs
-
     seen = seen_fingerprint(content_sha256)
     state = minutes_state(session_id)
     _require_visa_possible(state)
@@ -503,7 +500,6 @@ def _require_visa_possible(state: MinutesState) -> None:
 def exam_for_viewer(user, exam_id: int, *, grid: bool = False) -> Exam:
     """An exam the viewer may read: the organiser, or a juror of the exam's own jury (a juror
     of another jury of the session signs the general minutes, not this candidate's papers)."""
-    from ..auth.models import ORGANISER
     exam = get_row(Exam, exam_id, MSG_NO_EXAM)
     if not user.has_role(ORGANISER) and not _sits_on(user, exam.jury_id):
         raise NotFound(MSG_NO_EXAM)
@@ -536,29 +532,38 @@ def _candidate_slug(exam: Exam) -> str:
     return slug(exam.candidate.full_name, fallback="candidat")
 
 
+def general_minutes_pdf(session: ExamSession) -> bytes:
+    """The general minutes as they stand (a draft until the first signature)."""
+    return pdfs.render_general(minutes_state(session.id))
+
+
+def individual_minutes_pdf(exam: Exam) -> bytes:
+    return pdfs.render_individual(minutes_state(exam.jury.session_id), exam)
+
+
+def grid_pdf(exam: Exam) -> bytes:
+    return pdfs.render_grid(minutes_state(exam.jury.session_id), exam)
+
+
 def general_document(session: ExamSession) -> tuple[str, bytes]:
     """The sealed general minutes once the visa is given, else the document as it stands."""
-    from . import pdfs
     minutes = minutes_of(session.id)
     if minutes is not None and minutes.visa_at is not None:
-        from ..documents.sealed import read_sealed
         found = read_sealed(SEALED_MINUTES, session.id)
         if found is not None:
             return found
-    return general_filename(session), pdfs.general_minutes_pdf(session)
+    return general_filename(session), general_minutes_pdf(session)
 
 
 def individual_document(exam: Exam) -> tuple[str, bytes]:
-    from . import pdfs
     return _sealed_after_visa(SEALED_INDIVIDUAL, exam, individual_filename(exam),
-                              lambda: pdfs.individual_minutes_pdf(exam),
+                              lambda: individual_minutes_pdf(exam),
                               f"Procès-verbal individuel de {exam.candidate.full_name}, session "
                               f"n° {exam.jury.session.number}")
 
 
 def grid_document(exam: Exam) -> tuple[str, bytes]:
-    from . import pdfs
-    return _sealed_after_visa(SEALED_GRID, exam, grid_filename(exam), lambda: pdfs.grid_pdf(exam),
+    return _sealed_after_visa(SEALED_GRID, exam, grid_filename(exam), lambda: grid_pdf(exam),
                               f"Grille d'évaluation de {exam.candidate.full_name}, session "
                               f"n° {exam.jury.session.number}")
 
@@ -575,8 +580,6 @@ def _sealed_after_visa(kind: str, exam: Exam, filename: str, build, reason: str)
     minutes = minutes_of(exam.jury.session_id)
     if minutes is None or minutes.visa_at is None:
         return filename, build()
-    from ..documents.seal import seal_pdf
-    from ..documents.sealed import read_sealed, store_sealed
     found = read_sealed(kind, exam.id)
     if found is not None:
         return found

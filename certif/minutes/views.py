@@ -10,6 +10,7 @@ from ..signatures.services import mark_from_form
 from ..timeutil import to_paris
 from ..web import redirect_after_write, role_required
 from . import services
+from .content import parse_time
 
 bp = Blueprint("minutes", __name__)
 
@@ -27,14 +28,12 @@ def _hhmm(value) -> str:
 
 def _form_for(state: services.MinutesState) -> MinutesForm:
     c = state.content
-    from .content import parse_time
     return MinutesForm(formdata=None, data={
         "opened_at": _hhmm(parse_time(c["opened_at"])), "closed_at": _hhmm(parse_time(c["closed_at"])),
         "place": c["place"] or "", "observations": c["observations"] or ""})
 
 
 def _juror_page(state, form=None, status=200):
-    from .content import parse_time
     can_edit = state.is_jury_president(current_user) and not state.locked
     return render_template(
         "minutes/juror.html", state=state, c=state.content, when=parse_time,
@@ -83,7 +82,6 @@ def sign(session_id: int):
 @bp.get("/sessions/<id:session_id>/proces-verbal")
 @role_required(ORGANISER)
 def organiser_minutes(session_id: int):
-    from .content import parse_time
     state = services.minutes_state(session_id)
     return render_template("minutes/organiser.html", state=state, c=state.content, when=parse_time)
 

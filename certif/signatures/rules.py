@@ -8,6 +8,8 @@ import io
 import json
 from dataclasses import dataclass
 
+from PIL import Image, UnidentifiedImageError  # Pillow comes with xhtml2pdf
+
 DATA_URL_PREFIX = "data:image/png;base64,"
 MAX_IMAGE_BYTES = 300_000
 MAX_IMAGE_SIDE = 3000
@@ -68,7 +70,6 @@ def _drawn_png(data_url: str | None) -> bytes:
         raw = base64.b64decode(data_url[len(DATA_URL_PREFIX):], validate=True)
     except (binascii.Error, ValueError):
         raise InvalidSignature(MSG_BAD_IMAGE) from None
-    from PIL import Image, UnidentifiedImageError  # Pillow comes with xhtml2pdf
     try:
         with Image.open(io.BytesIO(raw)) as image:
             if image.format != "PNG" or max(image.size) > MAX_IMAGE_SIDE:

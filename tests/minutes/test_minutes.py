@@ -11,7 +11,7 @@ from certif.audit.models import AuditEntry
 from certif.documents.models import SEALED_MINUTES, SealedDocument
 from certif.extensions import db
 from certif.grading import services as grading
-from certif.minutes import pdfs, services
+from certif.minutes import services
 from certif.minutes.models import Minutes
 from certif.sessions import services as sessions
 from certif.signatures.models import MINUTES, Signature
@@ -92,7 +92,7 @@ def test_a_president_edits_times_place_and_observations(closed_setup, make_web):
     assert minutes.place == "Lyon" and minutes.observations == "Connexion coupée 2 minutes."
     assert (minutes.opened_at.hour, minutes.opened_at.minute) == (7, 45)  # Paris → UTC
     assert len(audit("minutes.update")) == 1
-    text = pdf_text(pdfs.general_minutes_pdf(s.session))
+    text = pdf_text(services.general_minutes_pdf(s.session))
     assert "à Lyon" in text and "Connexion coupée 2 minutes." in text
     assert "clôturée à 12 h 30" in text and "PROJET" in text
 
@@ -288,7 +288,7 @@ def test_session_steps_need_signed_minutes_and_the_visa(closed_setup, make_web, 
 def test_rs6240_pdfs_text(closed_setup, make_web):
     s = closed_setup
     first, second = exams_of(s)
-    text = pdf_text(pdfs.general_minutes_pdf(s.session))
+    text = pdf_text(services.general_minutes_pdf(s.session))
     for expected in ("PROCES VERBAL DE LA CERTIFICATION", "GERER LA COMMUNICATION DIGITALE",
                      "Procès-verbal général de la session de certification du 1er décembre 2026",
                      "Arrêté du 25 janvier 2023", "1. OUVERTURE DE LA SESSION", "2. EPREUVE REALISEE",
@@ -300,17 +300,17 @@ def test_rs6240_pdfs_text(closed_setup, make_web):
                      "PROJET"):
         assert expected in text, expected
     sign_all(s, make_web)
-    text = pdf_text(pdfs.general_minutes_pdf(s.session))
+    text = pdf_text(services.general_minutes_pdf(s.session))
     assert "PROJET" not in text and "Paule Presidente" in text and "signé le" in text
 
-    grid = pdf_text(pdfs.grid_pdf(second))
+    grid = pdf_text(services.grid_pdf(second))
     for expected in ("GRILLE D'EVALUATION", "SYNTHESE DE L'EVALUATION", "Commentaires du président du Jury",
                      "C1 à retravailler.", "Non Acquise", "18,00/20", "14 points/20",
                      "La création de page professionnelle (2 points)", "Cr24-",
                      s.member.full_name):
         assert expected in grid, expected
     assert grid.count("X") >= 25  # 24 criteria + the decision
-    individual = pdf_text(pdfs.individual_minutes_pdf(second))
+    individual = pdf_text(services.individual_minutes_pdf(second))
     assert second.candidate.full_name in individual and "Avis défavorable" in individual
     assert "C1 à retravailler." in individual and "Non acquise" in individual
 
@@ -318,11 +318,11 @@ def test_rs6240_pdfs_text(closed_setup, make_web):
 def test_rncp_pdfs_have_blocks_and_no_points(app):
     s = make_exam("RNCP-CM", candidates=1)
     close(s, s.exam)
-    general = pdf_text(pdfs.general_minutes_pdf(s.session))
+    general = pdf_text(services.general_minutes_pdf(s.session))
     assert "COMMUNITY MANAGER" in general and "Entretien technique" in general
     assert "BC01 : validé" in general and "titre attribué" in general
     assert "minutes)" not in general  # no durations in this referential
-    grid = pdf_text(pdfs.grid_pdf(s.exam))
+    grid = pdf_text(services.grid_pdf(s.exam))
     assert "BC01" in grid and "Avis favorable" in grid and "points)" not in grid
     assert "bloc validé" in grid
 
@@ -357,13 +357,13 @@ def test_general_minutes_queries_do_not_grow_with_candidates(app):
     for setup in (small, big):
         fast_close(setup, exams_of(setup))
     db.session.expire_all()
-    pdfs.general_minutes_pdf(small.session)  # warm the referential's layout cache
-    pdfs.general_minutes_pdf(big.session)
-    assert count_statements(lambda: pdfs.general_minutes_pdf(small.session)) == \
-        count_statements(lambda: pdfs.general_minutes_pdf(big.session))
+    services.general_minutes_pdf(small.session)  # warm the referential's layout cache
+    services.general_minutes_pdf(big.session)
+    assert count_statements(lambda: services.general_minutes_pdf(small.session)) == \
+        count_statements(lambda: services.general_minutes_pdf(big.session))
     import time
     started = time.perf_counter()
-    data = pdfs.general_minutes_pdf(big.session)
+    data = services.general_minutes_pdf(big.session)
     elapsed = time.perf_counter() - started
     assert elapsed < 2, elapsed
     text = pdf_text(data)
