@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+VNU    := node_modules/vnu-jar/build/dist/vnu.jar
 export FLASK_APP := app
 
 .PHONY: run test lint test-postgres bench setup clean
@@ -15,13 +16,23 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
-## Serve on http://127.0.0.1:5000 (migrates, imports referentials, loads demo data on first start).
+# The Nu HTML checker that tests/test_html_validity.py runs over every page, pinned by
+# package-lock.json; run with Debian's Java (its install script, which downloads one, is skipped).
+$(VNU): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm est introuvable (apt-get install npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(VNU)
+
+## Serve on http://127.0.0.1:5000 (migrates, imports referentials, loads demo data on first start);
+## `make run PORT=8080` (or PORT in the environment) serves on another port.
+PORT ?= 5000
 run: $(STAMP)
 	$(BIN)/flask setup --demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "certif : http://127.0.0.1:$(PORT)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite: rules, routes and real-browser tests (Debian's Chromium).
-test: $(STAMP)
+test: $(STAMP) $(VNU)
 	$(BIN)/python -m pytest
 
 ## Lint with ruff (rules in pyproject.toml); any finding fails.
@@ -30,7 +41,7 @@ lint: $(STAMP)
 
 ## The same suite (less the SQLite checks and browser tests) on PostgreSQL:
 ## CERTIF_TEST_DATABASE_URL=postgresql://user:pass@host/db make test-postgres (the database is wiped).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(VNU)
 	@test -n "$$CERTIF_TEST_DATABASE_URL" || { echo "CERTIF_TEST_DATABASE_URL n'est pas défini"; exit 2; }
 	$(BIN)/python -m pytest -m "not sqlite_only and not browser"
 
@@ -39,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

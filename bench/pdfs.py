@@ -61,7 +61,7 @@ def _best_ms(build) -> float:
 def pdf_timings(workdir: Path) -> dict:
     """{"minutes_pdf_30_ms": ..., "grid_pdf_ms": ...}, best of RUNS renders each."""
     from certif.extensions import db
-    from certif.minutes.pdfs import general_minutes_pdf, grid_pdf
+    from certif.minutes.documents import general_minutes_pdf, grid_pdf
     from certif.sessions.models import Exam, ExamSession
 
     path = workdir / "pdfs.db"

@@ -64,30 +64,34 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.staff_views import bp as staff_bp
     from .auth.twofactor_views import bp as twofactor_bp
     from .auth.views import bp as auth_bp
+    from .candidates.accommodation_views import bp as accommodations_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
     from .council.anomaly_views import bp as anomalies_bp
-    from .council.indicator_views import bp as indicators_bp
+    from .council.indicators.views import bp as indicators_bp
     from .council.meeting_views import bp as meetings_bp
     from .council.views import bp as council_bp
     from .dashboard.views import bp as dashboard_bp
     from .documents import cli as documents_cli
     from .documents.views import bp as documents_bp
-    from .examday.conditions_views import bp as conditions_bp
+    from .examday.conditions.views import bp as conditions_bp
     from .examday.views import bp as examday_bp
     from .grading.views import bp as grading_bp
+    from .jurors.professionalisation.views import bp as professionalisation_bp
     from .mail.views import bp as mail_bp
     from .minutes.views import bp as minutes_bp
+    from .organisation.views import bp as organisation_bp
     from .portal.views import bp as portal_bp
     from .sessions.candidate_views import bp as candidates_bp
-    from .sessions.exception_views import bp as exceptions_bp
+    from .sessions.changes.views import bp as exceptions_bp
     from .sessions.juror_views import bp as jurors_bp
     from .sessions.views import bp as sessions_bp
     from .signatures.views import bp as signatures_bp
     for blueprint in (anomalies_bp, auth_bp, candidates_bp, certificates_bp, conditions_bp, convocations_bp,
                       council_bp, dashboard_bp, documents_bp, examday_bp, exceptions_bp, grading_bp,
                       indicators_bp, jurors_bp, mail_bp, meetings_bp, minutes_bp, portal_bp, sessions_bp,
-                      signatures_bp, staff_bp, twofactor_bp, account_bp, passwords_bp):
+                      signatures_bp, staff_bp, twofactor_bp, account_bp, passwords_bp,
+                      professionalisation_bp, organisation_bp, accommodations_bp):
         app.register_blueprint(blueprint)
     documents_cli.init_app(app)
     if not app.testing:
@@ -100,9 +104,11 @@ def _resolvers() -> None:
     """What a lower layer must learn from a higher one, which it never imports (the layers:
     tests/test_layers.py). Tables register theirs when `models` imports them."""
     from .convocations import queries as convocation_queries
+    from .council import session_record as council_record
     from .minutes import steps as minutes_steps
     from .sessions.convened import register_reader
     minutes_steps.register()  # the minutes' conditions on a session's last steps
+    council_record.register()  # the anomaly sheets that the minutes' section 3 mentions
     register_reader(convocation_queries)  # what sessions read about convocations
 
 

@@ -3,24 +3,33 @@ session with two juries and six candidates and an RNCP community-manager session
 jury and two candidates on the next weekday, and a session still to prepare. The steering
 council has last year's annual meeting on record and two anomaly sheets of today's session:
 one to examine, one with its opinion signed and a corrective action in progress."""
+import os
 from datetime import date, time, timedelta
 
 import click
 from flask import current_app
 
+from . import demo_finished
 from .audit.services import record
 from .auth.accounts import create_account
 from .auth.invitations import send_invitation
 from .auth.models import COUNCIL, JUROR, ORGANISER, ROLES, User
+from .candidates import accommodation_demo
 from .candidates.models import Candidate
-from .convocations.services import send_candidate, send_juror
-from .council import actions, anomalies, meetings, reviews
+from .convocations.sending import send_candidate, send_juror
+from .council import anomalies, meetings
+from .council.actions import operations as action_ops
+from .council.actions import queries as action_queries
+from .council.reviews import operations as review_ops
+from .council.reviews import opinion, sheets
 from .database import write_transaction
 from .extensions import db
 from .jurors.models import JurorProfile
+from .jurors.professionalisation import demo as professionalisation_demo
+from .organisation import demo as insurance_demo
 from .referentials.models import Referential
+from .sessions.lifecycle import advance_session
 from .sessions.models import CONVENED, DRAFT, Exam, ExamSession, Jury, JuryMember
-from .sessions.services import advance_session
 from .signatures.rules import content_sha256, parse_mark
 from .timeutil import paris_to_utc, paris_today, utcnow
 
@@ -51,7 +60,8 @@ CANDIDATES = [
     ("Emma", "Garnier"), ("Louis", "Chevalier"),
 ]
 # Decided with the disability referent (seed 000, I.D.3).
-ACCOMMODATION = ("Sarah", "Petit", "Temps majoré d'un tiers décidé avec le référent handicap.", 10)
+# Louis Chevalier sits today, last of his jury: his slot lasts 10 minutes more.
+ACCOMMODATION = ("Louis", "Chevalier", "Temps majoré d'un tiers décidé avec le référent handicap.", 10)
 
 
 def next_weekday(today: date) -> date:
@@ -97,7 +107,8 @@ def _session(number, referential, day, jury_specs, candidates, mode="remote"):
         jury.members = [JuryMember(juror=juror_a, seat=1), JuryMember(juror=juror_b, seat=2)]
         mine = candidates[(position - 1) * per_jury: position * per_jury]
         for slot, candidate in enumerate(mine):
-            jury.exams.append(Exam(candidate=candidate, duration_minutes=minutes, position=slot + 1,
+            jury.exams.append(Exam(candidate=candidate, position=slot + 1,
+                                   duration_minutes=minutes + (candidate.extra_minutes or 0),
                                    starts_at=session.starts_at + timedelta(minutes=slot * minutes)))
     return session
 
@@ -137,13 +148,30 @@ def load_demo() -> bool:
                                    video_link="https://visio.example.org/certif-2026-rs6240-02"))
         db.session.flush()
         record(None, "demo.load", "database", None, new="demo")
+    insurance_demo.load(paris_today())  # before convening: the sessions must be covered
+    accommodation_demo.load(ACCOMMODATION[:2], paris_today())
     _convene_by_hand(today_session.id)
     _council_cases(today_session.id)
     _invited_account()
+    _professionalisation()
+    _finished_session()
     return True
 
 
+def _finished_session() -> None:
+    """An RS6240 session held three weeks ago and finished (certif/demo_finished.py)."""
+    by_email = {u.email: u for u in db.session.scalars(db.select(User)).unique()}
+    demo_finished.load(by_email[STAFF[0][0]], by_email[JURORS[2][0]], by_email[JURORS[3][0]])
+
+
 INVITED = ("nouveau.conseil@certif.test", "Paul", "Lemaire", [COUNCIL])
+
+
+def _professionalisation() -> None:
+    """A professionalisation session held with its attendance and a signed attestation, one to come."""
+    by_email = {u.email: u for u in db.session.scalars(db.select(User)).unique()}
+    jurors = [by_email[email] for email, *_ in JURORS]
+    professionalisation_demo.load(by_email[STAFF[0][0]], jurors[:5], jurors[5:6], jurors[6:])
 
 
 def _invited_account() -> None:
@@ -161,7 +189,8 @@ def _convene_by_hand(session_id: int) -> None:
     jury = session.juries[0]
     hand = dict(handed_on=paris_today(), handed_by=organiser.full_name)
     # The convocation PDFs carry the candidates' absolute links.
-    with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
+    # `make run PORT=…` serves elsewhere: the links follow.
+    with current_app.test_request_context(base_url=f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"):
         for exam in list(jury.exams):
             send_candidate(organiser, exam.id, "hand", **hand)
         for juror in list(jury.jurors):
@@ -195,20 +224,20 @@ def _council_cases(session_id: int) -> None:
     followed = file(organiser, "organisation", "Le lien de la visioconférence envoyé à un juré "
                     "était celui de la session précédente.", "Début du premier passage retardé de "
                     "dix minutes.", "Modèle de convocation du juré non mis à jour.")
-    reviews.save_opinion(member, "anomaly", followed.id, reviews.OpinionFields(
+    review_ops.save_opinion(member, "anomaly", followed.id, review_ops.OpinionFields(
         opinion_date=today, commission_number=f"{today.year}-01",
         opinion="Anomalie d'organisation : la convocation des jurés doit reprendre le lien de la session."))
-    action = actions.propose(member, actions.ActionFields(
+    action = action_ops.propose(member, action_ops.ActionFields(
         title="Vérifier le lien de visioconférence de chaque convocation de juré avant l'envoi",
         description="Relecture croisée des convocations par une seconde personne.",
         owner=str(organiser.id), owner_name=None, due_on=today + timedelta(days=14)),
         sheet=("anomaly", followed.id))
-    actions.move(action, "adopted", member)
-    review = reviews.find_review("anomaly", followed.id)
-    reviews.sign_opinion(member, "anomaly", followed.id, parse_mark("typed", None, member.full_name),
-                         content_sha256(reviews.opinion_content(review)))
-    actions.move(actions.get_action(action.id), "in_progress", organiser,
-                 note="Liste de contrôle ajoutée à la procédure d'envoi.")
+    action_ops.move(action, "adopted", member)
+    review = sheets.find_review("anomaly", followed.id)
+    review_ops.sign_opinion(member, "anomaly", followed.id, parse_mark("typed", None, member.full_name),
+                            content_sha256(opinion.opinion_content(review)))
+    action_ops.move(action_queries.get_action(action.id), "in_progress", organiser,
+                    note="Liste de contrôle ajoutée à la procédure d'envoi.")
 
 
 def print_logins() -> None:
@@ -230,4 +259,5 @@ def print_logins() -> None:
     invited = f"{INVITED[1]} {INVITED[2].upper()}"
     click.echo(f"  {INVITED[0]:<28} {invited:<20} invité au conseil : "
                "son lien pour choisir un mot de passe est dans Courriels")
+    click.echo(demo_finished.summary() or "")
     click.echo("")

@@ -12,7 +12,19 @@ class PersonName:
 
 
 
+VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
+
+
 def of(name: str) -> str:
-    """« de » before a name, elided before a vowel or a mute h: d'ALLOKOM, d'Emma, de Léa."""
-    first = name.strip()[:1].lower()
-    return f"d'{name}" if first and first in "aeiouyhàâäéèêëîïôöùûüœæ" else f"de {name}"
+    """« de » before a name, elided before a vowel sound: d'ALLOKOM, d'Emma, d'Élodie, de Léa.
+
+    An h is taken as mute (d'Hugo, d'Hélène: French first names almost all are); a y
+    elides before a consonant (d'Yves) but not as a consonant before a vowel (de Yann).
+    The one home of this rule: templates use it as the `of` filter ({{ name|of }})."""
+    start = name.strip()[:2].lower()
+    first = start[:1]
+    if first == "y":
+        elided = len(start) == 2 and start[1] not in VOWELS
+    else:
+        elided = bool(first) and (first in VOWELS or first == "h")
+    return f"d'{name}" if elided else f"de {name}"

@@ -1,4 +1,4 @@
-"""Text helpers: user text as stored, and slugs for file names.
+"""Text helpers: user text as stored, folded for comparisons, and slugs for file names.
 
 No Flask, no database. Each caller keeps its own limits and messages; what the text
 becomes is decided here once.
@@ -25,6 +25,12 @@ def clean_text(raw: str | None, *, one_line: bool = False, breaks: Breaks = "crl
         text = text.replace("\r", "\n")
     text = text.strip()
     return " ".join(text.split()) if one_line else text
+
+
+def fold(text: str | None) -> str:
+    """Lower case without accents, to compare what people type: « Hélène » → "helene"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def slug(text: str, *, fallback: str = "document", lower: bool = True) -> str:

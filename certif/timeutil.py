@@ -1,5 +1,7 @@
 """Time helpers: store UTC, show Europe/Paris the French way."""
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -7,9 +9,28 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
            "août", "septembre", "octobre", "novembre", "décembre")
 
 
+# How far `clock_set_to` moved the clock back (zero but while the demo builds past days).
+_offset = timedelta(0)
+
+
 def utcnow() -> datetime:
     """Naive UTC timestamp, the form stored in the database."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _offset
+
+
+@contextmanager
+def clock_set_to(moment: datetime) -> Iterator[None]:
+    """Within the block, the clock reads `moment` (naive UTC) and runs on from there: every
+    `utcnow()`, column defaults included, and so `paris_today()`. For the demo, which
+    builds a past session day through the services; the CLI only (one thread), never a
+    request."""
+    global _offset
+    previous = _offset
+    _offset = moment - datetime.now(UTC).replace(tzinfo=None)
+    try:
+        yield
+    finally:
+        _offset = previous
 
 
 def paris_to_utc(day: date, at: time) -> datetime:

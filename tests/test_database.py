@@ -13,8 +13,8 @@ from certif.extensions import db
 from certif.grading.models import Grid, Mark
 from certif.sessions.models import Exam
 
-from .conftest import Browserless
-from .factories import make_exam
+from .factories.sessions import make_exam
+from .factories.web import Browserless
 
 
 def pragma(name):

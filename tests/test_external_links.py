@@ -7,14 +7,17 @@ from email import message_from_bytes, policy
 import pypdf
 import pytest
 
-from certif.examday import services as examday
+from certif.auth.models import ORGANISER
 from certif.extensions import db
 from certif.mail.services import read_eml
 
-from .certificates.conftest import finished_session, give_visa
-from .conftest import Browserless
-from .convocations.helpers import make_session
-from .factories import ORGANISER, PASSWORD, mails_to, make_exam, make_user
+from .factories.convocations import make_session_to_convene
+from .factories.grading import finished_session
+from .factories.mail import mails_to
+from .factories.minutes import make_minutes
+from .factories.sessions import make_exam
+from .factories.users import PASSWORD, make_user
+from .factories.web import Browserless
 
 EVIL = "evil.example"
 BASE = "https://certif.example.fr"
@@ -64,7 +67,7 @@ def assert_only(text: str, base: str | None):
 @pytest.mark.parametrize("base,prefix", CASES)
 def test_convocation_email_links_the_candidate_page_from_the_base_url(app, base, prefix):
     app.config["BASE_URL"] = base
-    setup = make_session()
+    setup = make_session_to_convene()
     staff = web_at(app, make_user(ORGANISER))
     assert staff.post(f"/convocations/examens/{setup.exam.id}/envoyer",
                       {"channel": "email"}).status_code == 303
@@ -80,7 +83,7 @@ def test_certificate_email_and_pdf_link_the_verification_page_from_the_base_url(
         app, base, prefix):
     app.config["BASE_URL"] = base
     setup = finished_session(decisions=("favorable",))
-    give_visa(setup.session)
+    make_minutes(setup.session)
     staff = web_at(app, make_user(ORGANISER))
     assert staff.post(f"/sessions/{setup.session.id}/certificats").status_code == 303
     from certif.certificates.models import Certificate
@@ -96,12 +99,13 @@ def test_certificate_email_and_pdf_link_the_verification_page_from_the_base_url(
 
 
 @pytest.mark.parametrize("base,prefix", CASES)
-def test_attendance_link_email_and_reception_page_use_the_base_url(app, monkeypatch, base, prefix):
+def test_attendance_link_email_and_reception_page_use_the_base_url(app, set_paris_today, base, prefix):
     app.config["BASE_URL"] = base
     setup = make_exam("RS6240")  # identity checked, both jurors declared
     setup.exam.candidate.email = "alex@example.org"
     db.session.commit()
-    monkeypatch.setattr(examday, "paris_today", lambda: date(2026, 12, 1))
+    set_paris_today(date(2026, 12, 1))  # the link's day check, the reception page
+
     president = web_at(app, setup.president)
     assert president.post(f"/jury/examens/{setup.exam.id}/lien-emargement").status_code == 303
     body, _ = sent_to("alex@example.org")

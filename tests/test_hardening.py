@@ -10,7 +10,7 @@ import pytest
 from certif import create_app
 from certif.audit.models import AuditEntry
 from certif.auth.login_sessions import COOKIE_KEY
-from certif.auth.models import LoginSession
+from certif.auth.models import JUROR, ORGANISER, LoginSession
 from certif.candidates.links import make_token
 from certif.certificates.models import Certificate
 from certif.extensions import db
@@ -19,9 +19,12 @@ from certif.grading.models import Mark
 from certif.mail.services import send
 from certif.web import PRIVATE_PREFIXES
 
-from .certificates.conftest import finished_session, give_visa
-from .conftest import CSRF_RE, POSTGRES_URL, Browserless
-from .factories import JUROR, ORGANISER, PASSWORD, make_exam, make_user
+from .factories.database import POSTGRES_URL
+from .factories.grading import finished_session
+from .factories.minutes import make_minutes
+from .factories.sessions import make_exam
+from .factories.users import PASSWORD, make_user
+from .factories.web import CSRF_RE, Browserless
 
 UNAVAILABLE = "La base de données est momentanément indisponible"
 
@@ -116,7 +119,7 @@ def modes(root: Path) -> dict[str, int]:
 def test_files_certif_writes_are_readable_by_its_user_only(app, make_web, open_umask):
     send(["alex@example.org"], "Un message", "Bonjour")
     setup = finished_session(decisions=("favorable",))
-    give_visa(setup.session)
+    make_minutes(setup.session)
     staff = make_web(make_user(ORGANISER))
     assert staff.post(f"/sessions/{setup.session.id}/certificats").status_code == 303
     assert db.session.scalar(db.select(Certificate)) is not None

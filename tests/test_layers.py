@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"config", "database", "extensions", "timeutil", "text", "errors", "people", "files", "web",
      "audit", "auth", "throttling", "mail", "documents", "signatures", "backup",
      "mail.views"},  # the outbox's pages, for organisers: above accounts, unlike sending
-    {"referentials"},
+    {"referentials", "organisation"},  # organisation: its insurance, read before convening
     {"jurors", "candidates"},
     {"sessions"},
     {"convocations"},
@@ -36,7 +36,7 @@ LAYERS: list[set[str]] = [
     # aggregators: pages and files that gather every domain
     {"dashboard", "portal", "documents.archive", "documents.views"},
 ]
-COMPOSITION_ROOT = {"__init__", "cli", "demo", "models", "migrations"}
+COMPOSITION_ROOT = {"__init__", "cli", "demo", "demo_finished", "models", "migrations"}
 
 # Imports that break the layers today, each to be removed as its rule moves to the right
 # layer (issue 12). The test fails on any other one, and on an entry that no longer

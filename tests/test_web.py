@@ -1,7 +1,9 @@
 """Request plumbing shared by every page: NUL bytes refused, the portal's referrer policy."""
 import io
 
-from .factories import ORGANISER, make_user
+from certif.auth.models import ORGANISER
+
+from .factories.users import make_user
 
 
 def test_a_nul_byte_in_any_value_of_a_field_is_refused(web, app):

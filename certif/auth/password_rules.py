@@ -6,10 +6,10 @@ online guessing attack (score below 3), names and email included as known words.
 """
 from __future__ import annotations
 
-import unicodedata
-
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from ..text import fold
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -24,16 +24,10 @@ COMMON = ("Ce mot de passe est trop courant ou trop facile à deviner : choisiss
           "de plusieurs mots ou une suite de caractères sans lien avec vous.")
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, so that « Hélène » is found in « helene2026… »."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def _name_parts(*names: str) -> list[str]:
     parts = []
     for name in names:
-        for part in _fold(name).replace("-", " ").replace("'", " ").split():
+        for part in fold(name).replace("-", " ").replace("'", " ").split():
             if len(part) >= _SHORTEST_NAME_PART:
                 parts.append(part)
     return parts
@@ -47,8 +41,8 @@ def password_problems(password: str, email: str = "", first_name: str = "",
     if len(password) > MAX_LENGTH:
         return [TOO_LONG]
     problems = []
-    folded = _fold(password)
-    email = _fold(email)
+    folded = fold(password)
+    email = fold(email)
     local = email.partition("@")[0]
     if email and (email in folded or (len(local) >= _SHORTEST_NAME_PART and local in folded)):
         problems.append(HAS_EMAIL)

@@ -6,6 +6,7 @@ from flask import session as cookie
 from flask_login import current_user, logout_user
 
 from ..errors import Conflict
+from ..people import of
 from ..web import is_htmx, redirect_after_write, role_required
 from . import accounts, invitations, login_sessions
 from .models import ORGANISER, ROLES
@@ -72,7 +73,7 @@ def roles(user_id: int):
         user = accounts.set_roles(current_user, user_id, form.roles.data)
     except Conflict as exc:
         return _account_page(user_id, roles_form=form, error=exc.message, status=409)
-    flash(f"Rôles de {user.full_name} : {', '.join(accounts.role_labels(user.roles))}.", "info")
+    flash(f"Rôles {of(user.full_name)} : {', '.join(accounts.role_labels(user.roles))}.", "info")
     if user.id == current_user.id and not user.has_role(ORGANISER):
         return redirect_after_write(url_for("auth.home"))  # this page is no longer theirs
     return redirect_after_write(url_for(".show", user_id=user_id))
@@ -94,7 +95,7 @@ def deactivate(user_id: int):
         return redirect_after_write(url_for("auth.login"))
     sessions = f" ; {ended} session{'s' if ended > 1 else ''} fermée{'s' if ended > 1 else ''}" \
         if ended else ""
-    flash(f"Compte de {user.full_name} désactivé{sessions}.", "info")
+    flash(f"Compte {of(user.full_name)} désactivé{sessions}.", "info")
     return redirect_after_write(url_for(".show", user_id=user_id))
 
 
@@ -102,7 +103,7 @@ def deactivate(user_id: int):
 @role_required(ORGANISER)
 def reactivate(user_id: int):
     user = accounts.reactivate(current_user, user_id)
-    flash(f"Compte de {user.full_name} réactivé.", "info")
+    flash(f"Compte {of(user.full_name)} réactivé.", "info")
     return redirect_after_write(url_for(".show", user_id=user_id))
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from ..errors import Conflict, ServiceError, TooManyRequests
+from ..people import of
 from ..throttling.services import retry_after_seconds
 from ..web import redirect_after_write, role_required, safe_path
 from . import twofactor
@@ -197,7 +198,7 @@ def _codes_page(codes: list[str]):
 @role_required(ORGANISER)
 def reset_for(user_id: int):
     user = twofactor.reset_for(current_user, user_id)
-    flash(f"Double authentification de {user.full_name} réinitialisée : ses sessions ont été "
+    flash(f"Double authentification {of(user.full_name)} réinitialisée : ses sessions ont été "
           "fermées et un e-mail l'en informe.", "info")
     return redirect_after_write(_account_page(user_id))
 

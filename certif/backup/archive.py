@@ -164,12 +164,12 @@ def _files_to_copy(app: Flask, target: Path):
                              and not (here / d).is_symlink())
         for name in sorted(filenames):
             path = here / name
-            if path in skipped_files or _temporary(name) or path.is_symlink() or not path.is_file():
+            if path in skipped_files or is_temporary(name) or path.is_symlink() or not path.is_file():
                 continue
             yield FILES_PREFIX + path.relative_to(root).as_posix(), path
 
 
-def _temporary(name: str) -> bool:
+def is_temporary(name: str) -> bool:
     return name.startswith(".") and (name.endswith(".tmp") or name.endswith(".partial")
                                      or name.endswith(".restoring"))
 

@@ -32,8 +32,8 @@ from .archive import (
     FORMAT_VERSION,
     MANIFEST,
     SEAL_CONFIG_MEMBERS,
-    _temporary,
     backup_dir,
+    is_temporary,
 )
 from .snapshot import (
     POSTGRES_MEMBER,
@@ -119,7 +119,7 @@ def files_in_use(app: Flask) -> list[str]:
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if here / d not in ignored)
         found += [(here / n).relative_to(root).as_posix() for n in sorted(filenames)
-                  if here / n not in ignored and not _temporary(n)]
+                  if here / n not in ignored and not is_temporary(n)]
     return found
 
 

@@ -1,6 +1,6 @@
 """The candidate form and the import form.
 
-The fields are plain text for WTForms: every rule is `csv_import.clean_candidate`,
+The fields are plain text for WTForms: every rule is `rules.clean_candidate`,
 the same one the CSV import applies, and its errors are put on the fields.
 """
 from datetime import date
@@ -11,8 +11,8 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, EmailInput, NumberInput, TelInput
 
-from .csv_import import CandidateData, clean_candidate
 from .models import PATHWAYS
+from .rules import CandidateData, clean_candidate
 
 
 class CandidateForm(FlaskForm):

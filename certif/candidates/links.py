@@ -22,12 +22,12 @@ class LinkExpired(ServiceError):
     status = 410
 
 
-def _serializer() -> URLSafeTimedSerializer:
+def link_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def make_token(candidate: Candidate) -> str:
-    return _serializer().dumps({"c": candidate.id, "n": candidate.link_nonce})
+    return link_serializer().dumps({"c": candidate.id, "n": candidate.link_nonce})
 
 
 def candidate_link(candidate: Candidate) -> str:
@@ -39,7 +39,7 @@ def candidate_from_token(token: str) -> Candidate:
     """The candidate a link belongs to; 404 for a forged or revoked link, 410 when expired."""
     max_age = current_app.config["CANDIDATE_LINK_DAYS"] * 86400
     try:
-        data = _serializer().loads(token, max_age=max_age)
+        data = link_serializer().loads(token, max_age=max_age)
     except SignatureExpired:
         raise LinkExpired("Ce lien a expiré. Demandez un nouveau lien au responsable "
                           "d'organisation de la certification.") from None

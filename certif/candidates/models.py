@@ -8,6 +8,8 @@ from ..timeutil import utcnow
 PATHWAYS = {"training": "Formation", "vae": "VAE"}
 RETAKE_CHANNELS = {"organiser": "Par le responsable d'organisation",
                    "candidate": "Par le candidat (lien personnel)"}
+APPEAL_CHANNELS = {"organiser": "Enregistré par le responsable d'organisation",
+                   "candidate": "Déposé par le candidat (lien personnel)"}
 APPEAL_OUTCOMES = {"pending": "En cours d'examen", "upheld": "Recours accepté",
                    "rejected": "Recours rejeté"}
 
@@ -87,11 +89,22 @@ class Appeal(db.Model):
     decided_on = db.Column(db.Date, nullable=True)
     recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Who filed it: the organiser on the candidate's behalf, or the candidate from their link.
+    channel = db.Column(db.String(20), nullable=False, default="organiser",
+                        server_default="organiser")
+    # The email telling the candidate the management's answer (None without an address).
+    answer_mail_id = db.Column(db.Integer, db.ForeignKey("outgoing_mails.id"), nullable=True)
 
     exam = db.relationship("Exam")
+    answer_mail = db.relationship("OutgoingMail")
 
     __table_args__ = (db.CheckConstraint("outcome in ('pending', 'upheld', 'rejected')",
-                                         name="outcome"),)
+                                         name="outcome"),
+                      db.CheckConstraint("channel in ('organiser', 'candidate')", name="channel"))
+
+    @property
+    def channel_label(self) -> str:
+        return APPEAL_CHANNELS[self.channel]
 
     @property
     def outcome_label(self) -> str:

@@ -19,8 +19,9 @@ from ..database import get_row, write_transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from . import csv_import
-from .csv_import import CandidateData, ImportResult, LineError, identity_key
+from .csv_import import ImportResult, LineError
 from .models import Candidate, new_link_nonce
+from .rules import CandidateData, identity_key
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds
 IMPORT_ACTION = "candidate.import"

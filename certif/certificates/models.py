@@ -2,7 +2,8 @@
 from ..extensions import db
 from ..timeutil import utcnow
 
-ISSUE_CHANNELS = {"post": "Par voie postale", "email": "Par e-mail"}
+POST, EMAIL = "post", "email"
+ISSUE_CHANNELS = {POST: "Par voie postale", EMAIL: "Par e-mail"}
 
 
 class ResultNotice(db.Model):
@@ -41,14 +42,24 @@ class Certificate(db.Model):
     issued_at = db.Column(db.DateTime, nullable=True)  # when it was recorded
     issued_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     mail_id = db.Column(db.Integer, db.ForeignKey("outgoing_mails.id"), nullable=True)
+    # Revocation by the organiser (a reason always; the public check then says "révoqué").
+    revoked_at = db.Column(db.DateTime, nullable=True)
+    revoked_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    revocation_reason = db.Column(db.Text, nullable=True)
 
     exam = db.relationship("Exam")
     mail = db.relationship("OutgoingMail")
+    revoked_by = db.relationship("User", foreign_keys=[revoked_by_id])
 
     __table_args__ = (
         db.CheckConstraint("channel is null or channel in ('post', 'email')", name="channel"),
         db.CheckConstraint("(channel is null) = (issued_on is null)", name="issued"),
+        db.CheckConstraint("(revoked_at is null) = (revocation_reason is null)", name="revoked"),
     )
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
     @property
     def channel_label(self) -> str | None:

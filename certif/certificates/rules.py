@@ -95,3 +95,34 @@ def delivery_due(session_day: date) -> date:
 def is_overdue(due: date, today: date) -> bool:
     """Overdue from the day after the due date (the due day itself is still in time)."""
     return today > due
+
+
+# --- Validity and revocation -------------------------------------------------------------------
+
+REASON_MAX = 1000
+
+
+def valid_until(award_day: date, years: int | None) -> date | None:
+    """The last day a certificate is valid: `years` after its award (the day before the
+    anniversary), or None when the referential sets no limit."""
+    if years is None:
+        return None
+    try:
+        anniversary = award_day.replace(year=award_day.year + years)
+    except ValueError:  # 29 February
+        anniversary = award_day.replace(year=award_day.year + years, day=28) + timedelta(days=1)
+    return anniversary - timedelta(days=1)
+
+
+def after_registration(session_day: date, ends_on: date | None) -> bool:
+    """A session held after the registration's end date gives no certificate."""
+    return ends_on is not None and session_day > ends_on
+
+
+def revocation_reason_problem(reason: str) -> str | None:
+    """Why this (cleaned) reason is refused, or None."""
+    if not reason:
+        return "Indiquez le motif de la révocation : il est conservé au journal et sur la page des résultats."
+    if len(reason) > REASON_MAX:
+        return f"Le motif de la révocation est trop long ({REASON_MAX} caractères au plus)."
+    return None

@@ -6,15 +6,17 @@ Every form is a plain post; errors come back as French pages (400, 409, 502).
 from flask import Blueprint, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import BooleanField, StringField, TextAreaField
 
 from ..auth.models import ORGANISER
 from ..documents.pdf import pdf_response
-from ..errors import InvalidInput, TooManyRequests
+from ..errors import Conflict, InvalidInput, TooManyRequests
 from ..extensions import csrf
 from ..people import of
+from ..timeutil import paris_today
 from ..web import redirect_after_write, retry_headers, role_required
-from . import rules, services
+from . import issuing, pages, queries, revocation, rules, sending, verification
+from .content import issued_description
 
 bp = Blueprint("certificates", __name__)
 
@@ -40,10 +42,10 @@ def _results_url(session_id: int, anchor: str | None = None) -> str:
 def _render_results(session_id: int, *, issue_error: tuple[int, str] | None = None,
                     issue_form: IssueForm | None = None):
     return render_template("certificates/session.html",
-                           overview=services.session_results(session_id), confirm=ConfirmForm(),
+                           overview=pages.session_results(session_id), confirm=ConfirmForm(),
                            issue_error=issue_error, issue_form=issue_form,
-                           today=services.paris_today().isoformat(),
-                           today_date=services.paris_today(),
+                           today=paris_today().isoformat(),
+                           today_date=paris_today(),
                            format_code=rules.format_code, due=rules.delivery_due,
                            minutes_url=_endpoint_url("minutes.organiser_minutes",
                                                      session_id=session_id))
@@ -65,7 +67,7 @@ def session_results(session_id: int):
 @bp.post("/sessions/<id:session_id>/resultats/envoi")
 @role_required(ORGANISER)
 def send_results(session_id: int):
-    batch = services.send_all_results(current_user, session_id)
+    batch = sending.send_all_results(current_user, session_id)
     _flash_batch(batch)
     return redirect_after_write(_results_url(session_id))
 
@@ -76,7 +78,7 @@ def _how() -> str:
         "dans la boîte d'envoi locale (aucun serveur SMTP : le message ne part pas)"
 
 
-def _flash_batch(batch: services.ResultBatch) -> None:
+def _flash_batch(batch: sending.ResultBatch) -> None:
     if batch.sent:
         n = len(batch.sent)
         flash(f"{n} résultat{'s' if n > 1 else ''} envoyé{'s' if n > 1 else ''} {_how()} : "
@@ -93,7 +95,7 @@ def _flash_batch(batch: services.ResultBatch) -> None:
 @bp.post("/examens/<id:exam_id>/resultat/envoi")
 @role_required(ORGANISER)
 def send_result(exam_id: int):
-    notice = services.send_result(current_user, exam_id)
+    notice = sending.send_result(current_user, exam_id)
     exam = notice.exam
     flash(f"Résultat {of(exam.candidate.full_name)} envoyé {_how()}.", "info")
     return redirect_after_write(_results_url(exam.jury.session_id, f"resultat-{exam_id}"))
@@ -102,7 +104,7 @@ def send_result(exam_id: int):
 @bp.post("/sessions/<id:session_id>/certificats")
 @role_required(ORGANISER)
 def generate(session_id: int):
-    done = services.generate_certificates(current_user, session_id)
+    done = issuing.generate_certificates(current_user, session_id)
     n = len(done.created)
     if n:
         flash(f"{n} certificat{'s' if n > 1 else ''} créé{'s' if n > 1 else ''} "
@@ -118,28 +120,59 @@ def generate(session_id: int):
 @bp.get("/certificats/<id:certificate_id>.pdf")
 @role_required(ORGANISER)
 def certificate_pdf(certificate_id: int):
-    filename, data = services.sealed_certificate(certificate_id)
+    filename, data = queries.sealed_certificate(certificate_id)
     return pdf_response(data, filename)
 
 
 @bp.post("/certificats/<id:certificate_id>/delivrance")
 @role_required(ORGANISER)
 def issue(certificate_id: int):
-    certificate = services.get_certificate(certificate_id)
+    certificate = queries.get_certificate(certificate_id)
     session_id = certificate.exam.jury.session_id
     form = IssueForm()
     if not form.validate():
         return _render_results(session_id, issue_error=(certificate_id, "Formulaire invalide : "
                                "rechargez la page puis recommencez."), issue_form=form), 400
     try:
-        certificate = services.issue_certificate(current_user, certificate_id, form.channel.data,
-                                                 form.issued_on.data)
+        certificate = issuing.issue_certificate(current_user, certificate_id, form.channel.data,
+                                                form.issued_on.data)
     except InvalidInput as exc:
         return _render_results(session_id, issue_error=(certificate_id, exc.message),
                                issue_form=form), 400
     flash(f"Certificat n° {certificate.number} {of(certificate.exam.candidate.full_name)} "
-          f"{services.issued_description(certificate)}.", "info")
+          f"{issued_description(certificate)}.", "info")
     return redirect_after_write(_results_url(session_id, f"resultat-{certificate.exam_id}"))
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField("Motif de la révocation")
+    confirm = BooleanField("Je confirme la révocation")
+
+
+@bp.route("/certificats/<id:certificate_id>/revocation", methods=["GET", "POST"])
+@role_required(ORGANISER)
+def revoke(certificate_id: int):
+    """Revoking a certificate: its own page (what it means, a reason, a confirmation); a
+    refused form comes back here with its message."""
+    certificate = queries.get_certificate(certificate_id)
+    form, error, status = RevokeForm(), None, 200
+    if request.method == "POST":
+        if not form.validate():
+            error, status = MSG_CSRF, 400
+        else:
+            try:
+                certificate = revocation.revoke_certificate(current_user, certificate_id,
+                                                            form.reason.data, form.confirm.data)
+            except (InvalidInput, Conflict) as exc:
+                error, status = exc.message, exc.status
+                certificate = queries.get_certificate(certificate_id)
+            else:
+                flash(f"Certificat n° {certificate.number} {of(certificate.exam.candidate.full_name)} "
+                      "révoqué : la vérification publique l'indique désormais.", "info")
+                return redirect_after_write(_results_url(certificate.exam.jury.session_id,
+                                                         f"resultat-{certificate.exam_id}"))
+    return render_template("certificates/revoke.html", certificate=certificate, form=form,
+                           error=error, format_code=rules.format_code), status
 
 
 # --- Public ---------------------------------------------------------------------------------
@@ -150,18 +183,22 @@ MSG_CSRF = "Jeton de sécurité absent ou invalide : rechargez la page puis reco
 @bp.route("/verifier-certificat", methods=["GET", "POST"])
 @csrf.exempt  # checked by the form itself: an anonymous visitor gets this page, not the login
 def verify_public():
+    """The check; a GET with `number` and `code` (the certificate's QR code) checks at once."""
     form = VerifyForm()
-    genuine, error, status, headers = None, None, 200, {}
-    if request.method == "POST":
-        if not form.validate():
-            error, status = MSG_CSRF, 400
-        else:
-            try:
-                genuine = services.verify(form.number.data, form.code.data)
-            except (InvalidInput, TooManyRequests) as exc:
-                error, status, headers = exc.message, exc.status, retry_headers(exc)
+    checked, error, status, headers = None, None, 200, {}
+    prefilled = request.method == "GET" and bool(request.args.get("number") or request.args.get("code"))
+    if prefilled:
+        form.number.data, form.code.data = request.args.get("number"), request.args.get("code")
+    if request.method == "POST" and not form.validate():
+        error, status = MSG_CSRF, 400
+    elif request.method == "POST" or prefilled:
+        try:
+            checked = verification.verify(form.number.data, form.code.data) or False
+        except (InvalidInput, TooManyRequests) as exc:
+            error, status, headers = exc.message, exc.status, retry_headers(exc)
     response = make_response(render_template("certificates/verify.html", form=form,
-                                             genuine=genuine, error=error), status, headers)
+                                              checked=checked, error=error, today=paris_today()),
+                             status, headers)
     # Numbers and codes typed here go nowhere else: no referrer, no cache.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"

@@ -3,7 +3,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from ..errors import InvalidInput
-from . import services
+from . import inputs
 
 
 class SendForm(FlaskForm):
@@ -15,23 +15,23 @@ class SendForm(FlaskForm):
 
     def validate_channel(self, field):
         try:
-            services.check_channel(field.data)
+            inputs.check_channel(field.data)
         except InvalidInput as exc:
             raise ValidationError(exc.message) from None
 
     def validate_handed_on(self, field):
-        if self.channel.data != services.HAND:
+        if self.channel.data != inputs.HAND:
             return
         try:
-            field.parsed = services.parse_handed_on(field.data)
+            field.parsed = inputs.parse_handed_on(field.data)
         except InvalidInput as exc:
             raise ValidationError(exc.message) from None
 
     def validate_handed_by(self, field):
-        if self.channel.data != services.HAND:
+        if self.channel.data != inputs.HAND:
             return
         try:
-            services.check_handed_by(field.data)
+            inputs.check_handed_by(field.data)
         except InvalidInput as exc:
             raise ValidationError(exc.message) from None
 

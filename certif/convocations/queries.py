@@ -14,7 +14,7 @@ import json
 
 from ..audit.models import AuditEntry
 from ..extensions import db
-from ..sessions.models import SCHEDULED
+from ..sessions.queries import sitting_exams
 from .models import CANDIDATE, JUROR, Convocation
 
 
@@ -97,10 +97,10 @@ def juror_jury_facts(session, juror_id: int) -> list:
     facts = []
     for jury in session.juries:
         members = [m.juror_id for m in jury.members]
-        if jury.stopped_at is not None or juror_id not in members:
+        if not jury.sits or juror_id not in members:
             continue
         slots = [[e.starts_at.isoformat(), e.candidate_id, e.duration_minutes]
-                 for e in jury.exams if e.status == SCHEDULED]
+                 for e in sitting_exams(jury)]
         facts.append([jury.position, jury.president_id,
                       sorted(m for m in members if m != juror_id), slots])
     return facts

@@ -8,35 +8,39 @@ from flask_login import current_user
 
 from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
-from ..errors import NotFound
+from ..errors import MailNotSent, NotFound
+from ..people import of
 from ..sessions.models import CONVENED, DRAFT
-from ..sessions.services import get_exam
+from ..sessions.queries import get_exam
+from ..timeutil import paris_today
 from ..web import redirect_after_write, role_required
-from . import services
+from . import content, pages, sending
 from .forms import ConfirmForm, SendForm
+from .inputs import HAND
+from .recipients import juror_target
 
 bp = Blueprint("convocations", __name__, url_prefix="/convocations")
 
 
 def _blank_form() -> SendForm:
     """The sending form as first shown: hand delivery today, by the organiser."""
-    return SendForm(formdata=None, channel=services.HAND, handed_on=services.paris_today().isoformat(),
+    return SendForm(formdata=None, channel=HAND, handed_on=paris_today().isoformat(),
                     handed_by=current_user.full_name)
 
 
 @bp.get("/sessions/<id:session_id>")
 @role_required(ORGANISER)
 def session(session_id: int):
-    overview = services.session_convocations(session_id)
+    overview = pages.session_convocations(session_id)
     return render_template("convocations/session.html", overview=overview, form=_blank_form(),
-                           confirm=ConfirmForm(), today=services.paris_today().isoformat())
+                           confirm=ConfirmForm(), today=paris_today().isoformat())
 
 
 @bp.get("/examens/<id:exam_id>.pdf")
 @role_required(ORGANISER)
 def candidate_pdf(exam_id: int):
     exam = get_exam(exam_id)
-    return pdf_response(services.candidate_pdf(exam), services.candidate_filename(exam))
+    return pdf_response(content.candidate_pdf(exam), content.candidate_filename(exam))
 
 
 @bp.get("/sessions/<id:session_id>/jures/<id:juror_id>.pdf")
@@ -45,31 +49,31 @@ def juror_pdf(session_id: int, juror_id: int):
     # A juror reaches their own convocation only; another's does not exist for them.
     if not current_user.has_role(ORGANISER) and current_user.id != juror_id:
         raise NotFound("Convocation introuvable.")
-    session, juror = services.juror_target(session_id, juror_id)
-    return pdf_response(services.juror_pdf(session, juror), services.juror_filename(session, juror))
+    session, juror = juror_target(session_id, juror_id)
+    return pdf_response(content.juror_pdf(session, juror), content.juror_filename(session, juror))
 
 
 @bp.route("/examens/<id:exam_id>/envoyer", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def send_candidate(exam_id: int):
-    target = services.candidate_target(exam_id)
+    target = pages.candidate_target(exam_id)
     session = target.exam.jury.session
     back = url_for(".session", session_id=session.id, _anchor=f"candidat-{exam_id}")
-    return _send_page(target, session, back, lambda form: services.send_candidate(
+    return _send_page(target, session, back, lambda form: sending.send_candidate(
         current_user, exam_id, form.channel.data, form.handed_on.data, form.handed_by.data))
 
 
 @bp.route("/sessions/<id:session_id>/jures/<id:juror_id>/envoyer", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def send_juror(session_id: int, juror_id: int):
-    session, target = services.juror_convocation_target(session_id, juror_id)
+    session, target = pages.juror_convocation_target(session_id, juror_id)
     back = url_for(".session", session_id=session.id, _anchor=f"jure-{juror_id}")
-    return _send_page(target, session, back, lambda form: services.send_juror(
+    return _send_page(target, session, back, lambda form: sending.send_juror(
         current_user, session_id, juror_id, form.channel.data, form.handed_on.data,
         form.handed_by.data))
 
 
-def _send_page(target: services.Target, session, back: str, send):
+def _send_page(target: pages.Target, session, back: str, send):
     """GET: the sending form; POST: send, then back to the session page."""
     if request.method == "GET":
         return _render_send(target, session, _blank_form())
@@ -79,7 +83,7 @@ def _send_page(target: services.Target, session, back: str, send):
     was_draft = session.status == DRAFT
     try:
         convocation = send(form)
-    except services.MailNotSent as exc:
+    except MailNotSent as exc:
         return _render_send(target, session, form, failure=exc.message), 502
     flash(_sent_message(convocation, target.name), "info")
     if was_draft and convocation.session.status == CONVENED:
@@ -89,7 +93,7 @@ def _send_page(target: services.Target, session, back: str, send):
 
 def _render_send(target, session, form, failure=None):
     return render_template("convocations/send.html", target=target, session=session, form=form,
-                           failure=failure, today=services.paris_today().isoformat())
+                           failure=failure, today=paris_today().isoformat())
 
 
 _CONVENED = ("Tout le monde est convoqué : la session passe à l'état "
@@ -97,10 +101,10 @@ _CONVENED = ("Tout le monde est convoqué : la session passe à l'état "
 
 
 def _sent_message(convocation, name: str) -> str:
-    if convocation.channel == services.HAND:
-        return f"Remise en main propre de la convocation de {name} enregistrée."
+    if convocation.channel == HAND:
+        return f"Remise en main propre de la convocation {of(name)} enregistrée."
     if convocation.mail.transport == "outbox":
-        return (f"Convocation de {name} déposée dans la boîte d'envoi locale pour "
+        return (f"Convocation {of(name)} déposée dans la boîte d'envoi locale pour "
                 f"{convocation.recipient} (aucun serveur SMTP n'est configuré : le message ne "
                 "part pas).")
     return f"Convocation envoyée par e-mail à {name} ({convocation.recipient})."
@@ -109,12 +113,12 @@ def _sent_message(convocation, name: str) -> str:
 @bp.post("/sessions/<id:session_id>/envoyer-tout")
 @role_required(ORGANISER)
 def send_all(session_id: int):
-    summary = services.send_all_unsent(current_user, session_id)
+    summary = sending.send_all_unsent(current_user, session_id)
     _flash_summary(summary)
     return redirect_after_write(url_for(".session", session_id=session_id))
 
 
-def _flash_summary(summary: services.BatchSummary) -> None:
+def _flash_summary(summary: sending.BatchSummary) -> None:
     if summary.sent:
         n, s = len(summary.sent), "s" if len(summary.sent) > 1 else ""
         # Without an SMTP server the messages only reach the local outbox: say so.

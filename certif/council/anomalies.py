@@ -12,23 +12,25 @@ posted; a session still to come (its day after today, Paris) takes no sheet yet.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from .. import timeutil
 from ..audit.services import record
 from ..auth.models import COUNCIL, JUROR, ORGANISER
 from ..database import write_transaction
 from ..documents.pdf import render_pdf
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..sessions import exceptions
 from ..sessions.models import CANCELLED, MOVED, Exam, ExamSession, Jury, JuryMember
+from ..sessions.queries import session_day
 from ..signatures.models import ANOMALY, Signature
 from ..signatures.services import add_signature, candidate_key, signatures_of, user_key
+from ..text import slug
 from ..timeutil import french_date
-from . import reviews
+from .checks import TextTooLong, clean_text
 from .models import ANOMALY_TYPES, REPORTER_KINDS, AnomalySheet
+from .reviews.opinion import opinion_signature, split_retained
 
 DOCUMENT = "annexe 3 — fiche anomalie"
 MAX_TEXT = 5000  # per text field: a candidate's input is bounded too
@@ -117,8 +119,8 @@ def session_choices(reporter: Reporter) -> list[ExamSession]:
 
 def default_session(sessions: list[ExamSession], today: date | None = None) -> ExamSession | None:
     """The most recent session that has begun, else the soonest to come."""
-    today = today or exceptions.paris_today()
-    begun = [s for s in sessions if exceptions.session_day(s) <= today]
+    today = today or timeutil.paris_today()
+    begun = [s for s in sessions if session_day(s) <= today]
     if begun:
         return begun[0]
     return sessions[-1] if sessions else None
@@ -175,7 +177,7 @@ def checked_fields(fields: AnomalyFields, session: ExamSession, today: date) -> 
     """The fields trimmed, the date of the exam set to the session's day; InvalidFields
     listing every problem."""
     errors: dict[str, str] = {}
-    day = exceptions.session_day(session)
+    day = session_day(session)
     if day > today:
         errors["session_id"] = MSG_NOT_HELD.format(number=session.number, day=french_date(day))
     kind = fields.anomaly_type or None
@@ -195,8 +197,8 @@ def checked_fields(fields: AnomalyFields, session: ExamSession, today: date) -> 
     texts = {}
     for name, what, required in TEXTS:
         try:
-            text = reviews.clean_text(getattr(fields, name), MAX_TEXT)
-        except reviews.TextTooLong:
+            text = clean_text(getattr(fields, name), MAX_TEXT)
+        except TextTooLong:
             errors[name] = MSG_TOO_LONG.format(what=what, limit=MAX_TEXT)
             continue
         if text is None and required:
@@ -232,7 +234,7 @@ def file_anomaly(reporter: Reporter, fields: AnomalyFields, mark, *,
                  today: date | None = None) -> AnomalySheet:
     """File and sign one sheet: the sheet, the observer's signature and the audit entry
     land together, or nothing does."""
-    today = today or exceptions.paris_today()
+    today = today or timeutil.paris_today()
     with write_transaction():
         session, kind = reachable_session(reporter, fields.session_id)
         fields = checked_fields(fields, session, today)
@@ -299,9 +301,6 @@ def observer_signature(sheet: AnomalySheet) -> Signature | None:
     return next(iter(signatures_of(ANOMALY, [sheet.id])[sheet.id]), None)
 
 
-opinion_signature = reviews.opinion_signature  # looked up in one place
-
-
 def council_status(sheet: AnomalySheet) -> str:
     """Where the council is with the sheet, as its observer sees it."""
     review = sheet.review
@@ -331,7 +330,7 @@ class SheetView:
 def sheet_view(sheet: AnomalySheet) -> SheetView:
     review = sheet.review
     signature = opinion_signature(review) if review is not None and review.opinion_signed_at else None
-    signed, later = reviews.split_retained(review, signature)
+    signed, later = split_retained(review, signature)
     return SheetView(sheet=sheet, signature=observer_signature(sheet), review=review,
                      actions=signed, opinion_signature=signature, later_actions=later)
 
@@ -347,5 +346,5 @@ def anomaly_pdf(sheet: AnomalySheet) -> bytes:
 
 
 def pdf_filename(sheet: AnomalySheet) -> str:
-    number = re.sub(r"[^A-Za-z0-9]+", "-", sheet.session.number).strip("-") or "session"
+    number = slug(sheet.session.number, fallback="session", lower=False)
     return f"fiche-anomalie-{sheet.id}-session-{number}.pdf"

@@ -11,9 +11,10 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from .. import timeutil
 from ..errors import InvalidInput
-from ..sessions import exceptions
 from ..sessions.forms import int_or_none
+from ..sessions.queries import session_day
 from ..signatures.services import mark_from_form
 from ..timeutil import french_date
 from . import anomalies as services
@@ -52,7 +53,7 @@ class AnomalyForm(FlaskForm):
 
     def set_sessions(self, sessions) -> None:
         """One option per session, "n° X — 22 novembre 2026" (its day: the date of the exam)."""
-        self.session_days = {s.id: french_date(exceptions.session_day(s)) for s in sessions}
+        self.session_days = {s.id: french_date(session_day(s)) for s in sessions}
         self.session_id.choices = [SelectChoice("", "— Choisir la session —")] + [
             SelectChoice(s.id, f"n° {s.number} — {self.session_days[s.id]}",
                          render_kw={"data-day": self.session_days[s.id]}) for s in sessions]
@@ -115,7 +116,7 @@ def submission(reporter) -> Submission:
     if session is not None:
         # The rules' messages too (a session to come, "Autre" to detail): one post shows them all.
         try:
-            services.checked_fields(form.fields(), session, exceptions.paris_today())
+            services.checked_fields(form.fields(), session, timeutil.paris_today())
         except services.InvalidFields as exc:
             form.attach(exc)
             valid = False

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from .. import timeutil
 from ..examday.models import ConditionsSheet
 from ..extensions import db
-from ..sessions import exceptions
 from ..sessions.models import CANCELLED, ExamSession, Jury
 from . import rules
 from .models import AnomalySheet, CouncilMeeting
@@ -22,7 +22,7 @@ def reporting_sessions() -> list[rules.ReportingSession]:
         .where(ExamSession.status != CANCELLED,
                db.or_(ExamSession.id.in_(with_anomaly), ExamSession.id.in_(with_breach)))
         .order_by(ExamSession.starts_at)).all()
-    return [rules.ReportingSession(s.id, s.number, exceptions.paris_day(s.starts_at)) for s in sessions]
+    return [rules.ReportingSession(s.id, s.number, timeutil.paris_day(s.starts_at)) for s in sessions]
 
 
 def held_meetings() -> list[rules.HeldMeeting]:
@@ -34,12 +34,12 @@ def held_meetings() -> list[rules.HeldMeeting]:
 def first_session_day() -> date | None:
     first = db.session.scalar(db.select(db.func.min(ExamSession.starts_at))
                               .where(ExamSession.status != CANCELLED))
-    return exceptions.paris_day(first) if first else None
+    return timeutil.paris_day(first) if first else None
 
 
 def due_meetings(today: date | None = None) -> list[rules.MeetingDue]:
     """The annual meeting, then each exceptional meeting owed, soonest first."""
-    today = today or exceptions.paris_today()
+    today = today or timeutil.paris_today()
     held = held_meetings()
     exceptional = rules.exceptional_meetings_due(reporting_sessions(), held, today)
     annual = rules.annual_meeting_due(held, first_session_day(), today)

@@ -10,7 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from ..sessions.forms import FrenchDateField
-from . import actions, reviews
+from .actions import operations as action_ops
+from .checks import MAX_TEXT
+from .reviews import operations as review_ops
 
 
 def _put_errors(form, problems: dict[str, str]) -> bool:
@@ -33,18 +35,18 @@ def _check(form, problems: dict[str, str], date_field) -> bool:
 
 class OpinionForm(FlaskForm):
     opinion_date = FrenchDateField("Date de l'avis")
-    commission_number = StringField("Commission n°", render_kw={"maxlength": reviews.MAX_COMMISSION,
+    commission_number = StringField("Commission n°", render_kw={"maxlength": review_ops.MAX_COMMISSION,
                                                                 "autocomplete": "off"})
     opinion = TextAreaField("Avis du comité de pilotage",
-                            render_kw={"rows": 5, "maxlength": reviews.MAX_TEXT})
+                            render_kw={"rows": 5, "maxlength": MAX_TEXT})
 
-    def fields(self) -> reviews.OpinionFields:
-        return reviews.OpinionFields(self.opinion_date.data, self.commission_number.data,
+    def fields(self) -> review_ops.OpinionFields:
+        return review_ops.OpinionFields(self.opinion_date.data, self.commission_number.data,
                                      self.opinion.data)
 
     def validate_with(self, today: date) -> bool:
         self.validate()
-        return _check(self, reviews.opinion_problems(self.fields(), today), self.opinion_date)
+        return _check(self, review_ops.opinion_problems(self.fields(), today), self.opinion_date)
 
     def fill(self, review, suggestion: str, today: date) -> None:
         """The stored draft, or today's date and the suggested commission number. Called on
@@ -59,27 +61,27 @@ class OpinionForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    title = StringField("Action corrective", render_kw={"maxlength": actions.MAX_TITLE})
-    description = TextAreaField("Précisions", render_kw={"rows": 3, "maxlength": reviews.MAX_TEXT})
+    title = StringField("Action corrective", render_kw={"maxlength": action_ops.MAX_TITLE})
+    description = TextAreaField("Précisions", render_kw={"rows": 3, "maxlength": MAX_TEXT})
     # validate_choice off: the service's French message, not WTForms' English one.
     owner = SelectField("Responsable", validate_choice=False)
-    owner_name = StringField("Nom de l'autre personne", render_kw={"maxlength": actions.MAX_OWNER})
+    owner_name = StringField("Nom de l'autre personne", render_kw={"maxlength": action_ops.MAX_OWNER})
     due_on = FrenchDateField("Échéance")
 
     def set_owners(self, owners) -> None:
         self.owner.choices = ([("", "— Choisir —")] + [(str(u.id), u.full_name) for u in owners]
-                              + [(actions.OTHER_OWNER, "Autre personne (sans compte certif)")])
+                              + [(action_ops.OTHER_OWNER, "Autre personne (sans compte certif)")])
         self._owners = owners
 
-    def fields(self) -> actions.ActionFields:
-        return actions.ActionFields(self.title.data, self.description.data, self.owner.data,
+    def fields(self) -> action_ops.ActionFields:
+        return action_ops.ActionFields(self.title.data, self.description.data, self.owner.data,
                                     self.owner_name.data, self.due_on.data)
 
     def validate_with(self, today: date) -> bool:
         self.validate()
-        return _check(self, actions.field_problems(self.fields(), today, self._owners), self.due_on)
+        return _check(self, action_ops.field_problems(self.fields(), today, self._owners), self.due_on)
 
 
 class CloseForm(FlaskForm):
     note = TextAreaField("Note de clôture (facultative)",
-                         render_kw={"rows": 3, "maxlength": reviews.MAX_TEXT})
+                         render_kw={"rows": 3, "maxlength": MAX_TEXT})

@@ -5,10 +5,10 @@ included, shown without their button) and gets 403 on a write."""
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user
 
+from .. import timeutil
 from ..auth.models import COUNCIL, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import Forbidden
-from ..sessions import exceptions
 from ..sessions.forms import int_or_none
 from ..timeutil import french_date
 from ..web import redirect_after_write, role_required
@@ -113,4 +113,4 @@ def _form_page(form: MeetingForm, meeting, exc=None):
         "council/meetings/form.html", form=form, meeting=meeting, can_write=_can_write(),
         members=services.member_choices(meeting), sessions=services.session_choices(meeting),
         sheets=services.sheet_choices(meeting, session_ids, form.sheet_refs.data or []),
-        kinds=MEETING_KINDS, today=exceptions.paris_today()), status
+        kinds=MEETING_KINDS, today=timeutil.paris_today()), status

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import timeutil
 from ..audit.services import record as audit
 from ..auth.models import COUNCIL, User, UserRole
 from ..database import write_transaction
@@ -18,18 +19,26 @@ from ..errors import FieldError, NotFound
 from ..examday.models import ConditionsSheet
 from ..extensions import db
 from ..referentials.models import Referential
-from ..sessions import exceptions
 from ..sessions.models import CANCELLED, ExamSession, Jury
-from ..sessions.services import latest_referentials
+from ..sessions.queries import latest_referentials
 from ..timeutil import utcnow
-from . import reviews, rules
+from . import checks, rules
 from .deadlines import reporting_sessions
 from .models import ANNUAL, EXCEPTIONAL, MEETING_KINDS, AnomalySheet, CouncilMeeting, CouncilReview
+from .reviews.sheets import (
+    ANOMALY,
+    CONDITIONS_KIND,
+    KIND_SLUGS,
+    REVIEW_ENDPOINTS,
+    SLUG_OF,
+    review_for_write,
+    sheet_name,
+)
 
 MAX_PLACE = 300
 MAX_TEXT = 20_000
-ANOMALY_REF = reviews.SLUG_OF[reviews.ANOMALY]  # "anomalie", as in the review URLs
-CONDITIONS_REF = reviews.SLUG_OF[reviews.CONDITIONS_KIND]
+ANOMALY_REF = SLUG_OF[ANOMALY]  # "anomalie", as in the review URLs
+CONDITIONS_REF = SLUG_OF[CONDITIONS_KIND]
 
 MSG_DATE_REQUIRED = "Indiquez la date à laquelle la réunion s'est tenue."
 MSG_DATE_FUTURE = ("Une réunion se consigne une fois tenue : la date ne peut pas être dans "
@@ -79,8 +88,8 @@ class SheetItem:
     @property
     def endpoint(self) -> str:
         """The sheet's review page (with `sheet_id`)."""
-        kind = reviews.ANOMALY if self.ref.startswith(f"{ANOMALY_REF}-") else reviews.CONDITIONS_KIND
-        return reviews.REVIEW_ENDPOINTS[kind]
+        kind = ANOMALY if self.ref.startswith(f"{ANOMALY_REF}-") else CONDITIONS_KIND
+        return REVIEW_ENDPOINTS[kind]
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def late_sessions(meeting: CouncilMeeting) -> list[tuple[ExamSession, date]]:
         return []
     late = []
     for session in meeting.sessions:
-        day = exceptions.paris_day(session.starts_at)
+        day = timeutil.paris_day(session.starts_at)
         if rules.held_late(day, meeting.held_on):
             late.append((session, rules.exceptional_deadline(day)))
     return late
@@ -155,11 +164,11 @@ def session_choices(meeting: CouncilMeeting | None = None) -> list[SessionChoice
     already held; a meeting's own sessions stay listed whatever their state."""
     reported = {r.session_id for r in reporting_sessions()}
     kept = {s.id for s in meeting.sessions} if meeting else set()
-    today = exceptions.paris_today()
+    today = timeutil.paris_today()
     sessions = db.session.scalars(
         db.select(ExamSession).where(db.or_(ExamSession.status != CANCELLED, ExamSession.id.in_(kept)))
         .order_by(ExamSession.starts_at.desc())).all()
-    choices = [SessionChoice(s, exceptions.paris_day(s.starts_at), s.id in reported) for s in sessions]
+    choices = [SessionChoice(s, timeutil.paris_day(s.starts_at), s.id in reported) for s in sessions]
     choices = [c for c in choices if c.reported or c.session.id in kept or c.day <= today]
     return sorted(choices, key=lambda c: not c.reported)  # stable: newest first in each group
 
@@ -182,7 +191,7 @@ def _anomaly_items() -> list[SheetItem]:
 
 def _anomaly_item(sheet: AnomalySheet) -> SheetItem:
     return SheetItem(f"{ANOMALY_REF}-{sheet.id}", "Fiche anomalie", sheet.observed_on, sheet.session,
-                     sheet.type_label, sheet.review, reviews.sheet_name(reviews.ANOMALY, sheet), sheet.id)
+                     sheet.type_label, sheet.review, sheet_name(ANOMALY, sheet), sheet.id)
 
 
 def _conditions_items() -> list[SheetItem]:
@@ -198,7 +207,7 @@ def _conditions_items() -> list[SheetItem]:
 def _conditions_item(sheet: ConditionsSheet, review: CouncilReview | None) -> SheetItem:
     return SheetItem(f"{CONDITIONS_REF}-{sheet.id}", "Conditions d'examen non respectées", sheet.day,
                      sheet.jury.session, "Conditions d'examen non respectées", review,
-                     reviews.sheet_name(reviews.CONDITIONS_KIND, sheet), sheet.id)
+                     sheet_name(CONDITIONS_KIND, sheet), sheet.id)
 
 
 def review_ref(review: CouncilReview) -> str:
@@ -222,7 +231,7 @@ def reviewed_sheets(meeting: CouncilMeeting) -> list[SheetItem]:
 
 def record_meeting(actor, fields: MeetingFields, today: date | None = None) -> CouncilMeeting:
     """Record a meeting once held."""
-    today = today or exceptions.paris_today()
+    today = today or timeutil.paris_today()
     with write_transaction():
         checked = _check(fields, today, None)
         meeting = CouncilMeeting(created_by_id=actor.id)
@@ -237,7 +246,7 @@ def record_meeting(actor, fields: MeetingFields, today: date | None = None) -> C
 def edit_meeting(actor, meeting_id: int, fields: MeetingFields,
                  today: date | None = None) -> CouncilMeeting:
     """Correct a meeting's record; the audit keeps the old and new values."""
-    today = today or exceptions.paris_today()
+    today = today or timeutil.paris_today()
     with write_transaction():
         meeting = get_meeting(meeting_id, lock=True)
         checked = _check(fields, today, meeting)
@@ -291,8 +300,8 @@ def _check(fields: MeetingFields, today: date, meeting: CouncilMeeting | None) -
 
 def _text(raw: str | None, name: str, limit: int = MAX_TEXT) -> str | None:
     try:
-        return reviews.clean_text(raw, limit)
-    except reviews.TextTooLong:
+        return checks.clean_text(raw, limit)
+    except checks.TextTooLong:
         raise FieldError(name, f"{limit} caractères au plus.") from None
 
 
@@ -317,7 +326,7 @@ def _sessions(ids: list[int], held_on: date) -> list[ExamSession]:
         raise FieldError("session_ids", MSG_SESSION_UNKNOWN)
     for session in sessions:
         # Its anomalies cannot have been dealt with before it took place (nor would it count).
-        if exceptions.paris_day(session.starts_at) > held_on:
+        if timeutil.paris_day(session.starts_at) > held_on:
             raise FieldError("session_ids", f"La session n° {session.number} a eu lieu après cette "
                                             "date : la réunion ne peut pas l'avoir traitée.")
     return sorted(sessions, key=lambda s: s.starts_at)
@@ -325,16 +334,16 @@ def _sessions(ids: list[int], held_on: date) -> list[ExamSession]:
 
 def _sheets(refs: list[str]) -> list[CouncilReview]:
     """Each checked sheet's review (locked), created when the council had not written on it
-    yet: `reviews.review_for_write`, which also says which sheets are the council's (404)."""
+    yet: `review_for_write`, which also says which sheets are the council's (404)."""
     found = []
     for ref in dict.fromkeys(refs):
         slug, _, raw_id = (ref or "").partition("-")
-        kind = reviews.KIND_SLUGS.get(slug)
+        kind = KIND_SLUGS.get(slug)
         sheet_id = int(raw_id) if raw_id.isdigit() and 0 < int(raw_id) < 2**31 else None
         if kind is None or sheet_id is None:
             raise FieldError("sheet_refs", MSG_SHEET_UNKNOWN)
         try:
-            found.append(reviews.review_for_write(kind, sheet_id))
+            found.append(review_for_write(kind, sheet_id))
         except NotFound:
             raise FieldError("sheet_refs", MSG_SHEET_UNKNOWN) from None
     return found

@@ -11,6 +11,9 @@ rule chosen here is stated beside it (decision):
   session: due on the last day the replacement may be held (30 days);
 * retake_schedule — a retake request not yet placed in a session: due
   RETAKE_ANSWER_DAYS after the request (decision: answered within a week);
+* appeal — an appeal to the management without its answer (recorded by the organiser or
+  requested by the candidate from their link): due APPEAL_ANSWER_DAYS after it was filed
+  (decision: the management answers within two weeks);
 * retake_window — an unfavourable result without retake request, whose 2-month
   window closes within WINDOW_NOTICE_DAYS: due on the window's last day;
 * conflict — a juror declared knowing a candidate still to sit before them:
@@ -41,6 +44,9 @@ rule chosen here is stated beside it (decision):
 
 Every kind reads the database a fixed number of times, whatever the number of
 sessions or items (batched queries, eager loads): the page stays fast.
+
+The module stays past 400 lines on purpose: it holds one list, each kind a short batched
+query under the rule stated above, and splitting the kinds would part them from that list.
 """
 from __future__ import annotations
 
@@ -48,7 +54,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from ..candidates.models import Candidate, RetakeRequest
+from ..candidates.models import Appeal, Candidate, RetakeRequest
 from ..certificates import rules as certificate_rules
 from ..certificates.models import Certificate, ResultNotice
 from ..convocations.models import JUROR as JUROR_CONVOCATION
@@ -58,22 +64,25 @@ from ..convocations.queries import (
     juror_convocation_current,
     latest_candidate_convocations,
 )
-from ..council.actions import open_actions
+from ..council.actions.queries import open_actions
 from ..council.deadlines import due_meetings, first_session_day
 from ..council.models import ANNUAL
-from ..examday.conditions import sheets_not_handed
+from ..examday.conditions.queries import sheets_not_handed
 from ..extensions import db
 from ..grading.rules import FAVORABLE, UNFAVORABLE
 from ..jurors.models import FAVOURABLE, ConflictDeclaration, JurorProfile
 from ..jurors.services import changed_since_decision
+from ..organisation import rules as insurance_rules
+from ..organisation.queries import policies as insurance_policies
+from ..people import of
 from ..sessions import rules
-from ..sessions.exceptions import pending_exams, result_day
+from ..sessions.changes.carence import pending_exams
+from ..sessions.changes.common import result_day
 from ..sessions.models import (
     CANCELLED,
     CLOSED,
     GRADING,
     PLANNING,
-    SCHEDULED,
     STOPPED,
     WITH_RESULTS,
     Exam,
@@ -81,10 +90,12 @@ from ..sessions.models import (
     Jury,
     JuryMember,
 )
+from ..sessions.queries import sitting_exams, sitting_juries
 from ..timeutil import french_date, paris_day, paris_to_utc, paris_today
 
 CONVENE_LEAD_DAYS = 14
 RETAKE_ANSWER_DAYS = 7
+APPEAL_ANSWER_DAYS = 14
 WINDOW_NOTICE_DAYS = 30
 HABILITATION_REVIEW_DAYS = 7
 RESULTS_SEND_DAYS = 2
@@ -97,6 +108,7 @@ KINDS = {
     "convene": "Convocations à envoyer",
     "retake_schedule": "Rattrapages à planifier",
     "retake_window": "Délais de rattrapage qui se terminent",
+    "appeal": "Recours à trancher",
     "stranded": "Candidats à replacer (session annulée)",
     "habilitation": "Habilitations à décider",
     "habilitation_review": "Habilitations à revoir",
@@ -106,6 +118,7 @@ KINDS = {
     "certificate": "Certificats à délivrer",
     "council_action": "Actions correctives à appliquer",
     "council_meeting": "Réunions du conseil de pilotage à tenir",
+    "insurance": "Assurance responsabilité civile à renouveler",
 }
 
 
@@ -141,6 +154,7 @@ def due_items(today: date | None = None) -> list[DueItem]:
         *replacements_to_organise(today),
         *retakes_to_schedule(today),
         *retake_windows_closing(today),
+        *appeals_to_answer(today),
         *conflicts_to_resolve(today),
         *stranded_candidates(today),
         *habilitations_to_decide(today),
@@ -151,6 +165,7 @@ def due_items(today: date | None = None) -> list[DueItem]:
         *certificates_to_issue(today),
         *council_actions(today),
         *council_meetings(today),
+        *insurance_to_renew(today),
     ]
     return sorted(items, key=lambda item: item.sort_key)
 
@@ -177,8 +192,7 @@ def _plural(n: int, word: str) -> str:
 # --- Each kind --------------------------------------------------------------------------
 
 def _exams_to_convene(session: ExamSession) -> list[Exam]:
-    return [e for j in session.juries if j.stopped_at is None for e in j.exams
-            if e.status == SCHEDULED and e.phase == GRADING]
+    return [e for e in sitting_exams(session) if e.phase == GRADING]
 
 
 def _latest_juror_convocations(session_ids: list[int]) -> dict[tuple[int, int], Convocation]:
@@ -200,7 +214,7 @@ def sessions_to_convene(today: date, upcoming: list[ExamSession] | None = None) 
     sent_jurors = _latest_juror_convocations([session.id for session in sessions])
     items = []
     for session in sessions:
-        juries = [j for j in session.juries if j.stopped_at is None]
+        juries = sitting_juries(session)
         exams = exams_of[session.id]
         jurors = {m.juror_id for j in juries for m in j.members}
         candidates_due = sum(not candidate_convocation_current(e, sent.get(e.id)) for e in exams)
@@ -222,9 +236,9 @@ def sessions_to_convene(today: date, upcoming: list[ExamSession] | None = None) 
 
 def replacements_to_organise(today: date) -> list[DueItem]:
     juries = db.session.scalars(
-        db.select(Jury).where(Jury.stopped_at.is_not(None))
+        db.select(Jury).where(~Jury.sits)
         .options(db.joinedload(Jury.session), db.selectinload(Jury.exams))).unique().all()
-    # As `sessions.exceptions.replacement_session_of`, for every stopped jury at once.
+    # As `sessions.changes.carence.replacement_session_of`, for every stopped jury at once.
     replaced = set(db.session.scalars(
         db.select(ExamSession.replaces_jury_id)
         .where(ExamSession.replaces_jury_id.in_([j.id for j in juries]),
@@ -277,6 +291,19 @@ def retake_windows_closing(today: date) -> list[DueItem]:
     return items
 
 
+def appeals_to_answer(today: date) -> list[DueItem]:
+    appeals = db.session.scalars(
+        db.select(Appeal).where(Appeal.outcome == "pending")
+        .options(db.joinedload(Appeal.exam).joinedload(Exam.candidate))).unique().all()
+    return [DueItem(
+        "appeal", a.filed_on + timedelta(days=APPEAL_ANSWER_DAYS),
+        f"Recours {of(a.exam.candidate.full_name)} déposé le {french_date(a.filed_on)} : "
+        "la direction doit répondre",
+        [("exceptions.exam", {"exam_id": a.exam_id, "_anchor": "recours"})],
+        detail=a.channel_label, today=today)
+        for a in appeals]
+
+
 def conflicts_to_resolve(today: date) -> list[DueItem]:
     rows = db.session.execute(
         db.select(ConflictDeclaration, Exam)
@@ -286,8 +313,8 @@ def conflicts_to_resolve(today: date) -> list[DueItem]:
         # Still on that juror's jury: moving the candidate to another jury resolves it.
         .join(JuryMember, (JuryMember.jury_id == Exam.jury_id)
               & (JuryMember.juror_id == ConflictDeclaration.juror_id))
-        .where(ConflictDeclaration.has_conflict.is_(True), Exam.status == SCHEDULED,
-               Exam.phase == GRADING, Jury.stopped_at.is_(None),
+        .where(ConflictDeclaration.has_conflict.is_(True), Exam.is_active,
+               Exam.phase == GRADING, Jury.sits,
                ExamSession.status.not_in(STOPPED))
         .options(db.joinedload(ConflictDeclaration.juror),
                  db.joinedload(Exam.jury).joinedload(Jury.session))).unique().all()
@@ -335,7 +362,7 @@ def habilitations_to_decide(today: date) -> list[DueItem]:
                   "siéger." if sits else None)
         items.append(DueItem(
             "habilitation", due,
-            f"Habilitation de {profile.user.full_name} à décider",
+            f"Habilitation {of(profile.user.full_name)} à décider",
             [("jurors.show", {"user_id": profile.user_id}), ("jurors.index", {})],
             detail=detail, today=today))
     return items
@@ -346,7 +373,7 @@ def stranded_candidates(today: date) -> list[DueItem]:
     exams = db.session.scalars(
         db.select(Exam).join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
-        .where(ExamSession.status == CANCELLED, Exam.status == SCHEDULED)
+        .where(ExamSession.status == CANCELLED, Exam.is_active)
         .options(db.joinedload(Exam.jury).joinedload(Jury.session))
         .order_by(Exam.starts_at, Exam.id)).unique().all()
     return [DueItem(
@@ -376,7 +403,7 @@ def habilitations_to_review(today: date) -> list[DueItem]:
                   + (f" ; siège le {french_date(sits)}." if sits else "."))
         items.append(DueItem(
             "habilitation_review", due,
-            f"Habilitation de {profile.user.full_name} à revoir : sa fiche a changé depuis la "
+            f"Habilitation {of(profile.user.full_name)} à revoir : sa fiche a changé depuis la "
             "décision",
             [("jurors.show", {"user_id": profile.user_id}), ("jurors.index", {})],
             detail=detail, today=today))
@@ -387,22 +414,19 @@ def late_sittings(today: date, upcoming: list[ExamSession] | None = None) -> lis
     items = []
     for session in _upcoming_sessions(today) if upcoming is None else upcoming:
         day = paris_day(session.starts_at)
-        for jury in session.juries:
-            if jury.stopped_at is not None:
+        for exam in sitting_exams(session):
+            if exam.phase != GRADING or exam.retake_of_id:
+                continue  # a retake follows the 2-month window instead
+            end = exam.candidate.training_end_date
+            if rules.sitting_warning(end, day) is None:
                 continue
-            for exam in jury.exams:
-                if exam.status != SCHEDULED or exam.phase != GRADING or exam.retake_of_id:
-                    continue  # a retake follows the 2-month window instead
-                end = exam.candidate.training_end_date
-                if rules.sitting_warning(end, day) is None:
-                    continue
-                items.append(DueItem(
-                    "late_sitting", day,
-                    f"{exam.candidate.full_name} passerait l'épreuve le {french_date(day)} "
-                    f"(session n° {session.number}), plus de 3 mois après la fin de sa "
-                    f"formation le {french_date(end)}",
-                    [("exceptions.exam", {"exam_id": exam.id})],
-                    detail=f"Limite : {french_date(rules.sitting_deadline(end))}.", today=today))
+            items.append(DueItem(
+                "late_sitting", day,
+                f"{exam.candidate.full_name} passerait l'épreuve le {french_date(day)} "
+                f"(session n° {session.number}), plus de 3 mois après la fin de sa "
+                f"formation le {french_date(end)}",
+                [("exceptions.exam", {"exam_id": exam.id})],
+                detail=f"Limite : {french_date(rules.sitting_deadline(end))}.", today=today))
     return items
 
 
@@ -491,3 +515,14 @@ def council_meetings(today: date) -> list[DueItem]:
         items.append(DueItem("council_meeting", due.due, label, [("meetings.index", {})],
                              detail=f"Au plus tard le {french_date(due.due)}.", today=today))
     return items
+
+
+def insurance_to_renew(today: date) -> list[DueItem]:
+    """The organisation's civil liability cover ends within 30 days, or has ended (seed 000,
+    I.A; `organisation.rules.expiry_notice`): due on its last day."""
+    notice = insurance_rules.expiry_notice(insurance_policies(), today)
+    if notice is None:
+        return []
+    return [DueItem("insurance", notice.due, notice.label, [("organisation.insurance", {})],
+                    detail="Aucune session ne peut être convoquée pour une date que la police ne "
+                           "couvre pas.", today=today)]

@@ -16,17 +16,19 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..candidates.models import Candidate
-from ..certificates.services import certificate_file
-from ..convocations import services as convocations
+from ..certificates.queries import certificate_file
+from ..convocations import content as convocations
 from ..database import get_row
 from ..errors import NotFound, ServiceError
+from ..examday import pages as examday
 from ..examday import pdfs
-from ..examday import services as examday
-from ..examday.conditions import conditions_pdf, pdf_filename, sheets_for_jury
+from ..examday.conditions.pdf import conditions_pdf, pdf_filename
+from ..examday.conditions.queries import sheets_for_jury
 from ..extensions import db
-from ..minutes.services import exam_documents, minutes_of
+from ..minutes.documents import exam_documents
+from ..minutes.queries import minutes_of
 from ..people import of
-from ..sessions.models import SCHEDULED, Exam
+from ..sessions.models import Exam
 from ..signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES
 from ..signatures.services import evidence_of, signatures_of
 from ..text import slug
@@ -115,17 +117,12 @@ def _annex1(exam: Exam) -> tuple[str, bytes]:
             pdfs.candidate_attendance_pdf([exam]))
 
 
-def _on_jury_sheet(exam: Exam) -> bool:
-    """Whether the jury's attendance sheet lists this sitting (as `examday.sitting_exams`)."""
-    return exam.jury.stopped_at is None and exam.status == SCHEDULED
-
-
 def _annex2(exam: Exam) -> tuple[str, bytes]:
     """Annex 2 with this candidate's row only: the jury's full sheet names the others.
 
     Same template and context as `examday.pdfs.jury_attendance_pdf`, fed the rows of
-    `examday.services.attendance_rows([exam])`."""
-    if not _on_jury_sheet(exam):
+    `examday.pages.attendance_rows([exam])`."""
+    if not exam.sits:  # the jury's attendance sheet lists only the candidates who sit
         raise NotFound(MSG_NOT_ON_JURY_SHEET)
     jury = exam.jury
     seats = {m.seat: m.juror for m in jury.members}

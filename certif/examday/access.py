@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 
 from ..errors import NotFound
 from ..extensions import db
@@ -23,14 +23,14 @@ from ..sessions.models import (
     CANCELLED,
     GRADING,
     MOVED,
-    SCHEDULED,
     SESSION_CLOSED,
     Exam,
     ExamSession,
     Jury,
     JuryMember,
 )
-from .models import IdentityCheck
+from ..signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
+from .models import CandidateUnsigned, IdentityCheck
 
 MSG_NO_EXAM = "Candidat introuvable dans vos jurys."
 MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
@@ -52,6 +52,22 @@ MSG_MINUTES_SIGNED = ("Le procès-verbal de la session n° {number} est signé :
 # Grading and deliberating stop in these sessions; a draft one (its convocations not yet
 # sent on the exam day, in some setups) can be graded.
 STOPPED_SESSIONS = {CANCELLED: MSG_SESSION_CANCELLED, SESSION_CLOSED: MSG_SESSION_CLOSED}
+# Seed 000, I.C.2: the grid opens once the jury has signed its sheet (annex 2), checked the
+# candidate's identity and convocation, and the candidate has signed theirs (annex 1), or the
+# jury has recorded why they could not.
+JURORS_PER_JURY = 2
+MSG_GRID_CLOSED = "La grille s'ouvre une fois l'accueil du candidat terminé. Il manque : {missing}."
+
+
+@dataclass(frozen=True)
+class OpeningStep:
+    """One step of the reception that opens the grid: what it is, whether it is done."""
+
+    label: str
+    done: bool
+    missing: str  # how the refusal names it when not done
+
+
 
 @dataclass
 class ExamAccess:
@@ -60,13 +76,38 @@ class ExamAccess:
     exam: Exam
     referential_id: int
     jury_president_id: int | None
-    jury_stopped_at: object | None  # the carence, if the jury was stopped
+    jury_sits: bool  # `Jury.sits`: false once a carence stopped the jury
     session_number: str
     session_status: str
     habilitation_problem: str | None  # why this juror may not sit (see jurors.services)
     declaration: ConflictDeclaration | None  # this juror's, about this candidate
     identity_checked: bool = False  # the jury checked the candidate's identity (grading unlocks)
     minutes_locked: bool = False  # the session's minutes are signed: grades are locked
+    jurors_signed: int = 0  # jurors of the jury who signed its attendance sheet for this exam
+    candidate_signed: bool = False  # the candidate signed their attendance sheet
+    candidate_unsigned: str | None = None  # why the candidate could not sign, as the jury recorded
+
+    @property
+    def opening_steps(self) -> list[OpeningStep]:
+        """The reception's steps that open the grid, in the order the day runs them."""
+        signed = min(self.jurors_signed, JURORS_PER_JURY)
+        candidate = self.candidate_signed or self.candidate_unsigned is not None
+        return [
+            OpeningStep(f"Émargement des deux jurés (feuille du jury) : {signed}/{JURORS_PER_JURY}",
+                        signed >= JURORS_PER_JURY,
+                        "l'émargement des deux jurés sur la feuille du jury"),
+            OpeningStep("Vérification de l'identité et de la convocation du candidat",
+                        self.identity_checked, "la vérification de l'identité du candidat"),
+            OpeningStep("Émargement du candidat (ou motif pour lequel il n'a pas pu émarger)",
+                        candidate, "l'émargement du candidat (ou le motif pour lequel il n'a "
+                                   "pas pu émarger)"),
+        ]
+
+    @property
+    def grid_closed_reason(self) -> str | None:
+        """Why the grid is not open yet (French, naming what is missing), or None."""
+        missing = [step.missing for step in self.opening_steps if not step.done]
+        return MSG_GRID_CLOSED.format(missing=", ".join(missing)) if missing else None
 
     @property
     def layout(self) -> Layout:
@@ -89,9 +130,9 @@ class ExamAccess:
                 return MSG_MOVED
             if self.exam.status in (ABSENT_EXCUSED, ABSENT_UNEXCUSED):
                 return MSG_ABSENT
-            if self.exam.status != SCHEDULED:
+            if not self.exam.is_active:
                 return MSG_NOT_SITTING
-            if self.jury_stopped_at is not None:
+            if not self.jury_sits:
                 return MSG_CARENCE
         return None
 
@@ -110,10 +151,21 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     One statement (it runs on every click): the exam, its jury's and session's state,
     the juror's habilitation profile and their declaration about the candidate.
     """
+    jurors_signed = (
+        db.select(func.count(Signature.id))
+        .join(JuryMember, and_(JuryMember.juror_id == Signature.user_id,
+                               JuryMember.jury_id == Exam.jury_id))
+        .where(Signature.document == JURY_ATTENDANCE, Signature.subject_id == Exam.id)
+        .correlate(Exam).scalar_subquery())
+    candidate_signed = (
+        db.select(Signature.id)
+        .where(Signature.document == CANDIDATE_ATTENDANCE, Signature.subject_id == Exam.id)
+        .correlate(Exam).exists())
     query = (
-        db.select(Exam, ExamSession.referential_id, Jury.president_id, Jury.stopped_at,
+        db.select(Exam, ExamSession.referential_id, Jury.president_id, Jury.sits,
                   ExamSession.number, ExamSession.status, JurorProfile, ConflictDeclaration,
-                  IdentityCheck.id, locked_at_of(ExamSession.id))
+                  IdentityCheck.id, locked_at_of(ExamSession.id), jurors_signed,
+                  candidate_signed, CandidateUnsigned.reason)
         .join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
         .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
@@ -121,6 +173,7 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
         .outerjoin(ConflictDeclaration, and_(ConflictDeclaration.exam_id == Exam.id,
                                              ConflictDeclaration.juror_id == user.id))
         .outerjoin(IdentityCheck, IdentityCheck.exam_id == Exam.id)
+        .outerjoin(CandidateUnsigned, CandidateUnsigned.exam_id == Exam.id)
         .where(Exam.id == exam_id)
     )
     if lock:
@@ -131,7 +184,10 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     row = db.session.execute(query).first()
     if row is None:
         raise NotFound(MSG_NO_EXAM)
-    *facts, profile, declaration, identity_check_id, minutes_locked_at = row
+    (*facts, profile, declaration, identity_check_id, minutes_locked_at, jurors_signed,
+     candidate_signed, unsigned_reason) = row
     return ExamAccess(*facts, habilitation_problem=habilitation_problem(user, profile),
                       declaration=declaration, identity_checked=identity_check_id is not None,
-                      minutes_locked=minutes_locked_at is not None)
+                      minutes_locked=minutes_locked_at is not None,
+                      jurors_signed=jurors_signed or 0, candidate_signed=bool(candidate_signed),
+                      candidate_unsigned=unsigned_reason)

@@ -48,6 +48,21 @@ class IdentityCheck(db.Model):
         return CHECK_MODES[self.mode]
 
 
+class CandidateUnsigned(db.Model):
+    """The jury records why the candidate could not sign the attendance sheet (annex 1):
+    grading then opens without that signature, and the minutes mention the reason."""
+
+    __tablename__ = "candidate_unsigned"
+
+    id = db.Column(db.Integer, primary_key=True)
+    exam_id = db.Column(db.Integer, db.ForeignKey("exams.id"), nullable=False, unique=True)
+    reason = db.Column(db.Text, nullable=False)
+    recorded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    recorded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    recorded_by = db.relationship("User")
+
+
 class AttendanceLink(db.Model):
     """A single-use, time-limited link (and short code) for a remote candidate to sign annex 1."""
 
@@ -103,7 +118,12 @@ class ConditionAnswer(db.Model):
     sheet_id = db.Column(db.Integer, db.ForeignKey("conditions_sheets.id", ondelete="CASCADE"),
                          nullable=False)
     position = db.Column(db.Integer, nullable=False)  # 1..12, in the annex's order
-    respected = db.Column(db.Boolean, nullable=False)
+    respected = db.Column(db.Boolean, nullable=False)  # "sans objet" counts as no breach: True
+    not_applicable = db.Column(db.Boolean, nullable=False, default=False)  # "sans objet"
+    # What certif proposed when the juror answered ("respectee", "non_respectee", "sans_objet")
+    # and the facts behind it; None when certif could not establish it.
+    proposed = db.Column(db.String(20), nullable=True)
+    proposed_facts = db.Column(db.Text, nullable=True)
 
     __table_args__ = (
         db.UniqueConstraint("sheet_id", "position"),

@@ -5,12 +5,12 @@ from ..documents.pdf import render_pdf
 from ..sessions.models import Exam, Jury
 from ..text import slug
 from ..timeutil import to_paris
-from . import services
+from .pages import attendance_rows, jury_attendance
 
 
 def candidate_attendance_pdf(exams: list[Exam]) -> bytes:
     """Annex 1: one row per candidate (name, date, time, signature), grouped by session."""
-    rows = services.attendance_rows(exams)
+    rows = attendance_rows(exams)
     sessions = []
     for row in rows:
         session = row.exam.jury.session
@@ -21,7 +21,7 @@ def candidate_attendance_pdf(exams: list[Exam]) -> bytes:
 
 def jury_attendance_pdf(jury: Jury) -> bytes:
     """Annex 2: one row per candidate, each juror's name and signature for that exam."""
-    attendance = services.jury_attendance(jury)
+    attendance = jury_attendance(jury)
     seats = {m.seat: m.juror for m in jury.members}
     days = sorted({to_paris(r.exam.starts_at).date() for r in attendance.rows})
     return render_pdf("pdf/attendance_jury.html", jury=jury, session=jury.session,

@@ -15,8 +15,10 @@ from ..extensions import db
 from ..signatures.rules import SEEN_FIELD
 from ..signatures.services import mark_from_form
 from ..web import error_response, external_url, is_htmx, redirect_after_write, retry_headers, role_required
-from . import pdfs, services
+from . import attendance, identity, links, pages, pdfs
+from .access import exam_access
 from .models import CHECK_MODES, ID_DOCUMENTS
+from .queries import candidate_version, juror_jury, jury_attendance_version, organiser_jury
 
 bp = Blueprint("examday", __name__)
 
@@ -68,29 +70,29 @@ def _one_of(choices: dict, message: str):
 
 
 class IdentityForm(FlaskForm):
-    """Shapes only (French messages); `services.clean_identity` checks the same rules again."""
+    """Shapes only (French messages); `identity.clean_identity` checks the same rules again."""
 
     document_type = SelectField(
         "Pièce d'identité présentée", validate_choice=False,
         choices=[SelectChoice("", "— Choisissez —")] + [SelectChoice(k, v) for k, v in ID_DOCUMENTS.items()],
-        validators=[_one_of(ID_DOCUMENTS, services.MSG_BAD_DOCUMENT)])
+        validators=[_one_of(ID_DOCUMENTS, identity.MSG_BAD_DOCUMENT)])
     document_detail = StringField("Précisez (pour « Autre pièce d'identité »)",
-                                  validators=[Length(max=services.MAX_DETAIL,
-                                                     message=services.MSG_DETAIL_LONG)])
+                                  validators=[Length(max=identity.MAX_DETAIL,
+                                                     message=identity.MSG_DETAIL_LONG)])
     convocation_checked = BooleanField("Convocation vérifiée",
-                                       validators=[DataRequired(services.MSG_CONVOCATION)])
+                                       validators=[DataRequired(identity.MSG_CONVOCATION)])
     mode = RadioField("Vérification de l'identité", validate_choice=False,
                       choices=[SelectChoice(k, v) for k, v in CHECK_MODES.items()],
-                      validators=[_one_of(CHECK_MODES, services.MSG_BAD_MODE)])
+                      validators=[_one_of(CHECK_MODES, identity.MSG_BAD_MODE)])
     notes = TextAreaField("Remarques (facultatif)",
-                          validators=[Length(max=services.MAX_NOTES, message=services.MSG_NOTES_LONG)])
+                          validators=[Length(max=identity.MAX_NOTES, message=identity.MSG_NOTES_LONG)])
 
     def validate_document_detail(self, field):
         if self.document_type.data == "other" and not (field.data or "").strip():
-            raise ValidationError(services.MSG_DETAIL_NEEDED)
+            raise ValidationError(identity.MSG_DETAIL_NEEDED)
 
-    def fields(self) -> services.IdentityFields:
-        return services.IdentityFields(self.document_type.data, self.document_detail.data,
+    def fields(self) -> identity.IdentityFields:
+        return identity.IdentityFields(self.document_type.data, self.document_detail.data,
                                        bool(self.convocation_checked.data), self.mode.data,
                                        self.notes.data)
 
@@ -103,7 +105,7 @@ class CodeForm(FlaskForm):
 # --- The juror's reception page -----------------------------------------------------------
 
 def _reception_page(exam_id: int, form: IdentityForm | None = None, status: int = 200):
-    state = services.reception(current_user, exam_id)
+    state = pages.reception(current_user, exam_id)
     if form is None:
         form = IdentityForm(formdata=None, mode=state.default_mode)
     return render_template("examday/reception.html", state=state, exam=state.exam,
@@ -120,7 +122,7 @@ def reception(exam_id: int):
 @bp.post("/jury/examens/<id:exam_id>/emargement-jure")
 @role_required(JUROR)
 def sign_jury_attendance(exam_id: int):
-    services.sign_jury_attendance(current_user, exam_id, mark_from_form(request.form),
+    attendance.sign_jury_attendance(current_user, exam_id, mark_from_form(request.form),
                                   seen_sha256=seen_sha256())
     flash("Votre émargement (feuille du jury) est enregistré.", "info")
     return redirect_after_write(url_for(".reception", exam_id=exam_id, _anchor="etape-jury"))
@@ -131,11 +133,10 @@ def sign_jury_attendance(exam_id: int):
 def check_identity(exam_id: int):
     form = IdentityForm()
     if not form.validate():
-        services.reception(current_user, exam_id)  # 404 first for a juror not on the jury
+        pages.reception(current_user, exam_id)  # 404 first for a juror not on the jury
         return _reception_page(exam_id, form, 400)
-    services.check_identity(current_user, exam_id, form.fields())
-    flash("Identité et convocation vérifiées : le candidat peut émarger, la grille est ouverte.",
-          "info")
+    identity.check_identity(current_user, exam_id, form.fields())
+    flash("Identité et convocation vérifiées : le candidat peut émarger.", "info")
     return redirect_after_write(url_for(".reception", exam_id=exam_id, _anchor="etape-candidat"))
 
 
@@ -145,18 +146,48 @@ def candidate_attendance(exam_id: int):
     """The candidate-attendance block, polled by the reception page until the candidate signs."""
     if not is_htmx():
         return redirect(url_for(".reception", exam_id=exam_id, _anchor="etape-candidat"))
-    version = services.candidate_version(current_user, exam_id)
+    version = candidate_version(current_user, exam_id)
     if request.args.get("version") == str(version):
         return "", 204  # nothing changed: nothing to swap
-    state = services.reception(current_user, exam_id)
+    state = pages.reception(current_user, exam_id)
     return render_template("examday/_candidate_attendance.html", state=state, exam=state.exam,
-                           code_url=external_url("examday.code_form"))
+                           code_url=external_url("examday.code_form"), oob_opening=True)
+
+
+@bp.get("/jury/examens/<id:exam_id>/emargements-jury")
+@role_required(JUROR)
+def jury_attendance(exam_id: int):
+    """Who of the jury signed, polled by the reception page until both jurors have."""
+    if not is_htmx():
+        return redirect(url_for(".reception", exam_id=exam_id, _anchor="etape-jury"))
+    exam_access(current_user, exam_id)  # 404 first for a juror not on the jury
+    if request.args.get("version") == str(jury_attendance_version(exam_id)):
+        return "", 204
+    state = pages.reception(current_user, exam_id)
+    return render_template("examday/_jury_attendance.html", state=state, exam=state.exam,
+                           oob_opening=True)
+
+
+@bp.post("/jury/examens/<id:exam_id>/emargement-candidat/impossible")
+@role_required(JUROR)
+def candidate_unsigned(exam_id: int):
+    """The jury records why the candidate could not sign: the grid opens without it."""
+    try:
+        attendance.record_candidate_unsigned(current_user, exam_id, request.form.get("reason"))
+    except ServiceError as exc:
+        if is_htmx() or exc.status != 400:
+            raise
+        flash(exc.message, "error")  # back to the reception, the message on top
+        return redirect(url_for(".reception", exam_id=exam_id, _anchor="etape-candidat"), 303)
+    flash("Motif enregistré : le candidat n'a pas pu émarger ; le procès-verbal le mentionnera.",
+          "info")
+    return redirect_after_write(url_for(".reception", exam_id=exam_id, _anchor="etape-candidat"))
 
 
 @bp.post("/jury/examens/<id:exam_id>/emargement-candidat")
 @role_required(JUROR)
 def sign_candidate_here(exam_id: int):
-    services.sign_candidate_here(current_user, exam_id, mark_from_form(request.form),
+    attendance.sign_candidate_here(current_user, exam_id, mark_from_form(request.form),
                                  seen_sha256=seen_sha256())
     flash("L'émargement du candidat est enregistré.", "info")
     return redirect_after_write(url_for(".reception", exam_id=exam_id, _anchor="etape-candidat"))
@@ -165,7 +196,7 @@ def sign_candidate_here(exam_id: int):
 @bp.post("/jury/examens/<id:exam_id>/lien-emargement")
 @role_required(JUROR)
 def create_link(exam_id: int):
-    new = services.create_link(current_user, exam_id)
+    new = attendance.create_link(current_user, exam_id)
     if new.emailed_to and new.mail_error:
         flash(f"Code d'émargement {new.code} créé, mais le courriel n'a pas pu être envoyé : "
               "donnez le code au candidat.", "error")
@@ -181,7 +212,7 @@ def create_link(exam_id: int):
 @bp.get("/jury/examens/<id:exam_id>/emargement-candidat.pdf")
 @role_required(JUROR)
 def juror_candidate_pdf(exam_id: int):
-    state = services.reception(current_user, exam_id)
+    state = pages.reception(current_user, exam_id)
     data = pdfs.candidate_attendance_pdf([state.exam])
     return pdf_response(data, pdfs.filename("candidat", state.session.number,
                                             state.exam.candidate.last_name))
@@ -190,7 +221,7 @@ def juror_candidate_pdf(exam_id: int):
 @bp.get("/jury/jurys/<id:jury_id>/emargement-jury.pdf")
 @role_required(JUROR)
 def juror_jury_pdf(jury_id: int):
-    jury = services.juror_jury(current_user, jury_id)
+    jury = juror_jury(current_user, jury_id)
     return pdf_response(pdfs.jury_attendance_pdf(jury),
                         pdfs.filename("jury", jury.session.number, jury.label))
 
@@ -207,13 +238,13 @@ def submit_code():
     form = CodeForm()
     if not form.validate():
         return render_template("examday/code_form.html", form=form), 400
-    link = services.link_for_code(form.code.data)
+    link = links.link_for_code(form.code.data)
     return _remember(link.id, "code")
 
 
 @bp.get("/emargement/<token>")
 def open_link(token: str):
-    link = services.link_for_token(token)
+    link = links.link_for_token(token)
     return _remember(link.id, "lien")
 
 
@@ -225,7 +256,7 @@ def _remember(link_id: int, via: str):
 
 @bp.get("/emargement/signer")
 def candidate_sign_page():
-    page = services.signing_page(session.get(LINK_KEY))
+    page = links.signing_page(session.get(LINK_KEY))
     return render_template("examday/candidate_sign.html", page=page, exam=page.exam,
                            content=page.content)
 
@@ -234,7 +265,7 @@ def candidate_sign_page():
 def candidate_sign():
     link_id = session.get(LINK_KEY)
     mark = mark_from_form(request.form)
-    signature = services.sign_by_link(link_id, session.get(VIA_KEY, "code"), mark,
+    signature = links.sign_by_link(link_id, session.get(VIA_KEY, "code"), mark,
                                       seen_sha256=seen_sha256())
     session.pop(LINK_KEY, None)
     session.pop(VIA_KEY, None)
@@ -244,7 +275,7 @@ def candidate_sign():
 
 @bp.get("/emargement/merci")
 def candidate_done():
-    signature = services.signed_by_candidate(session.get(SIGNED_KEY))
+    signature = links.signed_by_candidate(session.get(SIGNED_KEY))
     return render_template("examday/candidate_signed.html", signature=signature)
 
 
@@ -253,14 +284,14 @@ def candidate_done():
 @bp.get("/sessions/<id:session_id>/emargements")
 @role_required(ORGANISER)
 def session_attendance(session_id: int):
-    exam_session, juries = services.session_attendance(session_id)
+    exam_session, juries = pages.session_attendance(session_id)
     return render_template("examday/session_attendance.html", session=exam_session, juries=juries)
 
 
 @bp.get("/sessions/<id:session_id>/emargement-candidats.pdf")
 @role_required(ORGANISER)
 def session_candidates_pdf(session_id: int):
-    exam_session, exams = services.session_sitting_exams(session_id)
+    exam_session, exams = pages.session_sitting_exams(session_id)
     return pdf_response(pdfs.candidate_attendance_pdf(exams),
                         pdfs.filename("candidats", exam_session.number))
 
@@ -268,6 +299,6 @@ def session_candidates_pdf(session_id: int):
 @bp.get("/jurys/<id:jury_id>/emargement-jury.pdf")
 @role_required(ORGANISER)
 def jury_attendance_pdf(jury_id: int):
-    jury = services.organiser_jury(jury_id)
+    jury = organiser_jury(jury_id)
     return pdf_response(pdfs.jury_attendance_pdf(jury),
                         pdfs.filename("jury", jury.session.number, jury.label))

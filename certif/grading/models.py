@@ -44,6 +44,21 @@ class DeliberationMark(db.Model):
     __table_args__ = (db.UniqueConstraint("exam_id", "criterion_id"),)
 
 
+class EarlyStart(db.Model):
+    """A juror confirmed grading a candidate before the slot's start (the confirmation,
+    its time and the slot it preceded are kept, and audited)."""
+
+    __tablename__ = "early_starts"
+
+    id = db.Column(db.Integer, primary_key=True)
+    exam_id = db.Column(db.Integer, db.ForeignKey("exams.id"), nullable=False)
+    juror_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    confirmed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    slot_starts_at = db.Column(db.DateTime, nullable=False)  # the exam's start then (UTC)
+
+    __table_args__ = (db.UniqueConstraint("exam_id", "juror_id"),)
+
+
 # Sessions must not re-seat, move or delete an exam a juror started grading (see sessions.references).
 register_exam_column(GRIDS, Grid.exam_id)
 register_exam_column(MARKS, Grid.exam_id, db.select(Grid.exam_id).join(Mark, Mark.grid_id == Grid.id))

@@ -12,51 +12,38 @@ from sqlalchemy import and_, func
 
 from ..audit.models import AuditEntry
 from ..audit.services import record
-from ..database import get_row, write_transaction
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..examday.access import MSG_MINUTES_SIGNED, ExamAccess, exam_access
+from ..database import write_transaction
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from ..examday.access import ExamAccess, exam_access
 from ..extensions import db
 from ..jurors.models import ConflictDeclaration
-from ..referentials.services import Layout, layout
 from ..sessions.models import (
-    ABSENT_EXCUSED,
-    ABSENT_UNEXCUSED,
     CLOSED,
     DELIBERATION,
     GRADING,
-    MOVED,
     Exam,
-    ExamSession,
-    Jury,
     JuryMember,
 )
 from ..text import clean_text
-from ..timeutil import to_paris, utcnow
-from . import rules
-from .models import DeliberationMark, Grid, Mark
+from ..timeutil import utcnow
+from ..web import fr_number
+from . import opening, rules
+from .declarations import MSG_CONFLICT, MSG_DECLARE_FIRST, require_no_conflict
+from .guards import MSG_CLOSED, MSG_GRID_LOCKED, require_may_write, require_phase, require_unlocked
+from .inputs import MAX_COMMENT, MSG_RESULT_UNKNOWN, ShownResult
+from .models import DeliberationMark, EarlyStart, Grid, Mark
+from .presenters import decision_label
 
 VALUES = {"acquis": True, "non_acquis": False}
-MAX_COMMENT = 2000
 
 MSG_BAD_VALUE = "Valeur invalide : choisissez « Acquis » ou « Non acquis »."
 MSG_NO_CRITERION = "Critère introuvable dans la grille de cette certification."
-MSG_GRID_LOCKED = ("La délibération est ouverte : les grilles individuelles sont verrouillées ; "
-                   "les modifications se font désormais en délibération.")
-MSG_CLOSED = "La délibération est close : les notes sont verrouillées et ne peuvent plus être modifiées."
 MSG_PRESIDENT_ONLY = "Seul le président du jury peut faire cela."
-# Conflict of interest (seed 000, I.C.1): each juror declares before grading a candidate.
-MSG_DECLARE_FIRST = ("Déclarez d'abord que vous ne connaissez pas ce candidat, personnellement "
-                     "ou professionnellement, avant de l'évaluer.")
-MSG_CONFLICT = ("Vous avez déclaré connaître ce candidat : vous ne pouvez pas l'évaluer. "
-                "Le responsable d'organisation doit le confier à un autre jury.")
-MSG_ALREADY_DECLARED = "Vous avez déjà déclaré pour ce candidat : la déclaration ne peut pas être modifiée."
 MSG_CONFLICT_NO_DELIBERATION = ("Un juré a déclaré connaître ce candidat : la délibération ne peut pas "
                                 "être ouverte. Le responsable d'organisation doit confier le candidat "
                                 "à un autre jury.")
-DECLARATIONS = {"none": False, "conflict": True}
-# Seed 000, I.C.2: the jury checks the candidate's identity and convocation first.
-MSG_IDENTITY_FIRST = ("Vérifiez d'abord l'identité et la convocation du candidat (accueil du "
-                      "candidat) : la grille s'ouvre ensuite.")
+MSG_RESULT_CHANGED = ("Le résultat a changé, confirmez à nouveau : la décision du jury est "
+                      "désormais {result}.")
 
 
 def label(value: bool | None) -> str | None:
@@ -95,57 +82,71 @@ class GridState:
     marks: dict[int, bool]
     result: rules.GridResult
     declaration: ConflictDeclaration | None = None
+    early_start: EarlyStart | None = None
+    before_slot: bool = False  # the slot has not started yet (Paris time)
+
+    @property
+    def is_grading(self) -> bool:
+        return self.access.exam.phase == GRADING
+
+    @property
+    def is_closed(self) -> bool:
+        return self.access.exam.phase == CLOSED
 
     @property
     def must_declare(self) -> bool:
         """Grading is open, and this juror has not said yet whether they know the candidate."""
-        return self.access.exam.phase == GRADING and self.declaration is None
+        return self.is_grading and self.declaration is None
 
     @property
     def blocked_by_conflict(self) -> bool:
         return self.declaration is not None and self.declaration.has_conflict
 
+    @property
+    def grid_closed_reason(self) -> str | None:
+        """While grading: what the reception still misses before the grid opens (French)."""
+        if self.access.exam.phase != GRADING:
+            return None
+        return self.access.grid_closed_reason
+
+    @property
+    def must_confirm_early(self) -> bool:
+        """The grid is ready but the slot has not started: the juror confirms starting early."""
+        return (self.access.exam.phase == GRADING and self.before_slot and self.early_start is None
+                and self.grid_closed_reason is None and self.access.write_refusal is None
+                and not self.must_declare and not self.blocked_by_conflict)
+
+    @property
+    def locked_reason(self) -> str | None:
+        """Why this juror cannot mark their grid now (French), or None when it is editable."""
+        exam = self.access.exam
+        if exam.phase == CLOSED:
+            return MSG_CLOSED
+        if exam.phase == DELIBERATION:
+            return MSG_GRID_LOCKED
+        if self.access.write_refusal is not None:
+            return self.access.write_refusal
+        if self.must_declare:
+            return MSG_DECLARE_FIRST
+        if self.blocked_by_conflict:
+            return MSG_CONFLICT
+        if self.grid_closed_reason is not None:
+            return self.grid_closed_reason
+        if self.must_confirm_early:
+            return opening.MSG_BEFORE_SLOT.format(when=opening.slot_label(self.access))
+        return None
+
+    @property
+    def editable(self) -> bool:
+        return self.locked_reason is None
+
 
 def own_grid(user, exam_id: int) -> GridState:
     access = exam_access(user, exam_id)
     _, marks = juror_grid(exam_id, user.id)
-    return GridState(access, marks, rules.score(access.layout.scheme, marks), access.declaration)
-
-
-# --- Conflict of interest -------------------------------------------------------------
-
-def _require_no_conflict(access: ExamAccess) -> ConflictDeclaration:
-    declaration = access.declaration
-    if declaration is None:
-        raise Conflict(MSG_DECLARE_FIRST)
-    if declaration.has_conflict:
-        raise Conflict(MSG_CONFLICT)
-    return declaration
-
-
-def declare(user, exam_id: int, raw_value: str | None, comment: str | None = None) -> ConflictDeclaration:
-    """The juror says, once, whether they know the candidate; a conflict blocks their grading."""
-    if raw_value not in DECLARATIONS:
-        raise InvalidInput("Choisissez votre déclaration : vous connaissez ce candidat ou non.")
-    has_conflict = DECLARATIONS[raw_value]
-    comment = clean_text(comment) or None
-    if comment and len(comment) > MAX_COMMENT:
-        raise InvalidInput(f"Le commentaire ne doit pas dépasser {MAX_COMMENT} caractères.")
-    with write_transaction():
-        access = exam_access(user, exam_id, lock=True)
-        if access.declaration is not None:
-            raise Conflict(MSG_ALREADY_DECLARED)
-        _require_phase(access.exam, GRADING)
-        _require_may_write(access)
-        declaration = ConflictDeclaration(exam_id=exam_id, juror_id=user.id,
-                                          has_conflict=has_conflict,
-                                          comment=comment if has_conflict else None)
-        db.session.add(declaration)
-        db.session.flush()
-        record(user, "conflict.declare", "exam", exam_id, None,
-               "conflit" if has_conflict else "aucun conflit",
-               comment=declaration.comment, candidate_id=access.exam.candidate_id)
-    return declaration
+    early = opening.before_slot(access)
+    return GridState(access, marks, rules.score(access.layout.scheme, marks), access.declaration,
+                     opening.early_start_of(exam_id, user.id) if early else None, early)
 
 
 def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> GridState:
@@ -154,12 +155,13 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
         access = exam_access(user, exam_id, lock=True)
         criterion = criterion_of(access, criterion_id)
         value = parse_value(raw_value)
-        _require_unlocked(access)
-        _require_phase(access.exam, GRADING)
-        _require_may_write(access)
-        declaration = _require_no_conflict(access)
-        if not access.identity_checked:
-            raise Conflict(MSG_IDENTITY_FIRST)
+        require_unlocked(access)
+        require_phase(access.exam, GRADING)
+        require_may_write(access)
+        declaration = require_no_conflict(access)
+        refusal = access.grid_closed_reason or opening.early_refusal(access, user)
+        if refusal:
+            raise Conflict(refusal)
         grid_id, marks = juror_grid(exam_id, user.id)
         if grid_id is None:
             grid = Grid(exam_id=exam_id, juror_id=user.id)
@@ -202,30 +204,6 @@ def progress(user, access: ExamAccess) -> Progress:
     return Progress(own, sum(counts.values()), len(access.layout.criteria))
 
 
-def _require_may_write(access: ExamAccess) -> None:
-    """Nothing is written in a cancelled or closed session, by a juror without habilitation,
-    nor, while grading, for a candidate absent or moved or on a stopped jury (carence)."""
-    refusal = access.write_refusal
-    if refusal is not None:
-        raise Conflict(refusal)
-
-
-def _require_unlocked(access: ExamAccess) -> None:
-    """Signed minutes lock the session's grades: say so before anything about phases."""
-    if access.minutes_locked:
-        raise Conflict(MSG_MINUTES_SIGNED.format(number=access.session_number))
-
-
-def _require_phase(exam: Exam, phase: str) -> None:
-    if exam.phase == phase:
-        return
-    if exam.phase == CLOSED:
-        raise Conflict(MSG_CLOSED)
-    if exam.phase == DELIBERATION:
-        raise Conflict(MSG_GRID_LOCKED)
-    raise Conflict("La délibération n'est pas encore ouverte pour ce candidat.")
-
-
 # --- Deliberation ---------------------------------------------------------------------
 
 @dataclass
@@ -241,6 +219,20 @@ class Deliberation:
     def disagreements(self) -> list[int]:
         """Criterion ids on which the jurors disagree, in grid order."""
         return [k for k, m in self.final.items() if m.disagreement]
+
+    @property
+    def is_open(self) -> bool:
+        return self.access.exam.phase == DELIBERATION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.access.exam.phase == CLOSED
+
+    def locked_reason(self, user) -> str | None:
+        """Why `user` cannot write this deliberation now (French, what a write would be
+        refused with), or None when they can."""
+        refusal = _president_refusal(self.access, user, DELIBERATION)
+        return None if refusal is None else refusal.message
 
 
 def deliberation(user, exam_id: int) -> Deliberation:
@@ -285,13 +277,24 @@ def _sitting_conflict(exam: Exam) -> bool:
         .limit(1)) is not None
 
 
+def _president_refusal(access: ExamAccess, user, phase: str) -> ServiceError | None:
+    """What a president's write in `phase` is refused with (in the order it is checked), or None."""
+    if not access.is_president(user):
+        return Forbidden(MSG_PRESIDENT_ONLY)
+    try:
+        require_unlocked(access)
+        require_phase(access.exam, phase)
+        require_may_write(access)
+    except Conflict as refusal:
+        return refusal
+    return None
+
+
 def _president_access(user, exam_id: int, phase: str) -> ExamAccess:
     access = exam_access(user, exam_id, lock=True)
-    if not access.is_president(user):
-        raise Forbidden(MSG_PRESIDENT_ONLY)
-    _require_unlocked(access)
-    _require_phase(access.exam, phase)
-    _require_may_write(access)
+    refusal = _president_refusal(access, user, phase)
+    if refusal is not None:
+        raise refusal
     return access
 
 
@@ -303,8 +306,8 @@ def open_deliberation(user, exam_id: int) -> None:
                            "d'organisation doit en nommer un avant la délibération.")
         if not access.is_president(user):
             raise Forbidden(MSG_PRESIDENT_ONLY)
-        _require_phase(access.exam, GRADING)
-        _require_may_write(access)
+        require_phase(access.exam, GRADING)
+        require_may_write(access)
         if _sitting_conflict(access.exam):
             raise Conflict(MSG_CONFLICT_NO_DELIBERATION)
         jury_size = db.session.scalar(
@@ -359,8 +362,22 @@ def _apply_comment(user, exam: Exam, comment: str) -> None:
         record(user, "deliberation.comment", "exam", exam.id, old, comment)
 
 
-def close_deliberation(user, exam_id: int, *, confirmed: bool, comment: str | None = None) -> None:
-    """Close for good: the comment sent with the closing is saved first, in the same transaction."""
+def result_text(access: ExamAccess, result: rules.GridResult) -> str:
+    """"Avis défavorable (17,25/20)": the decision as the confirmation states it."""
+    lay = access.layout
+    text = decision_label(lay.rule, result.decision)
+    if result.total is not None:
+        text += f" ({fr_number(result.total)}/{fr_number(lay.max_points, 0)})"
+    return text
+
+
+def close_deliberation(user, exam_id: int, *, confirmed: bool, comment: str | None = None,
+                       shown: ShownResult | None = None) -> None:
+    """Close for good: the comment sent with the closing is saved first, in the same transaction.
+
+    `shown`: the result the president confirmed (the form posts it); a closing whose result
+    changed meanwhile is refused (409), so that no one confirms a result they did not see.
+    """
     with write_transaction():
         access = _president_access(user, exam_id, DELIBERATION)
         if not confirmed:
@@ -370,6 +387,11 @@ def close_deliberation(user, exam_id: int, *, confirmed: bool, comment: str | No
         state = _deliberation_state(access)
         if state.result.decision is None:
             raise Conflict("La grille finale est incomplète : la délibération ne peut pas être close.")
+        if shown is not None and not shown.posted:
+            raise InvalidInput(MSG_RESULT_UNKNOWN)
+        if shown is not None and (shown.total, shown.decision) != (state.result.total,
+                                                                   state.result.decision):
+            raise Conflict(MSG_RESULT_CHANGED.format(result=result_text(access, state.result)))
         exam = access.exam
         exam.phase = CLOSED
         exam.closed_at = utcnow()
@@ -378,111 +400,3 @@ def close_deliberation(user, exam_id: int, *, confirmed: bool, comment: str | No
         exam.decision = state.result.decision
         record(user, "deliberation.close", "exam", exam_id, DELIBERATION, CLOSED,
                decision=exam.decision, total=None if exam.total is None else str(exam.total))
-
-
-def exam_history(viewer, exam_id: int) -> tuple[Exam, list[AuditEntry]]:
-    """Every recorded change to an exam's grids and deliberation, oldest first.
-
-    A viewer who also sits on this exam's jury sees it only once grading is over,
-    so the history cannot reveal the other juror's marks.
-    """
-    exam = get_row(Exam, exam_id, "Examen introuvable.")
-    sits = db.session.scalar(db.select(JuryMember.id).filter_by(
-        jury_id=exam.jury_id, juror_id=viewer.id))
-    if sits is not None and exam.phase == GRADING:
-        raise Conflict("Vous êtes juré de cet examen : son historique sera visible "
-                       "à l'ouverture de la délibération.")
-    grid_ids = db.select(Grid.id).where(Grid.exam_id == exam_id).scalar_subquery()
-    entries = db.session.scalars(
-        db.select(AuditEntry)
-        .where(db.or_(db.and_(AuditEntry.entity == "exam", AuditEntry.entity_id == exam_id),
-                      db.and_(AuditEntry.entity == "grid", AuditEntry.entity_id.in_(grid_ids))))
-        .options(db.joinedload(AuditEntry.actor))
-        .order_by(AuditEntry.at, AuditEntry.id)).unique().all()
-    return exam, entries
-
-
-# Why a row of the juror's list is no longer theirs to grade (None: still theirs).
-NOT_SITTING_LABELS = {MOVED: "Reporté", ABSENT_EXCUSED: "Absent", ABSENT_UNEXCUSED: "Absent"}
-LABEL_CARENCE = "Jury arrêté (carence)"
-TODAY, UPCOMING, PAST = "today", "upcoming", "past"
-
-
-@dataclass
-class JurorExam:
-    exam: Exam
-    marked: int
-    criteria: int
-    declaration: ConflictDeclaration | None = None
-
-    @property
-    def not_sitting(self) -> str | None:
-        """"Reporté", "Absent" or "Jury arrêté (carence)" when the juror no longer grades
-        this candidate here (same rule as ExamAccess.write_refusal); None otherwise."""
-        if self.exam.status in NOT_SITTING_LABELS:
-            return NOT_SITTING_LABELS[self.exam.status]
-        if self.exam.phase == GRADING and self.exam.jury.stopped_at is not None:
-            return LABEL_CARENCE
-        return None
-
-    @property
-    def must_declare(self) -> bool:
-        return (self.exam.phase == GRADING and self.declaration is None
-                and self.not_sitting is None)
-
-
-@dataclass
-class JurorJury:
-    jury: Jury
-    rows: list[JurorExam]
-
-
-@dataclass
-class JurorSession:
-    session: ExamSession
-    layout: Layout
-    when: str  # TODAY, UPCOMING or PAST (Paris days)
-    juries: list[JurorJury]
-
-
-def _when(starts_at, today) -> str:
-    day = to_paris(starts_at).date()
-    return TODAY if day == today else (UPCOMING if day > today else PAST)
-
-
-def juror_sessions(user) -> list[JurorSession]:
-    """The sessions `user` sits on, with each jury's exams and how far their own grid is.
-
-    Today's sessions first, then the upcoming ones (soonest first), then the past ones
-    (latest first); juries by position, exams by slot. A fixed number of statements.
-    """
-    exams = db.session.scalars(
-        db.select(Exam).join(JuryMember, JuryMember.jury_id == Exam.jury_id)
-        .where(JuryMember.juror_id == user.id)
-        .options(db.joinedload(Exam.jury).joinedload(Jury.session))
-        .order_by(Exam.starts_at, Exam.position, Exam.id)).unique().all()
-    marked = dict(db.session.execute(
-        db.select(Grid.exam_id, func.count(Mark.id)).join(Mark, Mark.grid_id == Grid.id)
-        .where(Grid.juror_id == user.id).group_by(Grid.exam_id)).all())
-    declared = {d.exam_id: d for d in db.session.scalars(
-        db.select(ConflictDeclaration).where(ConflictDeclaration.juror_id == user.id))}
-    today = to_paris(utcnow()).date()
-    sessions: dict[int, JurorSession] = {}
-    juries: dict[int, JurorJury] = {}
-    for exam in exams:
-        jury, session = exam.jury, exam.jury.session
-        if session.id not in sessions:
-            sessions[session.id] = JurorSession(session, layout(session.referential_id),
-                                                _when(session.starts_at, today), [])
-        if jury.id not in juries:
-            juries[jury.id] = JurorJury(jury, [])
-            sessions[session.id].juries.append(juries[jury.id])
-        group = sessions[session.id]
-        juries[jury.id].rows.append(JurorExam(exam, marked.get(exam.id, 0),
-                                              len(group.layout.criteria), declared.get(exam.id)))
-    for group in sessions.values():
-        group.juries.sort(key=lambda j: (j.jury.position, j.jury.id))
-    order = {TODAY: 0, UPCOMING: 1, PAST: 2}
-    result = sorted(sessions.values(), key=lambda g: (order[g.when], g.session.starts_at, g.session.id))
-    past = [g for g in result if g.when == PAST]
-    return [g for g in result if g.when != PAST] + past[::-1]

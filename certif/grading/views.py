@@ -8,11 +8,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..auth.models import COUNCIL, JUROR, ORGANISER
-from ..examday.services import identity_checked_ids
+from ..errors import ServiceError
+from ..examday.queries import identity_checked_ids
 from ..sessions.models import DELIBERATION, GRADING
 from ..sessions.views import bp as sessions_bp
-from ..web import is_htmx, redirect_after_write, role_required
-from . import services
+from ..web import error_response, is_htmx, redirect_after_write, role_required
+from . import declarations, opening, services
+from .history import exam_history
+from .inputs import shown_result
+from .juror_list import juror_sessions
 
 bp = Blueprint("grading", __name__, url_prefix="/jury")
 
@@ -20,7 +24,7 @@ bp = Blueprint("grading", __name__, url_prefix="/jury")
 @bp.get("/")
 @role_required(JUROR)
 def index():
-    sessions = services.juror_sessions(current_user)
+    sessions = juror_sessions(current_user)
     exam_ids = [row.exam.id for group in sessions for jury in group.juries for row in jury.rows]
     return render_template("grading/index.html", sessions=sessions,
                            identity_checked=identity_checked_ids(exam_ids))
@@ -39,16 +43,25 @@ def grid(exam_id: int):
 @bp.post("/examens/<id:exam_id>/declaration")
 @role_required(JUROR)
 def declare(exam_id: int):
-    declaration = services.declare(current_user, exam_id, request.form.get("value"),
-                                   request.form.get("comment"))
+    declaration = declarations.declare(current_user, exam_id, request.form.get("value"),
+                                       request.form.get("comment"))
     if declaration.has_conflict:
         flash("Votre déclaration est enregistrée : vous n'évaluerez pas ce candidat. "
               "Le responsable d'organisation en est informé.", "info")
-    elif exam_id in identity_checked_ids([exam_id]):
+    elif services.own_grid(current_user, exam_id).grid_closed_reason is None:
         flash("Déclaration enregistrée : vous pouvez commencer l'évaluation.", "info")
     else:
-        flash("Déclaration enregistrée. L'évaluation s'ouvre dès que l'identité du candidat "
-              "est vérifiée (accueil du candidat).", "info")
+        flash("Déclaration enregistrée. L'évaluation s'ouvre une fois l'accueil du candidat "
+              "terminé (émargements et identité).", "info")
+    return redirect_after_write(url_for(".grid", exam_id=exam_id))
+
+
+@bp.post("/examens/<id:exam_id>/grille/commencer")
+@role_required(JUROR)
+def start_early(exam_id: int):
+    """The juror confirms grading before the slot's start (recorded and audited)."""
+    if opening.start_early(current_user, exam_id) is not None:
+        flash("Début anticipé de l'évaluation enregistré : la grille est ouverte.", "info")
     return redirect_after_write(url_for(".grid", exam_id=exam_id))
 
 
@@ -134,8 +147,21 @@ def save_comment(exam_id: int):
 @bp.post("/examens/<id:exam_id>/deliberation/cloture")
 @role_required(JUROR)
 def close_deliberation(exam_id: int):
-    services.close_deliberation(current_user, exam_id, confirmed=request.form.get("confirm") == "oui",
-                                comment=request.form.get("comment"))
+    try:
+        services.close_deliberation(current_user, exam_id,
+                                    confirmed=request.form.get("confirm") == "oui",
+                                    comment=request.form.get("comment"),
+                                    shown=shown_result(request.form))
+    except ServiceError as exc:
+        if is_htmx():
+            return error_response(exc.status, exc.message)
+        # Without JavaScript: the deliberation again, with the message by the confirmation
+        # and the comment as typed (its forms all name their own addresses).
+        state = services.deliberation(current_user, exam_id)
+        version = services.deliberation_version(current_user, exam_id)
+        return render_template("grading/deliberation.html", version=version,
+                               close_error=exc.message, typed_comment=request.form.get("comment"),
+                               **_deliberation_context(state)), exc.status
     return redirect_after_write(url_for(".deliberation", exam_id=exam_id))
 
 
@@ -144,10 +170,10 @@ def _deliberation_context(state: services.Deliberation) -> dict:
     jury = access.exam.jury
     president = access.exam.president or jury.president
     other = next((j for j in jury.jurors if j.id != access.president_id), None)
+    locked_reason = state.locked_reason(current_user)
     return dict(state=state, access=access, exam=access.exam, layout=access.layout,
-                president=president, other=other,
-                can_edit=(access.is_president(current_user) and access.exam.phase == "deliberation"
-                          and access.write_refusal is None))
+                president=president, other=other, locked_reason=locked_reason,
+                editable=locked_reason is None)
 
 
 # The history of an exam's grades, opened from the session's pages by the organiser and the
@@ -156,5 +182,5 @@ def _deliberation_context(state: services.Deliberation) -> dict:
 @sessions_bp.get("/examens/<id:exam_id>/historique")
 @role_required(ORGANISER, COUNCIL)
 def history(exam_id: int):
-    exam, entries = services.exam_history(current_user, exam_id)
+    exam, entries = exam_history(current_user, exam_id)
     return render_template("sessions/history.html", exam=exam, entries=entries)

@@ -5,9 +5,10 @@ The organiser decides; certif only says which rule is met and which is not.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from ..text import fold
 
 MIN_YEARS = 5
 # The two professions the procedure accepts, as people write them.
@@ -18,8 +19,8 @@ _PROFESSIONS = (
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    text = fold(text).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def profession_accepted(profession: str | None) -> bool:

@@ -33,6 +33,7 @@ from ..text import clean_text, slug
 from ..timeutil import utcnow
 from . import rules, storage
 from .models import FAVOURABLE, UNFAVOURABLE, ConflictDeclaration, JurorProfile
+from .professionalisation.queries import signed_attestation
 
 # The annex 7 fields, in the form's order, with their French labels.
 PROFILE_FIELDS = {
@@ -374,8 +375,10 @@ def habilitation_pdf(user_id: int) -> tuple[bytes, str]:
     """Annex 7 filled from the profile; its bytes and file name."""
     user = get_juror(user_id)
     referential = annex_referential()
+    # The attestation the juror signed for a session of this certification, if any.
+    attestation = signed_attestation(user.id, referential.code if referential else None)
     data = render_pdf("pdf/habilitation.html", juror=user, profile=user.juror_profile,
-                      referential=referential,
+                      referential=referential, attestation=attestation,
                       registration=registration_label(referential.code) if referential else "",
                       FAVOURABLE=FAVOURABLE, UNFAVOURABLE=UNFAVOURABLE)
     return data, _file_name("fiche-habilitation", user)

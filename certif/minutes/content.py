@@ -1,6 +1,6 @@
 """The content of a session's minutes, as signed: a plain dict, frozen as canonical JSON.
 
-No Flask and no database here: the minutes services gather the facts and call
+No Flask and no database here: `live.py` gathers the facts and calls
 `build`; `freeze` turns the dict into the exact text every signer signs, and
 `thaw` reads it back for the documents. Times are naive UTC in ISO 8601,
 decimals are strings ("14.50"), so the text is stable whatever the database.
@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..grading import rules
 from ..signatures.rules import canonical_json, sha256_text
 
-VERSION = 1
+VERSION = 2  # 2: section 3 built from the record ("conduct")
 ACQUIS, NON_ACQUIS = "acquis", "non_acquis"
 REMOTE_PLACE = "À distance"  # the place of a session held remotely
 
@@ -99,7 +99,7 @@ def results_table(exams: list[dict]) -> list[dict]:
 def build(*, session: dict, referential: dict, president: Person | None,
           members: list[Person], juries: list[JuryFacts], exams: list[ExamFacts],
           opened_at: datetime | None, closed_at: datetime | None, place: str | None,
-          observations: str | None, parts: list[dict]) -> dict:
+          observations: str | None, parts: list[dict], conduct: dict) -> dict:
     """Everything the minutes say, in one canonical dict (what is signed)."""
     entries = [exam_entry(e) for e in exams]
     return {
@@ -117,6 +117,7 @@ def build(*, session: dict, referential: dict, president: Person | None,
         "closed_at": _time(closed_at),
         "place": place,
         "observations": observations or None,
+        "conduct": conduct,  # section 3: what the record says (record.py, conduct.py)
         "parts": parts,
         "exams": entries,
         "results": results_table(entries),

@@ -7,17 +7,15 @@ first juror signed, otherwise the content as it would be signed now (a draft, ma
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from ..documents.pdf import render_pdf
 from ..errors import Conflict
 from ..sessions.models import Exam
+from . import conduct
 from . import content as minutes_content
 from .content import REMOTE_PLACE
 from .models import ORGANISER_ROLE
-
-if TYPE_CHECKING:  # the services call these renderers with the state they gathered
-    from .services import MinutesState
+from .state import MinutesState
 
 MSG_NOT_SAT = ("{name} n'a pas passé l'épreuve dans cette session (absent, reporté ou jury "
                "arrêté) : il n'a ni procès-verbal individuel ni grille.")
@@ -53,7 +51,8 @@ def _context(state: MinutesState, visa=None) -> dict:
     return dict(c=c, layout=state.layout, draft=not state.locked, when=minutes_content.parse_time,
                 signature_of=signature_of, visa=visa or state.visa,
                 registration=registration_sentence(c["referential"]),
-                remote=place == REMOTE_PLACE, place=place,
+                remote=place == REMOTE_PLACE, place=place, conduct_lines=conduct.lines(c),
+                nothing_to_report=conduct.NOTHING_TO_REPORT, conduct_intro=conduct.INTRODUCTION,
                 points=c["referential"]["rule"] == "points")
 
 

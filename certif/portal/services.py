@@ -9,21 +9,27 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
+from ..audit.services import record
 from ..auth.services import client_address
-from ..candidates.links import _serializer, candidate_from_token
-from ..candidates.models import Candidate, RetakeRequest
-from ..convocations import services as convocations
+from ..candidates.links import candidate_from_token, link_serializer
+from ..candidates.models import Appeal, Candidate, RetakeRequest
+from ..certificates.queries import certificate_of, sealed_certificate
+from ..convocations import content as convocations
 from ..council import anomalies
 from ..council.models import AnomalySheet
-from ..errors import NotFound
+from ..database import write_transaction
+from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..sessions import exceptions
-from ..sessions.models import CANCELLED, CLOSED, SCHEDULED, STOPPED, Exam, ExamSession, Jury
+from ..sessions.changes import appeals, retakes
+from ..sessions.changes.common import is_unfavourable
+from ..sessions.models import CANCELLED, CLOSED, STOPPED, Exam, ExamSession, Jury
 from ..throttling import services as throttling
 from ..timeutil import french_datetime, utcnow
+from . import results
 
 MSG_NO_EXAM = "Ce passage n'existe pas ou ne vous concerne pas."
 MSG_NO_CONVOCATION = "Aucune convocation n'est disponible pour ce passage."
+MSG_NO_CERTIFICATE = "Aucun certificat n'est disponible pour ce passage."
 # Forged, revoked or expired links opened from one client address.
 LINK_LIMIT = throttling.Limit("candidate-link-ip", 20, timedelta(minutes=15))
 MSG_TOO_MANY_LINKS = ("Trop de liens non valides ou expirés ont été ouverts depuis votre "
@@ -44,21 +50,20 @@ class Sitting:
     exam: Exam
     session: ExamSession
     upcoming: bool
-    retake: exceptions.RetakeStatus | None = None
+    retake: retakes.RetakeStatus | None = None
+    outcome: results.Outcome | None = None  # the result, once the deliberation is closed
 
     @property
     def has_convocation(self) -> bool:
-        return (self.exam.status == SCHEDULED and self.exam.phase != CLOSED
-                and self.exam.jury.stopped_at is None
-                and self.session.status not in STOPPED)
+        return self.exam.sits and self.exam.phase != CLOSED and self.session.status not in STOPPED
 
     @property
     def state(self) -> str:
         if self.session.status == CANCELLED:
             return "Session annulée"
-        if self.exam.status != SCHEDULED:
+        if not self.exam.is_active:
             return self.exam.status_label
-        if self.exam.jury.stopped_at is not None:
+        if not self.exam.jury.sits:
             return "Jury empêché : vous serez convoqué(e) à une autre session"
         if self.exam.phase == CLOSED:
             return "Épreuve passée : résultat délibéré"
@@ -90,7 +95,7 @@ def candidate_exams(candidate: Candidate) -> list[Exam]:
 
 
 def _is_upcoming(exam: Exam, session: ExamSession, now) -> bool:
-    return (exam.status == SCHEDULED and exam.phase != CLOSED and session.status != CANCELLED
+    return (exam.is_active and exam.phase != CLOSED and session.status != CANCELLED
             and exam.ends_at + timedelta(hours=1) >= now)
 
 
@@ -104,8 +109,9 @@ def portal_page(token: str) -> PortalPage:
         if sitting.upcoming:
             upcoming.append(sitting)
         else:
-            if exceptions.is_unfavourable(exam):
-                sitting.retake = exceptions.retake_status(exam)
+            if is_unfavourable(exam):
+                sitting.retake = retakes.retake_status(exam)
+            sitting.outcome = results.outcome(exam)
             past.append(sitting)
     past.reverse()  # the most recent first
     return PortalPage(candidate=candidate, upcoming=upcoming, past=past,
@@ -133,7 +139,44 @@ def convocation_pdf(token: str, exam_id: int) -> tuple[bytes, str]:
 def request_retake(token: str, exam_id: int) -> RetakeRequest:
     """The candidate asks, from their link, to sit again after an unfavourable result."""
     exam = own_exam(candidate_from_token(token), exam_id)
-    return exceptions.request_retake(exam.id, actor=None, channel="candidate")
+    return retakes.request_retake(exam.id, actor=None, channel="candidate")
+
+
+# --- Appeal to the management, certificate ----------------------------------------------
+
+def appeal_sitting(token: str, exam_id: int) -> Sitting:
+    """The sitting the candidate appeals against, with its result (404 for anyone else's;
+    409 with the reason when no appeal may be requested on it now)."""
+    exam = own_exam(candidate_from_token(token), exam_id)
+    sitting = Sitting(exam=exam, session=exam.jury.session, upcoming=False,
+                      outcome=results.outcome(exam))
+    problem = appeals.candidate_appeal_problem(exam)
+    if problem:
+        raise Conflict(problem)
+    return sitting
+
+
+def request_appeal(token: str, exam_id: int, grounds: str | None) -> Appeal:
+    """The candidate appeals to the management from their link (recorded for the organiser)."""
+    candidate = candidate_from_token(token)
+    exam = own_exam(candidate, exam_id)
+    return appeals.request_appeal(exam.id, grounds, link_detail=_link_detail(token, candidate))
+
+
+def certificate_pdf(token: str, exam_id: int) -> tuple[str, bytes]:
+    """(filename, sealed PDF) of the candidate's certificate for one of their sittings: 404
+    before it is produced, for anyone else's, and once revoked. Each download is audited."""
+    candidate = candidate_from_token(token)
+    exam = own_exam(candidate, exam_id)
+    certificate = certificate_of(exam.id)
+    if certificate is None or certificate.revoked_at is not None:
+        raise NotFound(MSG_NO_CERTIFICATE)
+    filename, data = sealed_certificate(certificate.id)
+    with write_transaction():
+        record(None, "certificate.download", "certificate", certificate.id, exam_id=exam.id,
+               number=certificate.number, channel="candidate",
+               link=_link_detail(token, candidate))
+    return filename, data
 
 
 # --- Anomaly sheets (annex 3), available to the candidate at all times -----------------
@@ -141,7 +184,7 @@ def request_retake(token: str, exam_id: int) -> RetakeRequest:
 def _link_detail(token: str, candidate: Candidate) -> str:
     """Which personal link the candidate signed from, without the link itself (its
     issue time and a fingerprint of it)."""
-    _, issued = _serializer().loads(token, return_timestamp=True)
+    _, issued = link_serializer().loads(token, return_timestamp=True)
     fingerprint = hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
     return (f"lien personnel du candidat n° {candidate.id} ({candidate.full_name}), émis le "
             f"{french_datetime(_naive_utc(issued))}, empreinte SHA-256 {fingerprint}…")[:300]

@@ -4,11 +4,13 @@ The token is in the URL: every answer says `Referrer-Policy: no-referrer` (so no
 link followed from the page leaks it) and `Cache-Control: private, no-store`.
 """
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from wtforms import TextAreaField
 
 from ..council.anomaly_forms import submission
 from ..documents.pdf import pdf_response
-from ..errors import ServiceError
+from ..errors import InvalidInput, ServiceError
 from ..extensions import db
 from ..web import retry_headers
 from . import services
@@ -84,3 +86,36 @@ def request_retake(token: str, exam_id: int):
     flash("Votre demande pour repasser l'épreuve est enregistrée. Le responsable d'organisation "
           "vous enverra une nouvelle convocation.", "info")
     return redirect(url_for(".home", token=token, _anchor=f"passage-{exam_id}"), 303)
+
+
+class AppealRequestForm(FlaskForm):
+    """The candidate's appeal: its grounds (the service checks them, in French)."""
+
+    grounds = TextAreaField("Motifs de votre recours")
+
+
+@bp.route("/<token>/recours/<id:exam_id>", methods=["GET", "POST"])
+def appeal(token: str, exam_id: int):
+    """An appeal to the organisation's management against an unfavourable result (seed 000,
+    I.D.7). A refused form comes back here, with the text typed and the reason (400)."""
+    sitting = services.appeal_sitting(token, exam_id)
+    form = AppealRequestForm()
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            services.request_appeal(token, exam_id, form.grounds.data)
+        except InvalidInput as exc:
+            error, status = exc.message, 400
+        else:
+            flash("Votre recours est enregistré et transmis à la direction. Sa réponse "
+                  "s'affichera sur cette page et vous sera envoyée par e-mail.", "info")
+            return redirect(url_for(".home", token=token, _anchor=f"passage-{exam_id}"), 303)
+    return render_template("portal/appeal.html", form=form, sitting=sitting, token=token,
+                           error=error), status
+
+
+@bp.get("/<token>/certificats/<id:exam_id>.pdf")
+def certificate_pdf(token: str, exam_id: int):
+    """The candidate's sealed certificate (404 before it is produced and once revoked)."""
+    filename, data = services.certificate_pdf(token, exam_id)
+    return pdf_response(data, filename, attachment=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def check(data, name: str = "référentiel") -> None:
         fail("déclarer soit « blocks », soit « competencies »")
     if not isinstance(data["exam"].get("duration_minutes"), int):
         fail("« exam.duration_minutes » doit être un entier")
+    _check_mentions(data, fail)
 
     seen: set[str] = set()
 
@@ -91,3 +93,25 @@ def check(data, name: str = "référentiel") -> None:
             fail(f"les points des compétences font {total}, pas {scoring['max_points']}")
     if rule == BLOCKS and "blocks" not in data:
         fail("une notation par blocs demande « blocks »")
+
+
+def _check_mentions(data: dict, fail) -> None:
+    """Titles, registration dates and the certificates' validity, when declared."""
+    for key in ("title", "registered_title", "annex_heading", "document_title"):
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            fail(f"« {key} » doit être un texte non vide")
+    registration = data.get("registration") or {}
+    if not isinstance(registration, dict):
+        fail("« registration » doit décrire un objet")
+    days = {}
+    for key in ("effective_from", "ends_on"):
+        if registration.get(key) is not None:
+            try:
+                days[key] = date.fromisoformat(str(registration[key]))
+            except ValueError:
+                fail(f"« registration.{key} » doit être une date AAAA-MM-JJ")
+    if len(days) == 2 and days["ends_on"] < days["effective_from"]:
+        fail("« registration.ends_on » précède « registration.effective_from »")
+    years = (data.get("certificate") or {}).get("validity_years")
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
+        fail("« certificate.validity_years » doit être un entier positif ou null")

@@ -30,6 +30,25 @@ class Referential(db.Model):
     def label(self) -> str:
         return f"{self.code} v{self.version}"
 
+    @property
+    def registered_title(self) -> str:
+        """The title as registered (France Compétences): certificate, convocations, emails."""
+        return (self.details or {}).get("registered_title") or self.title
+
+    @property
+    def annex_heading(self) -> str:
+        """The heading the procedure's annexes print (attendance sheets, minutes, grids…)."""
+        return self.document_title
+
+    @property
+    def registration(self) -> dict:
+        return (self.details or {}).get("registration") or {}
+
+    @property
+    def certificate_validity_years(self) -> int | None:
+        """How long a certificate is valid after its award; None: without limit."""
+        return ((self.details or {}).get("certificate") or {}).get("validity_years")
+
 
 class RefBlock(db.Model):
     __tablename__ = "ref_blocks"

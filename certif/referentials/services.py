@@ -14,23 +14,28 @@ from .loader import ReferentialError, blocks_of, read, referential_files
 from .models import RefBlock, RefCompetency, RefCriterion, Referential
 from .scoring import BlockSpec, CompetencySpec, Scheme
 
-_TOP_LEVEL = {"code", "version", "title", "document_title", "scoring", "blocks", "competencies"}
+_TOP_LEVEL = {"code", "version", "title", "document_title", "annex_heading", "scoring", "blocks",
+              "competencies"}
 
 
 def import_file(path: Path) -> Referential | None:
     """Import one file; returns the new version, or None when it is already there.
 
-    A file whose content changed while keeping its version is refused: a session
-    pins a version, so a published version must never change under it.
+    A file whose grading content changed while keeping its version is refused: a session
+    pins a version, so a published version must never change under it. Its mentions
+    alone (titles, registration facts, modalities' text: what documents print) may be
+    completed in place, audited, e.g. the registration's end date once known.
     """
     data, sha = read(path)
     existing = db.session.scalar(
         db.select(Referential).filter_by(code=data["code"], version=data["version"]))
     if existing is not None:
         if existing.source_sha256 != sha:
-            raise ReferentialError(
-                f"{path.name} : le contenu de {data['code']} v{data['version']} a changé "
-                "sans nouvelle version ; incrémentez « version »")
+            if _grading_content(_build(data, sha)) != _grading_content(existing):
+                raise ReferentialError(
+                    f"{path.name} : le contenu de {data['code']} v{data['version']} a changé "
+                    "sans nouvelle version ; incrémentez « version »")
+            _update_mentions(existing, data, sha, path.name)
         return None
     with write_transaction():
         referential = _build(data, sha)
@@ -45,16 +50,42 @@ def import_all() -> list[Referential]:
     return [r for r in (import_file(p) for p in referential_files()) if r is not None]
 
 
+def _mentions(data: dict) -> dict:
+    """What a referential's documents print and grading never reads."""
+    return dict(title=data["title"],
+                document_title=(data.get("annex_heading") or data.get("document_title")
+                                or data["title"].upper()),
+                details={k: v for k, v in data.items() if k not in _TOP_LEVEL})
+
+
+def _grading_content(ref: Referential) -> tuple:
+    """Everything a session's grading depends on, comparable between two builds."""
+    return (ref.code, ref.version, ref.rule, ref.max_points, ref.pass_mark, ref.exam_minutes,
+            tuple((b.code, b.title, b.validation, b.position) for b in ref.blocks),
+            tuple((c.code, c.title, c.section, c.points, c.evaluation, c.position,
+                   c.block.code if c.block is not None else None,
+                   tuple((k.code, k.text, k.position) for k in c.criteria))
+                  for c in ref.competencies))
+
+
+def _update_mentions(existing: Referential, data: dict, sha: str, filename: str) -> None:
+    with write_transaction():
+        old = existing.source_sha256
+        for key, value in _mentions(data).items():
+            setattr(existing, key, value)
+        existing.source_sha256 = sha
+        record(None, "referential.update_mentions", "referential", existing.id, old, sha,
+               file=filename, label=existing.label)
+
+
 def _build(data: dict, sha: str) -> Referential:
     scoring = data["scoring"]
     referential = Referential(
-        code=data["code"], version=data["version"], title=data["title"],
-        document_title=data.get("document_title") or data["title"].upper(),
+        code=data["code"], version=data["version"], **_mentions(data),
         rule=scoring["rule"],
         max_points=_decimal(scoring.get("max_points")),
         pass_mark=_decimal(scoring.get("pass_mark")),
         exam_minutes=data["exam"]["duration_minutes"],
-        details={k: v for k, v in data.items() if k not in _TOP_LEVEL},
         source_sha256=sha,
     )
     comp_position = crit_position = 0

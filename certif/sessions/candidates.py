@@ -13,14 +13,14 @@ from datetime import date
 from sqlalchemy import func, or_
 
 from ..audit.services import record
-from ..candidates.csv_import import CandidateData
 from ..candidates.models import Appeal, Candidate, RetakeRequest
+from ..candidates.rules import CandidateData
 from ..candidates.services import get_candidate, same_person
 from ..database import write_transaction
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import GRADING, PREPARING, SCHEDULED, Exam, ExamSession, Jury
-from .services import reschedule
+from .models import GRADING, PREPARING, Exam, ExamSession, Jury
+from .slots import reschedule
 
 PAGE_SIZE = 50
 MAX_QUERY = 100
@@ -189,7 +189,7 @@ def _reschedule_juries(candidate: Candidate) -> tuple[list[Jury], list[Jury]]:
     rescheduled and those kept as they were (their session has started)."""
     db.session.flush()
     exams = db.session.scalars(db.select(Exam).where(
-        Exam.candidate_id == candidate.id, Exam.status == SCHEDULED, Exam.phase == GRADING)).all()
+        Exam.candidate_id == candidate.id, Exam.is_active, Exam.phase == GRADING)).all()
     juries = {exam.jury.id: exam.jury for exam in exams}
     rescheduled, kept = [], []
     for jury in juries.values():

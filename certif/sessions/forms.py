@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..timeutil import to_paris
+from .juries import JuryChoice
 from .models import MODES
-from .services import JuryChoice, SessionFields
+from .services import SessionFields
 
 # Database ids are INTEGER columns: a bigger number would overflow SQLite's binding (a 500).
 MAX_ID = 2**31 - 1

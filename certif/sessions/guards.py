@@ -1,6 +1,6 @@
 """What the layers above add to a session's next step.
 
-A session goes forward one status at a time (`services.next_step`). Sessions check what
+A session goes forward one status at a time (`lifecycle.next_step`). Sessions check what
 they know (complete juries, the exam day, closed deliberations); before a session is
 deliberated, then closed, its minutes must be signed by every juror, then carry the
 organiser's visa. The minutes sit above sessions, which never import them: they register

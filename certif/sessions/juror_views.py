@@ -15,6 +15,7 @@ from ..documents.pdf import pdf_response
 from ..errors import Conflict, InvalidInput, NotFound
 from ..jurors import services, storage
 from ..jurors.forms import CvForm, DecisionForm, JurorForm
+from ..people import of
 from ..web import error_response, redirect_after_write, role_required
 from . import jurors
 
@@ -126,7 +127,7 @@ def edit(user_id: int):
         except InvalidInput as exc:
             form.email.errors.append(exc.message)
         else:
-            flash(f"Fiche de {user.full_name} enregistrée." if changed else "Aucune modification.",
+            flash(f"Fiche {of(user.full_name)} enregistrée." if changed else "Aucune modification.",
                   "info")
             return redirect_after_write(url_for(".show", user_id=user_id))
     status = 400 if form.errors else 200

@@ -19,7 +19,7 @@ from ..jurors.models import FAVOURABLE, HABILITATION_RESULTS, UNFAVOURABLE, Conf
 from ..jurors.services import get_juror, recommendation_for
 from ..text import clean_text
 from ..timeutil import utcnow
-from .models import DELIBERATION, GRADING, SCHEDULED, STOPPED, Exam, ExamSession, Jury, JuryMember
+from .models import DELIBERATION, GRADING, STOPPED, Exam, ExamSession, Jury, JuryMember
 
 MAX_COMMENT = 2000
 MSG_COMMENT_NEEDED_UNFAVOURABLE = ("Expliquez l'avis défavorable dans le commentaire : "
@@ -44,9 +44,8 @@ def juries_still_grading(user_id: int) -> list[Jury]:
     A stopped jury (carence) grades no more, but its open deliberations go on.
     """
     still_open = (db.select(Exam.id)
-                  .where(Exam.jury_id == Jury.id, Exam.status == SCHEDULED,
-                         db.or_(Exam.phase == DELIBERATION,
-                                and_(Exam.phase == GRADING, Jury.stopped_at.is_(None))))
+                  .where(Exam.jury_id == Jury.id, Exam.is_active,
+                         db.or_(Exam.phase == DELIBERATION, and_(Exam.phase == GRADING, Jury.sits)))
                   .exists())
     return db.session.scalars(
         db.select(Jury)

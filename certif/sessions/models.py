@@ -1,6 +1,8 @@
 """Exam sessions, their juries, and each candidate's sitting (an exam) before a jury."""
 from datetime import timedelta
 
+from sqlalchemy.ext.hybrid import hybrid_property
+
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -45,6 +47,8 @@ EXAM_STATUSES = {
     ABSENT_UNEXCUSED: "Absent non excusé",
     MOVED: "Reporté",
 }
+# What a scheduled sitting is once graded (its phase past grading): never "Prévu".
+SITTING_DONE = {DELIBERATION: "En délibération", CLOSED: "Évalué"}
 
 
 class ExamSession(db.Model):
@@ -145,6 +149,17 @@ class Jury(db.Model):
     def jurors(self) -> list:
         return [m.juror for m in self.members]
 
+    @hybrid_property
+    def sits(self) -> bool:
+        """Whether the jury sits: not stopped by a juror's absence (carence). Also a SQL
+        expression: `where(Jury.sits)`, `where(~Jury.sits)` for the stopped ones."""
+        return self.stopped_at is None
+
+    @sits.inplace.expression
+    @classmethod
+    def _sits_expression(cls):
+        return cls.stopped_at.is_(None)
+
     def other_juror(self, user):
         return next((j for j in self.jurors if j.id != user.id), None)
 
@@ -217,15 +232,44 @@ class Exam(db.Model):
     def phase_label(self) -> str:
         return EXAM_PHASES[self.phase]
 
+    # The phase as the templates ask it: they never compare phase strings.
+    @property
+    def is_grading(self) -> bool:
+        return self.phase == GRADING
+
+    @property
+    def is_deliberating(self) -> bool:
+        return self.phase == DELIBERATION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == CLOSED
+
     @property
     def status_label(self) -> str:
+        """"Prévu" only while the candidate is still to be graded: a sitting whose deliberation
+        is open says so, a closed one "Évalué" (issue 13, item 9)."""
+        if self.is_active and not self.is_grading:
+            return SITTING_DONE[self.phase]
         return EXAM_STATUSES[self.status]
 
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
-        """Still to sit (or sitting): not absent, not moved elsewhere."""
+        """Still to sit (or sitting): not absent, not moved elsewhere (whatever its jury).
+        Also a SQL expression: `where(Exam.is_active)`."""
         return self.status == SCHEDULED
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls):
+        return cls.status == SCHEDULED
+
+    @property
+    def sits(self) -> bool:
+        """On its jury's attendance sheet: still expected, before a jury that sits. In SQL,
+        join the jury and filter on both halves: `where(Exam.is_active, Jury.sits)`."""
+        return self.is_active and self.jury.sits

@@ -103,6 +103,8 @@ def session_day_problem(day: date) -> str | None:
 # Line breaks and invisible controls: in a session number they would end up in an
 # email's subject (a header injection, or a refused message), elsewhere in a document.
 _CONTROL_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")
+MSG_CONTROL_CHARS = "{what} ne peut contenir ni retour à la ligne ni caractère de contrôle."
+MAX_TEXT = 2000  # a free text of a session or of a change to its plan (reason, requirements)
 
 
 def has_control_chars(text: str | None, *, multiline: bool = False) -> bool:

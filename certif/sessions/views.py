@@ -12,10 +12,10 @@ from ..auth.models import COUNCIL, ORGANISER
 from ..errors import Conflict, InvalidInput
 from ..timeutil import french_time
 from ..web import is_htmx, redirect_after_write, role_required
-from . import presenters, services
+from . import juries, lifecycle, picker, presenters, queries, services, slots
 from .forms import CancelForm, JuryForm, SessionForm, int_or_none
 from .models import CANCELLED, SESSION_STATUSES
-from .services import sessions_overview
+from .queries import sessions_overview
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -46,14 +46,14 @@ def new():
 @bp.get("/<id:session_id>")
 @role_required(ORGANISER, COUNCIL)
 def show(session_id: int):
-    page = presenters.session_page(services.session_for_page(session_id))
+    page = presenters.session_page(queries.session_for_page(session_id))
     return render_template("sessions/show.html", **_page_context(page))
 
 
 @bp.route("/<id:session_id>/modifier", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def edit(session_id: int):
-    session = services.get_session(session_id)
+    session = queries.get_session(session_id)
     locked = services.edit_locked_reason(session)
     if locked:
         raise Conflict(locked)
@@ -77,7 +77,7 @@ def edit(session_id: int):
 @bp.route("/<id:session_id>/annulation", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def cancel(session_id: int):
-    session = services.get_session(session_id)
+    session = queries.get_session(session_id)
     form = CancelForm()
     if form.validate_on_submit():
         try:
@@ -86,15 +86,15 @@ def cancel(session_id: int):
             _attach(form, exc)
             return _cancel_page(form, session, 400)
         except Conflict as exc:  # e.g. candidates still to sit: the page lists them
-            return _cancel_page(form, services.get_session(session_id), exc.status, exc.message)
+            return _cancel_page(form, queries.get_session(session_id), exc.status, exc.message)
         flash(f"Session n° {session.number} annulée.", "info")
         return redirect_after_write(url_for(".show", session_id=session.id))
     return _cancel_page(form, session, 400 if form.errors else 200)
 
 
 def _cancel_page(form, session, status: int, problem: str | None = None):
-    problem = problem or services.cancel_problem(session)
-    waiting = services.stranded_exams(session) if session.status != CANCELLED else []
+    problem = problem or lifecycle.cancel_problem(session)
+    waiting = queries.active_exams(session) if session.status != CANCELLED else []
     return render_template("sessions/cancel.html", form=form, session=session, problem=problem,
                            waiting=waiting), status
 
@@ -102,7 +102,7 @@ def _cancel_page(form, session, status: int, problem: str | None = None):
 @bp.post("/<id:session_id>/statut")
 @role_required(ORGANISER)
 def advance(session_id: int):
-    session = services.advance_session(current_user, session_id, request.form.get("target"))
+    session = lifecycle.advance_session(current_user, session_id, request.form.get("target"))
     flash(f"La session est maintenant « {session.status_label.lower()} ».", "info")
     return redirect_after_write(url_for(".show", session_id=session.id))
 
@@ -112,11 +112,11 @@ def advance(session_id: int):
 @bp.route("/<id:session_id>/jurys", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def add_jury(session_id: int):
-    session = services.get_session(session_id)
+    session = queries.get_session(session_id)
     form = _jury_form(JuryForm())
     if form.validate_on_submit():
         try:
-            jury = services.add_jury(current_user, session.id, form.choice())
+            jury = juries.add_jury(current_user, session.id, form.choice())
         except (InvalidInput, Conflict) as exc:
             return _jury_page(form, session, None, exc)
         flash(f"{jury.label} ajouté : placez-y maintenant des candidats.", "info")
@@ -128,11 +128,11 @@ def add_jury(session_id: int):
 @bp.route("/jurys/<id:jury_id>", methods=["GET", "POST"])
 @role_required(ORGANISER)
 def edit_jury(jury_id: int):
-    jury = services.get_jury(jury_id)
+    jury = queries.get_jury(jury_id)
     form = _jury_form(JuryForm() if request.method == "POST" else JuryForm.for_jury(jury))
     if form.validate_on_submit():
         try:
-            services.edit_jury(current_user, jury.id, form.choice())
+            juries.edit_jury(current_user, jury.id, form.choice())
         except (InvalidInput, Conflict) as exc:
             return _jury_page(form, jury.session, jury, exc)
         flash(f"{jury.label} modifié.", "info")
@@ -144,8 +144,8 @@ def edit_jury(jury_id: int):
 @bp.post("/jurys/<id:jury_id>/suppression")
 @role_required(ORGANISER)
 def delete_jury(jury_id: int):
-    label = services.get_jury(jury_id).label
-    session = services.delete_jury(current_user, jury_id)
+    label = queries.get_jury(jury_id).label
+    session = juries.delete_jury(current_user, jury_id)
     flash(f"{label} supprimé.", "info")
     return redirect_after_write(url_for(".show", session_id=session.id))
 
@@ -155,7 +155,7 @@ def delete_jury(jury_id: int):
 @bp.post("/jurys/<id:jury_id>/candidats")
 @role_required(ORGANISER)
 def assign(jury_id: int):
-    placement = services.assign_candidate(current_user, jury_id,
+    placement = slots.assign_candidate(current_user, jury_id,
                                           int_or_none(request.form.get("candidate_id")))
     exam = placement.exam
     message = (f"{exam.candidate.full_name} placé dans le {exam.jury.label} à "
@@ -166,7 +166,7 @@ def assign(jury_id: int):
 @bp.post("/examens/<id:exam_id>/ordre")
 @role_required(ORGANISER)
 def move_slot(exam_id: int):
-    exam = services.move_slot(current_user, exam_id, request.form.get("direction"))
+    exam = slots.move_slot(current_user, exam_id, request.form.get("direction"))
     message = f"{exam.candidate.full_name} passe maintenant à {french_time(exam.starts_at)}."
     return _after_slot_change(exam.jury.session_id, exam.jury_id, message)
 
@@ -174,7 +174,7 @@ def move_slot(exam_id: int):
 @bp.post("/examens/<id:exam_id>/jury")
 @role_required(ORGANISER)
 def change_jury(exam_id: int):
-    exam = services.change_jury(current_user, exam_id, int_or_none(request.form.get("jury_id")))
+    exam = slots.change_jury(current_user, exam_id, int_or_none(request.form.get("jury_id")))
     flash(f"{exam.candidate.full_name} est confié au {exam.jury.label}, à "
           f"{french_time(exam.starts_at)}. Envoyez-lui sa nouvelle convocation.", "info")
     return redirect_after_write(url_for(".show", session_id=exam.jury.session_id,
@@ -184,8 +184,8 @@ def change_jury(exam_id: int):
 @bp.post("/examens/<id:exam_id>/retrait")
 @role_required(ORGANISER)
 def unassign(exam_id: int):
-    name = services.get_exam(exam_id).candidate.full_name
-    jury = services.unassign(current_user, exam_id)
+    name = queries.get_exam(exam_id).candidate.full_name
+    jury = slots.unassign(current_user, exam_id)
     flash(f"{name} est retiré du {jury.label}.", "info")
     return redirect_after_write(url_for(".show", session_id=jury.session_id,
                                         _anchor=f"jury-{jury.id}"))
@@ -194,7 +194,7 @@ def unassign(exam_id: int):
 # --- Helpers ------------------------------------------------------------------------------
 
 def _referential_choices(current=None) -> list[SelectChoice]:
-    referentials = services.latest_referentials()
+    referentials = queries.latest_referentials()
     choices = [SelectChoice("", "— Choisir —")]
     choices += [SelectChoice(r.id, f"{r.code} (version {r.version}) : {r.title}")
                 for r in referentials]
@@ -222,8 +222,8 @@ def _session_form(form, session, exc=None, *, referential_locked=None):
 
 
 def _jury_form(form: JuryForm) -> JuryForm:
-    jurors = services.juror_choices()
-    form.set_jurors(jurors, services.habilitation_problems(jurors))
+    jurors = juries.juror_choices()
+    form.set_jurors(jurors, juries.habilitation_problems(jurors))
     return form
 
 
@@ -240,7 +240,7 @@ def _page_context(page: presenters.SessionPage) -> dict:
     context = dict(page=page, session=page.session, can_manage=manage, statuses=SESSION_STATUSES,
                    candidates=[], jury_form=None, candidate_arg=_candidate_page_arg())
     if manage and page.preparing:
-        context["candidates"] = services.candidate_choices(page.session)
+        context["candidates"] = picker.candidate_choices(page.session)
         context["jury_form"] = _jury_form(JuryForm(formdata=None))
     return context
 
@@ -258,7 +258,7 @@ def _candidate_page_arg() -> str | None:
 def _after_slot_change(session_id: int, jury_id: int, message: str, warning: str | None = None):
     """htmx: the jury's fragment, with the message in it; a form post: back to the page."""
     if is_htmx():
-        page = presenters.session_page(services.session_for_page(session_id))
+        page = presenters.session_page(queries.session_for_page(session_id))
         return render_template("sessions/_jury_changed.html", view=page.jury(jury_id), notice=message,
                                warning=warning, **_page_context(page))
     flash(message, "info")

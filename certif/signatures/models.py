@@ -9,6 +9,7 @@ CONDITIONS = "conditions"  # annex 4, subject: conditions_sheets.id
 MINUTES = "minutes"  # annex 5 (general and individual minutes, grids), subject: minutes.id
 ANOMALY = "anomaly"  # annex 3, the observer's signature, subject: anomaly_sheets.id
 COUNCIL_OPINION = "council_opinion"  # annex 3's council opinion, subject: council_reviews.id
+PROFESSIONALISATION = "professionalisation"  # annex 7's attestation, subject: juror_training_invitations.id
 DOCUMENTS = {
     CANDIDATE_ATTENDANCE: "Feuille d'émargement du candidat (annexe 1)",
     JURY_ATTENDANCE: "Feuille d'émargement du jury (annexe 2)",
@@ -16,6 +17,7 @@ DOCUMENTS = {
     MINUTES: "Procès-verbal de la certification (annexe 5) et grilles d'évaluation (annexe 6)",
     ANOMALY: "Fiche anomalie (annexe 3)",
     COUNCIL_OPINION: "Avis du comité de pilotage sur une fiche (annexe 3)",
+    PROFESSIONALISATION: "Attestation de suivi de la session de professionnalisation (annexe 7)",
 }
 ROLES = {"candidate": "Candidat", "juror": "Juré", "president": "Président du jury",
          "member": "Membre du jury", "organiser": "Responsable d'organisation",

@@ -5,12 +5,12 @@ import pytest
 
 from certif import create_app
 from certif.audit.models import AuditEntry
-from certif.auth.models import User
+from certif.auth.models import COUNCIL, JUROR, ORGANISER, User
 from certif.auth.services import create_user
 from certif.extensions import db
 
-from ..conftest import CSRF_RE
-from ..factories import COUNCIL, JUROR, ORGANISER, make_user
+from ..factories.users import make_user
+from ..factories.web import CSRF_RE
 
 
 def login_page_token(web):
@@ -153,7 +153,7 @@ def test_security_headers(web):
 
 
 def test_behind_a_proxy_the_audit_log_keeps_the_clients_address(app):
-    from ..conftest import Browserless
+    from ..factories.web import Browserless
     proxied = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                          PROXY_FIX_HOPS=1)
     with proxied.app_context():

@@ -8,10 +8,10 @@ import pytest
 from certif.audit.models import AuditEntry
 from certif.auth import tokens
 from certif.auth.login_sessions import token_hash
-from certif.auth.models import AccountToken, User
+from certif.auth.models import COUNCIL, JUROR, ORGANISER, AccountToken, User
 from certif.extensions import db
 
-from ..factories import COUNCIL, JUROR, ORGANISER, make_user
+from ..factories.users import make_user
 
 ARGS = ["users", "create", "Premiere.Orga@Exemple.fr", "--first-name", "Sephora",
         "--last-name", "Labi", "--role", "organiser"]

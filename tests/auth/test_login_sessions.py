@@ -3,12 +3,12 @@ import html
 from datetime import timedelta
 
 from certif.audit.models import AuditEntry
-from certif.auth.models import LoginSession
+from certif.auth.models import JUROR, ORGANISER, LoginSession
 from certif.extensions import db
 from certif.timeutil import utcnow
 
-from ..conftest import Browserless
-from ..factories import JUROR, ORGANISER, make_user
+from ..factories.users import make_user
+from ..factories.web import Browserless
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

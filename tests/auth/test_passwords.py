@@ -9,7 +9,7 @@ import pytest
 
 from certif.audit.models import AuditEntry
 from certif.auth import passwords, tokens
-from certif.auth.models import AccountToken, LoginSession, User
+from certif.auth.models import JUROR, ORGANISER, AccountToken, LoginSession, User
 from certif.auth.password_rules import COMMON, HAS_EMAIL, HAS_NAME, TOO_SHORT, password_problems
 from certif.auth.services import ACCOUNT_LIMIT
 from certif.database import write_transaction
@@ -18,8 +18,9 @@ from certif.mail.models import OutgoingMail
 from certif.throttling import services as throttling
 from certif.timeutil import utcnow
 
-from ..conftest import CSRF_RE, Browserless
-from ..factories import JUROR, ORGANISER, PASSWORD, last_link_to, mails_to, make_user
+from ..factories.mail import last_link_to, mails_to
+from ..factories.users import PASSWORD, make_user
+from ..factories.web import CSRF_RE, Browserless
 
 NEW = "lune-girafe-ocre-piano"
 OTHER = "Tq7#mLp2vX9!"

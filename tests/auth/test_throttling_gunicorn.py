@@ -22,7 +22,7 @@ from certif.auth.models import JUROR
 from certif.auth.services import ACCOUNT_LIMIT, create_user
 from certif.extensions import db
 
-from ..conftest import POSTGRES_URL
+from ..factories.database import POSTGRES_URL
 
 pytestmark = [pytest.mark.sqlite_only,
               pytest.mark.skipif(bool(POSTGRES_URL), reason="serves a SQLite file")]

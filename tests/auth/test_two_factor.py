@@ -11,14 +11,15 @@ import pytest
 from certif.audit.models import AuditEntry
 from certif.auth import twofactor
 from certif.auth import twofactor_rules as rules
-from certif.auth.models import LoginSession, RecoveryCode, User
+from certif.auth.models import COUNCIL, JUROR, ORGANISER, LoginSession, RecoveryCode, User
 from certif.auth.services import PENDING_SECOND_FACTOR
 from certif.extensions import db
 from certif.throttling.services import Limit
 from certif.timeutil import utcnow
 
-from ..conftest import CSRF_RE, Browserless
-from ..factories import COUNCIL, JUROR, ORGANISER, PASSWORD, mails_to, make_user
+from ..factories.mail import mails_to
+from ..factories.users import PASSWORD, make_user
+from ..factories.web import CSRF_RE, Browserless
 
 ENROL = "/compte/double-authentification"
 VERIFY = "/connexion/code"

@@ -30,9 +30,9 @@ from certif.grading.models import Mark
 from certif.grading.services import label, set_mark
 from certif.referentials.models import RefCriterion
 
-from ..conftest import POSTGRES_URL
-from ..documents.conftest import make_pem_pair, plain_pdf
-from .conftest import all_rows, file_hashes, fresh_app, members_of, write_archive
+from ..factories.database import POSTGRES_URL
+from ..factories.files import make_pem_pair, plain_pdf
+from .helpers import all_rows, file_hashes, fresh_app, members_of, write_archive
 
 # On PostgreSQL the archive's database is a pg_dump: without the client tools there is nothing to test.
 pytestmark = pytest.mark.skipif(bool(POSTGRES_URL) and not shutil.which("pg_dump"),

@@ -19,7 +19,8 @@ from certif.auth.models import COUNCIL, ORGANISER, LoginSession, User
 from certif.auth.password_rules import COMMON
 from certif.extensions import db
 
-from ..factories import last_link_to, make_user
+from ..factories.mail import last_link_to
+from ..factories.users import make_user
 
 FIRST, LAST = "Hélène", "Garnier"
 EMAIL = "helene.garnier@certif.test"

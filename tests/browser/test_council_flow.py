@@ -22,9 +22,11 @@ from certif.council import storage
 from certif.council.models import AnomalySheet, CorrectiveAction, CouncilReview
 from certif.council.rules import MSG_EVIDENCE_REQUIRED
 from certif.extensions import db
+from certif.people import of
 from certif.timeutil import french_date, to_paris, utcnow
 
-from ..factories import make_exam, make_user
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
 from .signing import draw_signature
 
 SLOW_MS = 20_000  # pages that render a PDF, on a loaded machine
@@ -153,7 +155,7 @@ def test_an_anomaly_from_the_juror_to_the_council_closing_it(live, artifacts):
     juror.get_by_role("button", name="Signer et transmettre la fiche").click()
     second_id = filed_sheet_id(juror, url)
     assert second_id != first_id
-    expect(juror.get_by_role("img", name=f"Signature tracée de {s.juror_name}")).to_be_visible()
+    expect(juror.get_by_role("img", name=f"Signature tracée {of(s.juror_name)}")).to_be_visible()
     expect(juror.locator("dl.anomaly-sheet")).to_contain_text("Non renseignées")  # no causes
 
     # The juror has no way into the council's pages: no "Conseil" link, and a 403.
@@ -227,13 +229,14 @@ def test_an_anomaly_from_the_juror_to_the_council_closing_it(live, artifacts):
     expect(opinion.get_by_role("button", name="Enregistrer le brouillon")).to_have_count(0)
     expect(council.locator(".page-head .badge")).to_have_text("Actions en cours")
 
-    # Closing is refused while the adopted action is not verified: the page says why,
-    # and the server refuses (409) with the same French message.
+    # Closing is refused while the adopted action is not verified: the page says why, and
+    # the server refuses with the same French message, back on the sheet's own page.
     closing = council.locator("#cloture")
     expect(closing).to_contain_text(CLOSE_REFUSED)
     with council.expect_response(lambda r: r.request.method == "POST") as answer:
         closing.get_by_role("button", name="Clôturer la fiche").click()
-    assert answer.value.status == 409
+    assert answer.value.status == 303
+    expect(council).to_have_url(f"{url}{review_path}#cloture")
     expect(council.get_by_role("heading", level=1)).to_have_text(
         f"Fiche anomalie n° {first_id} — {s.juror_name}")
     expect(closing.get_by_role("alert")).to_have_text(CLOSE_REFUSED)

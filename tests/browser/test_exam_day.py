@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from certif.extensions import db
 from certif.grading.models import Grid, Mark
 
-from .test_grading_flow import grade_server_side, plan
+from .helpers import grade_server_side, plan
 
 
 def stored_mark(server, code):

@@ -7,13 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from certif.auth.models import User
-from certif.extensions import db
 from certif.grading import services
 from certif.grading.presenters import decision_label, mark_label, status_label
 from certif.web import fr_number
 
-from .conftest import VIEWPORT, other_progress
+from .helpers import grade_server_side, plan
+from .live import VIEWPORT, other_progress
 
 # RS6240: what each juror of the jury decides (criteria not listed: "Acquis").
 # They disagree on Cr2, Cr5, Cr15 and Cr22; on Cr2 the president's casting vote
@@ -22,31 +21,6 @@ PRESIDENT_NON = {"Cr1", "Cr2", "Cr7", "Cr15"}
 MEMBER_NON = {"Cr1", "Cr5", "Cr7", "Cr22"}
 COMMENT = "Candidat à l'aise à l'oral ; visuels à retravailler."
 ADDED = "Campagne sponsorisée bien argumentée."
-
-
-def plan(codes, non):
-    return {code: code not in non for code in codes}
-
-
-def raw(value: bool) -> str:
-    return "acquis" if value else "non_acquis"
-
-
-def grade_server_side(server, president=None, member=None, *, open_deliberation=False,
-                      close=False):
-    """Marks (code -> bool) saved through the services, as the jurors' clicks would."""
-    s = server.seeded
-    with server.app.app_context():
-        users = {s.president_id: db.session.get(User, s.president_id),
-                 s.member_id: db.session.get(User, s.member_id)}
-        for user_id, marks in ((s.president_id, president), (s.member_id, member)):
-            for code, value in (marks or {}).items():
-                services.set_mark(users[user_id], s.exam_id, s.ids[code], raw(value))
-        if open_deliberation:
-            services.open_deliberation(users[s.president_id], s.exam_id)
-        if close:
-            services.close_deliberation(users[s.president_id], s.exam_id, confirmed=True)
-        db.session.remove()
 
 
 @pytest.mark.browser

@@ -18,7 +18,8 @@ from certif.jurors.models import JurorProfile
 from certif.mail.models import OutgoingMail
 from certif.sessions.models import ExamSession
 
-from ..factories import make_user, referential
+from ..factories.sessions import referential
+from ..factories.users import make_user
 
 EXAM_DAY = date.today() + timedelta(days=21)
 

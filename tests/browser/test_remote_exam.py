@@ -18,10 +18,12 @@ from certif.examday.access import MSG_MINUTES_SIGNED
 from certif.extensions import db
 from certif.grading.presenters import decision_label
 from certif.mail.models import OutgoingMail
+from certif.people import of
 from certif.timeutil import paris_to_utc, to_paris, utcnow
 
-from ..factories import make_exam, make_user
-from .conftest import JurorPage, Seeded, other_progress
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
+from .live import JurorPage, Seeded, other_progress
 from .signing import draw_signature
 
 SHOTS = Path("/tmp/shots")
@@ -155,11 +157,11 @@ def test_a_remote_exam_from_reception_to_verified_certificate(live):
     pres.set_marker()
     cand.get_by_role("button", name="Je signe ma feuille d'émargement").click()
     expect(cand.get_by_role("heading", level=1)).to_have_text("Votre émargement est enregistré")
-    expect(cand.get_by_role("img", name=f"Signature tracée de {s.candidate_name}")).to_be_visible()
+    expect(cand.get_by_role("img", name=f"Signature tracée {of(s.candidate_name)}")).to_be_visible()
 
     expect(attendance.locator("h2 .badge")).to_have_text("Fait", timeout=10_000)  # polled every 3 s
     expect(attendance).to_contain_text("Le candidat a émargé le")
-    expect(attendance.get_by_role("img", name=f"Signature tracée de {s.candidate_name}")
+    expect(attendance.get_by_role("img", name=f"Signature tracée {of(s.candidate_name)}")
            ).to_be_visible()
     pres.assert_not_navigated()
     shot(page, "reception_signed")

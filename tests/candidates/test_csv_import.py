@@ -3,9 +3,10 @@ from datetime import date
 
 import pytest
 
-from certif.candidates.csv_import import MAX_LINES, CandidateData, clean_candidate, fold, parse
+from certif.candidates.csv_import import MAX_LINES, parse
+from certif.candidates.rules import CandidateData, clean_candidate, fold
 
-from .conftest import HEADER, csv_bytes
+from .helpers import HEADER, csv_bytes
 
 TODAY = date(2026, 6, 1)
 GOOD = ("Martin;Jeanne;17/05/1990;Jeanne.Martin@Exemple.fr;06 12 34 56 78;1 rue Haute;69001;Lyon;"

@@ -1,19 +1,21 @@
 """Authorisation: organiser routes refuse jurors (403) and send anonymous users to log in."""
 import pytest
 
+from certif.auth.models import JUROR
 from certif.certificates.models import Certificate
 from certif.extensions import db
 from certif.grading.rules import FAVORABLE
 
-from ..factories import JUROR, make_user
-from .conftest import finished_session, give_visa
+from ..factories.grading import finished_session
+from ..factories.minutes import make_minutes
+from ..factories.users import make_user
 
 
 @pytest.fixture
-def routes(staff):
+def routes(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    give_visa(setup.session)
-    staff.post(f"/sessions/{setup.session.id}/certificats")
+    make_minutes(setup.session)
+    organiser.post(f"/sessions/{setup.session.id}/certificats")
     certificate = db.session.scalar(db.select(Certificate))
     sid, eid, cid = setup.session.id, setup.exam.id, certificate.id
     return [("get", f"/sessions/{sid}/resultats"), ("post", f"/sessions/{sid}/resultats/envoi"),

@@ -7,7 +7,7 @@ from email import policy
 import pypdf
 
 from certif.audit.models import AuditEntry
-from certif.certificates import rules, services
+from certif.certificates import queries, rules
 from certif.certificates.models import Certificate
 from certif.documents.seal import verify_pdf
 from certif.extensions import db
@@ -15,33 +15,34 @@ from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.mail.services import read_eml
 from certif.timeutil import paris_today
 
-from .conftest import finished_session, give_visa
+from ..factories.grading import finished_session
+from ..factories.minutes import make_minutes
 
 
 def certificates():
     return db.session.scalars(db.select(Certificate).order_by(Certificate.number)).all()
 
 
-def generate(staff, setup):
-    return staff.post(f"/sessions/{setup.session.id}/certificats")
+def generate(organiser, setup):
+    return organiser.post(f"/sessions/{setup.session.id}/certificats")
 
 
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
-def test_refused_before_the_visa(staff):
+def test_refused_before_the_visa(organiser):
     setup = finished_session()
-    response = generate(staff, setup)
+    response = generate(organiser, setup)
     assert response.status_code == 409
     assert "visa du procès-verbal" in response.text
     assert certificates() == []
 
 
-def test_one_per_admitted_exam_numbered_in_order(staff, app):
+def test_one_per_admitted_exam_numbered_in_order(organiser, app):
     setup = finished_session(decisions=(FAVORABLE, UNFAVORABLE, FAVORABLE))
-    give_visa(setup.session)
-    response = generate(staff, setup)
+    make_minutes(setup.session)
+    response = generate(organiser, setup)
     assert response.status_code == 303
     made = certificates()
     year = setup.session.starts_at.year
@@ -51,33 +52,33 @@ def test_one_per_admitted_exam_numbered_in_order(staff, app):
     assert all(rules.is_well_formed_code(c.verification_code) for c in made)
     assert len({c.verification_code for c in made}) == 2
     # Again: nothing new, nothing renumbered.
-    generate(staff, setup)
+    generate(organiser, setup)
     assert [c.number for c in certificates()] == [c.number for c in made]
     created = db.session.scalars(db.select(AuditEntry).filter_by(action="certificate.create")).all()
     assert len(created) == 2
 
 
-def test_numbers_continue_across_sessions_of_the_same_year(staff):
+def test_numbers_continue_across_sessions_of_the_same_year(organiser):
     first = finished_session(decisions=(FAVORABLE,))
     second = finished_session(decisions=(FAVORABLE, FAVORABLE))
     for setup in (first, second):
-        give_visa(setup.session)
-        generate(staff, setup)
+        make_minutes(setup.session)
+        generate(organiser, setup)
     numbers = [c.number for c in certificates()]
     assert len(set(numbers)) == 3
     assert [n[-4:] for n in numbers] == ["0001", "0002", "0003"]
 
 
-def test_the_pdf_is_a_sealed_french_parchemin(staff, app):
+def test_the_pdf_is_a_sealed_french_parchemin(organiser, app):
     app.config["ORGANISATION_CITY"] = "Lyon"
     setup = finished_session(decisions=(FAVORABLE,))
     candidate = setup.exam.candidate
     candidate.birth_date = paris_today().replace(year=1990)
     db.session.commit()
-    give_visa(setup.session)
-    generate(staff, setup)
+    make_minutes(setup.session)
+    generate(organiser, setup)
     [certificate] = certificates()
-    response = staff.get(f"/certificats/{certificate.id}.pdf")
+    response = organiser.get(f"/certificats/{certificate.id}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert verify_pdf(response.data).intact
@@ -89,54 +90,54 @@ def test_the_pdf_is_a_sealed_french_parchemin(staff, app):
     assert "RS6240" in text and "Arrêté du 25 janvier 2023" in text
     assert f"n° {setup.session.number}" in text
     assert "Fait à Lyon le" in text
-    assert "Le responsable pédagogique d'ALLOKOM" in text  # seed I.D.6, elided
+    assert "Pour ALLOKOM, responsable d'organisation de la certification" in text
     assert certificate.number in text
     assert rules.format_code(certificate.verification_code) in text
     assert "/verifier-certificat" in text
-    assert services.certificate_file(setup.exam)[1] == response.data
+    assert queries.certificate_file(setup.exam)[1] == response.data
 
 
-def test_without_a_configured_city_the_parchemin_names_no_place(staff, app):
+def test_without_a_configured_city_the_parchemin_names_no_place(organiser, app):
     """A remote session's minutes say "À distance": never "Fait à À distance"."""
     app.config["ORGANISATION_CITY"] = None
     setup = finished_session(decisions=(FAVORABLE,))
     setup.session.mode = "remote"
     db.session.commit()
-    minutes = give_visa(setup.session)
+    minutes = make_minutes(setup.session)
     minutes.place = "À distance"
     db.session.commit()
-    generate(staff, setup)
+    generate(organiser, setup)
     [certificate] = certificates()
-    text = " ".join(pdf_text(staff.get(f"/certificats/{certificate.id}.pdf").data).split())
+    text = " ".join(pdf_text(organiser.get(f"/certificats/{certificate.id}.pdf").data).split())
     assert "Fait le " in text
     assert "Fait à" not in text and "distance" not in text and "Lyon" not in text
 
 
-def test_issue_by_post(staff, organiser):
+def test_issue_by_post(organiser, organiser_user):
     setup = finished_session(decisions=(FAVORABLE,))
-    give_visa(setup.session)
-    generate(staff, setup)
+    make_minutes(setup.session)
+    generate(organiser, setup)
     [certificate] = certificates()
     day = paris_today() - timedelta(days=1)
-    response = staff.post(f"/certificats/{certificate.id}/delivrance",
+    response = organiser.post(f"/certificats/{certificate.id}/delivrance",
                           {"channel": "post", "issued_on": day.isoformat()})
     assert response.status_code == 303
     db.session.refresh(certificate)
     assert (certificate.channel, certificate.issued_on) == ("post", day)
-    assert certificate.issued_by_id == organiser.id and certificate.issued_at is not None
+    assert certificate.issued_by_id == organiser_user.id and certificate.issued_at is not None
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="certificate.issue"))
     assert entry.entity_id == certificate.id
-    twice = staff.post(f"/certificats/{certificate.id}/delivrance", {"channel": "email"})
+    twice = organiser.post(f"/certificats/{certificate.id}/delivrance", {"channel": "email"})
     assert twice.status_code == 409
     assert "déjà été délivré" in twice.text and "par voie postale" in twice.text
 
 
-def test_issue_by_email_attaches_the_sealed_pdf(staff):
+def test_issue_by_email_attaches_the_sealed_pdf(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    give_visa(setup.session)
-    generate(staff, setup)
+    make_minutes(setup.session)
+    generate(organiser, setup)
     [certificate] = certificates()
-    response = staff.post(f"/certificats/{certificate.id}/delivrance", {"channel": "email"})
+    response = organiser.post(f"/certificats/{certificate.id}/delivrance", {"channel": "email"})
     assert response.status_code == 303
     db.session.refresh(certificate)
     assert certificate.channel == "email" and certificate.issued_on == paris_today()
@@ -148,68 +149,68 @@ def test_issue_by_email_attaches_the_sealed_pdf(staff):
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Le responsable d'organisation de la certification, ALLOKOM" in body
     assert "responsable pédagogique" not in body
-    assert staff.post(f"/certificats/{certificate.id}/delivrance",
+    assert organiser.post(f"/certificats/{certificate.id}/delivrance",
                       {"channel": "post"}).status_code == 409
 
 
-def test_the_issue_message_elides_de_before_a_vowel(staff):
+def test_the_issue_message_elides_de_before_a_vowel(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    give_visa(setup.session)
-    generate(staff, setup)
+    make_minutes(setup.session)
+    generate(organiser, setup)
     [certificate] = certificates()
-    page = staff.post(f"/certificats/{certificate.id}/delivrance", {"channel": "post"},
+    page = organiser.post(f"/certificats/{certificate.id}/delivrance", {"channel": "post"},
                       follow_redirects=True)
     name = setup.exam.candidate.full_name  # "Alex …"
     assert f"Certificat n° {certificate.number} d&#39;{name} délivré le" in page.text
 
 
-def test_issue_input_is_checked(staff):
+def test_issue_input_is_checked(organiser):
     setup = finished_session(decisions=(FAVORABLE,), emails=False)
-    give_visa(setup.session)
-    generate(staff, setup)
+    make_minutes(setup.session)
+    generate(organiser, setup)
     [certificate] = certificates()
     url = f"/certificats/{certificate.id}/delivrance"
-    future = staff.post(url, {"channel": "post",
+    future = organiser.post(url, {"channel": "post",
                               "issued_on": (paris_today() + timedelta(days=1)).isoformat()})
     assert future.status_code == 400 and "dans le futur" in future.text
-    before = staff.post(url, {"channel": "post",
+    before = organiser.post(url, {"channel": "post",
                               "issued_on": (paris_today() - timedelta(days=10)).isoformat()})
     assert before.status_code == 400 and "précéder la session" in before.text
-    assert staff.post(url, {"channel": "pigeon"}).status_code == 400
-    assert staff.post(url, {"channel": "post", "issued_on": "31/02/2026"}).status_code == 400
-    no_email = staff.post(url, {"channel": "email"})
+    assert organiser.post(url, {"channel": "pigeon"}).status_code == 400
+    assert organiser.post(url, {"channel": "post", "issued_on": "31/02/2026"}).status_code == 400
+    no_email = organiser.post(url, {"channel": "email"})
     assert no_email.status_code == 409 and "adresse e-mail" in no_email.text
     db.session.refresh(certificate)
     assert certificate.channel is None
     # Empty date: today.
-    assert staff.post(url, {"channel": "post", "issued_on": ""}).status_code == 303
+    assert organiser.post(url, {"channel": "post", "issued_on": ""}).status_code == 303
     db.session.refresh(certificate)
     assert certificate.issued_on == paris_today()
 
 
-def test_results_page_shows_certificates(staff):
+def test_results_page_shows_certificates(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert "après le visa du procès-verbal" in page.text
-    give_visa(setup.session)
-    assert "Produire les certificats" in staff.get(f"/sessions/{setup.session.id}/resultats").text
-    generate(staff, setup)
+    make_minutes(setup.session)
+    assert "Produire les certificats" in organiser.get(f"/sessions/{setup.session.id}/resultats").text
+    generate(organiser, setup)
     [certificate] = certificates()
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert certificate.number in page.text
     assert rules.format_code(certificate.verification_code) in page.text
     assert "Enregistrer la délivrance" in page.text and "PDF scellé" in page.text
 
 
-def test_issuing_by_post_shows_the_postal_address(staff):
+def test_issuing_by_post_shows_the_postal_address(organiser):
     setup = finished_session(decisions=(FAVORABLE, FAVORABLE))
     known, unknown = (e.candidate for e in setup.jury.exams)
     known.address, known.postal_code, known.city = "12 rue des Lilas", "69003", "Lyon"
     unknown.address, unknown.postal_code, unknown.city = None, "75011", None
     db.session.commit()
-    give_visa(setup.session)
-    generate(staff, setup)
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    make_minutes(setup.session)
+    generate(organiser, setup)
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     html = page.text
     assert "Adresse postale du candidat" in html
     assert "12 rue des Lilas<br>69003 Lyon" in html

@@ -7,7 +7,8 @@ from certif.extensions import db
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.timeutil import paris_today
 
-from .conftest import finished_session, give_visa
+from ..factories.grading import finished_session
+from ..factories.minutes import make_minutes
 
 
 def items_of(kind, today=None):
@@ -26,25 +27,25 @@ def test_certificate_due_three_weeks_after_the_session(app):
     assert late.overdue
 
 
-def test_issued_certificate_leaves_the_dashboard(staff):
+def test_issued_certificate_leaves_the_dashboard(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    give_visa(setup.session)
-    staff.post(f"/sessions/{setup.session.id}/certificats")
+    make_minutes(setup.session)
+    organiser.post(f"/sessions/{setup.session.id}/certificats")
     [item] = items_of("certificate")
     certificate = db.session.scalar(db.select(Certificate))
     assert certificate.number in item.label
-    staff.post(f"/certificats/{certificate.id}/delivrance", {"channel": "post"})
+    organiser.post(f"/certificats/{certificate.id}/delivrance", {"channel": "post"})
     assert items_of("certificate") == []
 
 
-def test_results_to_send_until_every_candidate_is_notified(staff):
+def test_results_to_send_until_every_candidate_is_notified(organiser):
     setup = finished_session(decisions=(FAVORABLE, UNFAVORABLE), days_ago=5)
     [item] = items_of("results")
     assert "2 résultats à envoyer" in item.label and item.overdue
-    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
     [item] = items_of("results")
     assert "1 résultat à envoyer" in item.label
-    staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    organiser.post(f"/sessions/{setup.session.id}/resultats/envoi")
     assert items_of("results") == []
 
 
@@ -53,26 +54,26 @@ def test_no_results_item_before_deliberation(app):
     assert items_of("results") == []
 
 
-def test_dashboard_page_links_to_the_results(staff):
+def test_dashboard_page_links_to_the_results(organiser):
     setup = finished_session(decisions=(FAVORABLE,), days_ago=30)
-    page = staff.get("/tableau-de-bord/")
+    page = organiser.get("/tableau-de-bord/")
     assert page.status_code == 200
     assert "Certificats à délivrer" in page.text and "Résultats à envoyer" in page.text
     assert f"/sessions/{setup.session.id}/resultats" in page.text
     assert "En retard" in page.text
 
 
-def test_these_items_cost_the_same_for_one_or_many(staff):
-    from ..sessions.test_statement_counts import counting_statements
+def test_these_items_cost_the_same_for_one_or_many(organiser):
+    from ..factories.database import counting_statements
 
     def statements() -> int:
         db.session.expire_all()
         with counting_statements() as seen:
-            assert staff.get("/tableau-de-bord/").status_code == 200
+            assert organiser.get("/tableau-de-bord/").status_code == 200
         return len(seen)
 
     finished_session(decisions=(FAVORABLE, UNFAVORABLE))
-    staff.get("/tableau-de-bord/")  # warm up
+    organiser.get("/tableau-de-bord/")  # warm up
     few = statements()
     for _ in range(3):
         finished_session(decisions=(FAVORABLE, FAVORABLE, UNFAVORABLE))

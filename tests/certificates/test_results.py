@@ -9,10 +9,10 @@ from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.mail.models import OutgoingMail
 from certif.mail.services import read_eml
 from certif.sessions import rules as session_rules
-from certif.sessions.exceptions import result_day
+from certif.sessions.changes.common import result_day
 from certif.timeutil import french_date
 
-from .conftest import finished_session
+from ..factories.grading import finished_session
 
 
 def body_of(mail: OutgoingMail) -> str:
@@ -27,9 +27,9 @@ def notices(exam_id=None):
     return db.session.scalars(query).all()
 
 
-def test_results_page_lists_each_closed_exam(staff):
+def test_results_page_lists_each_closed_exam(organiser):
     setup = finished_session()
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert page.status_code == 200
     for exam in setup.jury.exams:
         assert exam.candidate.full_name in page.text
@@ -37,36 +37,36 @@ def test_results_page_lists_each_closed_exam(staff):
     assert "Envoyer les résultats non envoyés par e-mail" in page.text
 
 
-def test_sending_is_refused_before_the_session_is_deliberated(staff):
+def test_sending_is_refused_before_the_session_is_deliberated(organiser):
     setup = finished_session(status="in_progress")
-    response = staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    response = organiser.post(f"/sessions/{setup.session.id}/resultats/envoi")
     assert response.status_code == 409
     assert "délibérée" in response.text
-    one = staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    one = organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
     assert one.status_code == 409
     assert notices() == [] and db.session.scalars(db.select(OutgoingMail)).all() == []
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert "ne peuvent pas encore être envoyés" in page.text
 
 
-def test_send_all_sends_once_per_candidate(staff, organiser):
+def test_send_all_sends_once_per_candidate(organiser, organiser_user):
     setup = finished_session()
-    response = staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    response = organiser.post(f"/sessions/{setup.session.id}/resultats/envoi")
     assert response.status_code == 303
     assert len(notices()) == 2
-    again = staff.post(f"/sessions/{setup.session.id}/resultats/envoi")
+    again = organiser.post(f"/sessions/{setup.session.id}/resultats/envoi")
     assert again.status_code == 303
     assert len(notices()) == 2  # nobody notified twice
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert "Tous les résultats étaient déjà envoyés." in page.text
     entries = db.session.scalars(db.select(AuditEntry).filter_by(action="result.send")).all()
     assert {e.entity_id for e in entries} == {e.id for e in setup.jury.exams}
-    assert all(e.actor_id == organiser.id for e in entries)
+    assert all(e.actor_id == organiser_user.id for e in entries)
 
 
-def test_favourable_email(staff):
+def test_favourable_email(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
     [notice] = notices(setup.exam.id)
     assert notice.decision == FAVORABLE
     mail = notice.mail
@@ -80,9 +80,9 @@ def test_favourable_email(staff):
     assert body.rstrip().endswith("Le responsable d'organisation de la certification, ALLOKOM")
 
 
-def test_unfavourable_email_lists_competencies_and_retake_deadline(staff):
+def test_unfavourable_email_lists_competencies_and_retake_deadline(organiser):
     setup = finished_session(decisions=(UNFAVORABLE,))
-    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
     [notice] = notices(setup.exam.id)
     body = body_of(notice.mail)
     assert "14,00 / 20" in body and "avis défavorable" in body
@@ -96,36 +96,36 @@ def test_unfavourable_email_lists_competencies_and_retake_deadline(staff):
     assert body.rstrip().endswith("Le responsable d'organisation de la certification, ALLOKOM")
 
 
-def test_resend_keeps_the_history(staff):
+def test_resend_keeps_the_history(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
-    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
-    staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
     assert len(notices(setup.exam.id)) == 2
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert "Historique des envois (2)" in page.text and "Renvoyer le résultat" in page.text
 
 
-def test_candidate_without_email_is_listed_not_sent(staff):
+def test_candidate_without_email_is_listed_not_sent(organiser):
     setup = finished_session(emails=False)
-    page = staff.get(f"/sessions/{setup.session.id}/resultats")
+    page = organiser.get(f"/sessions/{setup.session.id}/resultats")
     assert "remettre le résultat en main propre" in page.text
-    response = staff.post(f"/sessions/{setup.session.id}/resultats/envoi", follow_redirects=True)
+    response = organiser.post(f"/sessions/{setup.session.id}/resultats/envoi", follow_redirects=True)
     assert "remettre le résultat en main propre" in response.text
     assert notices() == []
-    single = staff.post(f"/examens/{setup.exam.id}/resultat/envoi")
+    single = organiser.post(f"/examens/{setup.exam.id}/resultat/envoi")
     assert single.status_code == 409
     assert "en main propre" in single.text
     assert notices() == []
 
 
-def test_an_open_deliberation_has_no_result_to_send(staff):
+def test_an_open_deliberation_has_no_result_to_send(organiser):
     setup = finished_session(decisions=(FAVORABLE,))
     setup.exam.phase = "deliberation"
     db.session.commit()
-    assert staff.post(f"/examens/{setup.exam.id}/resultat/envoi").status_code == 409
+    assert organiser.post(f"/examens/{setup.exam.id}/resultat/envoi").status_code == 409
     assert notices() == []
 
 
-def test_unknown_ids_are_404(staff):
-    assert staff.get("/sessions/999999/resultats").status_code == 404
-    assert staff.post("/examens/999999/resultat/envoi").status_code == 404
+def test_unknown_ids_are_404(organiser):
+    assert organiser.get("/sessions/999999/resultats").status_code == 404
+    assert organiser.post("/examens/999999/resultat/envoi").status_code == 404

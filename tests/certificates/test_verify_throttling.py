@@ -3,11 +3,11 @@ import re
 from html import unescape
 
 from certif.audit.models import AuditEntry
-from certif.certificates.services import VERIFY_LIMIT
+from certif.certificates.verification import VERIFY_LIMIT
 from certif.extensions import db
 
-from ..conftest import CSRF_RE, Browserless
-from .test_verify import GENUINE, NONE, URL, one_certificate
+from ..factories.web import CSRF_RE, Browserless
+from .helpers import GENUINE, NONE, URL, one_certificate
 
 ATTACKER, NEIGHBOUR = "203.0.113.11", "198.51.100.40"
 LOCKED = "Trop de vérifications infructueuses depuis votre connexion"
@@ -37,8 +37,8 @@ def test_limit_is_a_named_constant():
     assert VERIFY_LIMIT.max_hits == 20 and VERIFY_LIMIT.window.total_seconds() == 15 * 60
 
 
-def test_a_right_check_before_the_limit_works(app, staff):
-    certificate = one_certificate(staff)
+def test_a_right_check_before_the_limit_works(app, organiser):
+    certificate = one_certificate(organiser)
     who = visitor(app, ATTACKER)
     for i in range(VERIFY_LIMIT.max_hits - 1):
         assert check(who, *wrong(certificate, i)).status_code in (200, 400)
@@ -46,8 +46,8 @@ def test_a_right_check_before_the_limit_works(app, staff):
     assert response.status_code == 200 and GENUINE in response.text
 
 
-def test_after_the_limit_even_a_right_check_is_refused_from_that_address_only(app, staff):
-    certificate = one_certificate(staff)
+def test_after_the_limit_even_a_right_check_is_refused_from_that_address_only(app, organiser):
+    certificate = one_certificate(organiser)
     who = visitor(app, ATTACKER)
     answers = [check(who, *wrong(certificate, i)) for i in range(VERIFY_LIMIT.max_hits)]
     assert {r.status_code for r in answers[:-1]} == {200, 400}
@@ -65,8 +65,8 @@ def test_after_the_limit_even_a_right_check_is_refused_from_that_address_only(ap
     assert entry.details["address"] == ATTACKER
 
 
-def test_genuine_checks_never_count(app, staff):
-    certificate = one_certificate(staff)
+def test_genuine_checks_never_count(app, organiser):
+    certificate = one_certificate(organiser)
     who = visitor(app, ATTACKER)
     for _ in range(VERIFY_LIMIT.max_hits + 2):
         assert GENUINE in check(who, certificate.number, certificate.verification_code).text

@@ -10,7 +10,8 @@ from certif.convocations.models import Convocation
 from certif.extensions import db
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
 
-from .helpers import habilitated_juror, make_session
+from ..factories.convocations import make_session_to_convene
+from ..factories.jurors import make_juror
 
 FACTS_CHANGED = "À renvoyer : lieu, lien ou horaire modifié"
 
@@ -23,8 +24,8 @@ def page_url(setup):
     return f"/convocations/sessions/{setup.session.id}"
 
 
-def send_all(staff, setup):
-    return staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+def send_all(organiser, setup):
+    return organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
 
 
 def convocations(**filters):
@@ -32,8 +33,8 @@ def convocations(**filters):
                               .order_by(Convocation.id)).all()
 
 
-def test_sending_records_the_announced_facts(app, setup, staff):
-    send_all(staff, setup)
+def test_sending_records_the_announced_facts(app, setup, organiser):
+    send_all(organiser, setup)
     for conv in convocations():
         assert conv.announced_facts and len(conv.announced_facts) == 64
     exam = db.session.get(Exam, setup.exam.id)
@@ -42,97 +43,97 @@ def test_sending_records_the_announced_facts(app, setup, staff):
     assert queries.candidate_convocation_current(exam, conv)
 
 
-def test_new_place_makes_every_convocation_outdated(app, staff):
-    setup = make_session(mode="on_site", video_link=None, place="Salle 12, 3 rue de la Paix, Lyon")
-    send_all(staff, setup)
-    assert FACTS_CHANGED not in text(staff.get(page_url(setup)))
+def test_new_place_makes_every_convocation_outdated(app, organiser):
+    setup = make_session_to_convene(mode="on_site", video_link=None, place="Salle 12, 3 rue de la Paix, Lyon")
+    send_all(organiser, setup)
+    assert FACTS_CHANGED not in text(organiser.get(page_url(setup)))
     session = db.session.get(ExamSession, setup.session.id)
     session.place = "Salle 4, 10 quai Perrache, Lyon"
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert page.count(FACTS_CHANGED) == 4  # two candidates, two jurors
     assert "À renvoyer : horaire modifié" not in page
     assert "lieu, lien ou durée modifiés depuis" in page
     assert "lieu, lien, horaires ou jury modifiés depuis" in page
     # The grouped sending resends them all; then they are current again.
-    r = send_all(staff, setup)
+    r = send_all(organiser, setup)
     assert "4 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
-    assert FACTS_CHANGED not in text(staff.get(page_url(setup)))
-    assert "Aucune convocation à envoyer" in text(send_all(staff, setup))
+    assert FACTS_CHANGED not in text(organiser.get(page_url(setup)))
+    assert "Aucune convocation à envoyer" in text(send_all(organiser, setup))
 
 
-def test_new_video_link_or_mode_makes_it_outdated(app, setup, staff):
-    staff.post(f"/convocations/examens/{setup.exam.id}/envoyer", {"channel": "email"})
+def test_new_video_link_or_mode_makes_it_outdated(app, setup, organiser):
+    organiser.post(f"/convocations/examens/{setup.exam.id}/envoyer", {"channel": "email"})
     session = db.session.get(ExamSession, setup.session.id)
     session.video_link = "https://visio.test/autre-salle"
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert page.count(FACTS_CHANGED) == 1
-    r = staff.post(f"/convocations/examens/{setup.exam.id}/envoyer", {"channel": "email"})
+    r = organiser.post(f"/convocations/examens/{setup.exam.id}/envoyer", {"channel": "email"})
     assert r.status_code == 303
-    assert FACTS_CHANGED not in text(staff.get(page_url(setup)))
+    assert FACTS_CHANGED not in text(organiser.get(page_url(setup)))
     session = db.session.get(ExamSession, setup.session.id)
     session.mode, session.place = "on_site", "Salle 3"
     db.session.commit()
-    assert text(staff.get(page_url(setup))).count(FACTS_CHANGED) == 1
+    assert text(organiser.get(page_url(setup))).count(FACTS_CHANGED) == 1
 
 
-def test_place_of_a_remote_session_is_not_announced(app, setup, staff):
+def test_place_of_a_remote_session_is_not_announced(app, setup, organiser):
     """A remote session's convocation gives no place: changing it outdates nothing."""
-    send_all(staff, setup)
+    send_all(organiser, setup)
     session = db.session.get(ExamSession, setup.session.id)
     session.place = "Bureau du responsable"
     db.session.commit()
-    assert FACTS_CHANGED not in text(staff.get(page_url(setup)))
+    assert FACTS_CHANGED not in text(organiser.get(page_url(setup)))
 
 
-def test_longer_exam_outdates_the_candidate_and_the_jurors(app, setup, staff):
-    send_all(staff, setup)
+def test_longer_exam_outdates_the_candidate_and_the_jurors(app, setup, organiser):
+    send_all(organiser, setup)
     exam = db.session.get(Exam, setup.exams[1].id)  # the last slot: no one else moves
     exam.duration_minutes += 15
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert page.count(FACTS_CHANGED) == 3  # that candidate and both jurors (their slots)
     assert "ou jury recomposé" in page
 
 
-def test_new_fellow_juror_outdates_the_president(app, setup, staff):
-    send_all(staff, setup)
-    newcomer = habilitated_juror("Nina", "Remplaçante")
+def test_new_fellow_juror_outdates_the_president(app, setup, organiser):
+    send_all(organiser, setup)
+    newcomer = make_juror("Nina", "Remplaçante")
     jury = db.session.get(Jury, setup.jury.id)
     member = next(m for m in jury.members if m.juror_id == setup.member.id)
     jury.members.remove(member)
     db.session.flush()
     jury.members.append(JuryMember(juror=newcomer, seat=2))
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert "À renvoyer : lieu, lien ou horaire modifié, ou jury recomposé" in page  # the president
     assert "Non envoyée" in page  # the newcomer
-    r = send_all(staff, setup)
+    r = send_all(organiser, setup)
     assert "2 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
 
 
-def test_old_convocations_without_facts_compare_the_start_only(app, setup, staff):
-    send_all(staff, setup)
+def test_old_convocations_without_facts_compare_the_start_only(app, setup, organiser):
+    send_all(organiser, setup)
     for conv in convocations():
         conv.announced_facts = None
     session = db.session.get(ExamSession, setup.session.id)
     session.video_link = "https://visio.test/autre-salle"
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert FACTS_CHANGED not in page and "À renvoyer" not in page
     session = db.session.get(ExamSession, setup.session.id)
     session.starts_at += timedelta(hours=1)
     for exam in session.juries[0].exams:
         exam.starts_at += timedelta(hours=1)
     db.session.commit()
-    assert text(staff.get(page_url(setup))).count("À renvoyer : horaire modifié") == 4
+    assert text(organiser.get(page_url(setup))).count("À renvoyer : horaire modifié") == 4
 
 
-def test_change_while_preparing_is_refused(app, setup, staff, monkeypatch):
+def test_change_while_preparing_is_refused(app, setup, organiser, monkeypatch):
     """The place changes while the PDF is being made: nothing is sent, the page says why."""
-    from certif.convocations import services
-    real = services.candidate_pdf
+    from certif.convocations import sending
+    real = sending.candidate_pdf
 
     def pdf_then_someone_edits(exam):
         data = real(exam)
@@ -140,8 +141,8 @@ def test_change_while_preparing_is_refused(app, setup, staff, monkeypatch):
             connection.execute(db.update(ExamSession).where(ExamSession.id == setup.session.id)
                                .values(video_link="https://visio.test/nouvelle"))
         return data
-    monkeypatch.setattr(services, "candidate_pdf", pdf_then_someone_edits)
-    r = staff.post(f"/convocations/examens/{setup.exam.id}/envoyer", {"channel": "email"})
+    monkeypatch.setattr(sending, "candidate_pdf", pdf_then_someone_edits)
+    r = organiser.post(f"/convocations/examens/{setup.exam.id}/envoyer", {"channel": "email"})
     assert r.status_code == 409
     assert "La convocation a changé pendant sa préparation" in text(r)
     assert convocations() == []
@@ -150,8 +151,8 @@ def test_change_while_preparing_is_refused(app, setup, staff, monkeypatch):
 # --- The helpers the session workflow and the dashboard call -----------------------------------
 
 @pytest.fixture
-def sent(app, setup, staff):
-    send_all(staff, setup)
+def sent(app, setup, organiser):
+    send_all(organiser, setup)
     return setup
 
 
@@ -176,34 +177,34 @@ def test_query_helpers(app, sent):
     db.session.rollback()
 
 
-def test_renewed_personal_link_outdates_the_candidate_convocation(app, setup, staff):
+def test_renewed_personal_link_outdates_the_candidate_convocation(app, setup, organiser):
     """The convocation prints the candidate's personal link: renewing it kills that link."""
-    send_all(staff, setup)
+    send_all(organiser, setup)
     exam = db.session.get(Exam, setup.exam.id)
     [conv] = convocations(exam_id=exam.id)
     assert queries.candidate_convocation_current(exam, conv)
-    r = staff.post(f"/candidats/{exam.candidate_id}/lien")
+    r = organiser.post(f"/candidats/{exam.candidate_id}/lien")
     assert r.status_code == 303
     exam = db.session.get(Exam, setup.exam.id)
     assert not queries.candidate_convocation_current(exam, conv)
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert page.count("À renvoyer : lien personnel renouvelé") == 1  # the other candidate holds
     assert "lien personnel renouvelé depuis" in page
     assert FACTS_CHANGED not in page
     # The grouped sending resends it only, with the new link; then it is current again.
-    r = send_all(staff, setup)
+    r = send_all(organiser, setup)
     assert "1 convocation déposée dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert "À renvoyer" not in page
 
 
-def test_other_change_after_renewal_reason(app, setup, staff):
+def test_other_change_after_renewal_reason(app, setup, organiser):
     """A renewal before the sending is no reason: a later new link still says the generic text."""
-    staff.post(f"/candidats/{setup.exam.candidate_id}/lien")
-    send_all(staff, setup)
+    organiser.post(f"/candidats/{setup.exam.candidate_id}/lien")
+    send_all(organiser, setup)
     session = db.session.get(ExamSession, setup.session.id)
     session.video_link = "https://visio.test/autre-salle"
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert "lien personnel renouvelé" not in page
     assert page.count(FACTS_CHANGED) == 4  # two candidates, two jurors

@@ -5,10 +5,11 @@ import re
 import pypdf
 import pytest
 
-from certif.convocations import services
+from certif.convocations import content
 from certif.extensions import db
+from certif.timeutil import french_date
 
-from .helpers import make_session
+from ..factories.convocations import make_session_to_convene
 
 
 def pdf_text(data: bytes) -> str:
@@ -24,9 +25,9 @@ def ctx(app):
 
 
 def test_candidate_convocation_rs6240_remote(app, ctx):
-    setup = make_session("RS6240", candidates=2)
+    setup = make_session_to_convene("RS6240", candidates=2)
     exam = setup.exams[1]  # second slot: 9 h 30 Paris
-    text = pdf_text(services.candidate_pdf(exam))
+    text = pdf_text(content.candidate_pdf(exam))
     ref = setup.session.referential
     assert "CONVOCATION À LA CERTIFICATION" in text
     assert "ALLOKOM" in text
@@ -34,7 +35,7 @@ def test_candidate_convocation_rs6240_remote(app, ctx):
     assert exam.candidate.full_name in text and "3 allée des Lilas" in text and "69003 Lyon" in text
     assert "Mise en situation réelle" in text
     assert "Épreuve théorique (10 minutes)" in text and "Épreuve pratique (20 minutes)" in text
-    day = services.french_date(exam.starts_at)
+    day = french_date(exam.starts_at)
     assert day in text and "9 h 30" in text and "30 minutes" in text
     for item in ref.details["exam"]["to_present"]:
         assert item in text, item
@@ -48,13 +49,13 @@ def test_candidate_convocation_rs6240_remote(app, ctx):
 
 
 def test_candidate_convocation_on_site_with_extra_time(app, ctx):
-    setup = make_session("RS6240", candidates=1, mode="on_site", video_link=None,
+    setup = make_session_to_convene("RS6240", candidates=1, mode="on_site", video_link=None,
                          place="ALLOKOM, 12 rue de la Paix, 75002 Paris")
     exam = setup.exam
     exam.candidate.accommodation = "Temps majoré (référent handicap)"
     exam.duration_minutes = 45
     db.session.commit()
-    text = pdf_text(services.candidate_pdf(exam))
+    text = pdf_text(content.candidate_pdf(exam))
     assert "45 minutes, dont 15 minutes de temps supplémentaire" in text
     assert "Aménagement prévu : Temps majoré (référent handicap)" in text
     assert "12 rue de la Paix" in text
@@ -62,28 +63,29 @@ def test_candidate_convocation_on_site_with_extra_time(app, ctx):
 
 
 def test_session_prerequisites_replace_the_default(app, ctx):
-    setup = make_session(technical_requirements="- Casque audio obligatoire\n- Double écran conseillé")
-    text = pdf_text(services.candidate_pdf(setup.exam))
+    setup = make_session_to_convene(
+        technical_requirements="- Casque audio obligatoire\n- Double écran conseillé")
+    text = pdf_text(content.candidate_pdf(setup.exam))
     assert "Casque audio obligatoire" in text and "Double écran conseillé" in text
     assert "navigateur internet récent" not in text
 
 
 def test_rncp_convocation_mentions_the_technical_dossier(app, ctx):
-    setup = make_session("RNCP-CM", candidates=1)
-    text = pdf_text(services.candidate_pdf(setup.exam))
+    setup = make_session_to_convene("RNCP-CM", candidates=1)
+    text = pdf_text(content.candidate_pdf(setup.exam))
     assert "Community manager" in text
     assert "dossier technique" in text and "10 jours avant la session" in text
-    due = services.technical_dossier_due(setup.session)[1]
-    assert services.french_date(due) in text
+    due = content.technical_dossier_due(setup.session)[1]
+    assert french_date(due) in text
     assert "La stratégie de gestion de crise" in text  # to_present of the RNCP title
 
 
 def test_juror_convocation_lists_their_slots_and_jury(app, ctx):
-    setup = make_session(candidates=3)
-    text = pdf_text(services.juror_pdf(setup.session, setup.member))
+    setup = make_session_to_convene(candidates=3)
+    text = pdf_text(content.juror_pdf(setup.session, setup.member))
     assert "CONVOCATION DU JURY" in text
     assert setup.member.full_name in text and f"n° {setup.session.number}" in text
-    assert services.french_date(setup.session.starts_at) in text
+    assert french_date(setup.session.starts_at) in text
     assert "https://visio.test/salle-rs" in text
     assert f"{setup.president.full_name} (président du jury)" in text
     slots = ("9 h 00 – 9 h 30", "9 h 30 – 10 h 00", "10 h 00 – 10 h 30")
@@ -95,20 +97,20 @@ def test_juror_convocation_lists_their_slots_and_jury(app, ctx):
         assert reminder in text
 
 
-def test_pdf_preview_routes(app, setup, staff):
-    r = staff.get(f"/convocations/examens/{setup.exam.id}.pdf")
+def test_pdf_preview_routes(app, setup, organiser):
+    r = organiser.get(f"/convocations/examens/{setup.exam.id}.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert setup.exam.candidate.full_name in pdf_text(r.data)
-    r = staff.get(f"/convocations/sessions/{setup.session.id}/jures/{setup.member.id}.pdf")
+    r = organiser.get(f"/convocations/sessions/{setup.session.id}/jures/{setup.member.id}.pdf")
     assert r.status_code == 200 and setup.member.full_name in pdf_text(r.data)
-    assert staff.get("/convocations/examens/999999.pdf").status_code == 404
+    assert organiser.get("/convocations/examens/999999.pdf").status_code == 404
 
 
 def test_candidate_convocation_uses_the_referential_title_and_keeps_headings_with_lists(app, ctx):
-    setup = make_session("RS6240", candidates=1)
+    setup = make_session_to_convene("RS6240", candidates=1)
     exam = setup.exam
     ref = setup.session.referential
-    reader = pypdf.PdfReader(io.BytesIO(services.candidate_pdf(exam)))
+    reader = pypdf.PdfReader(io.BytesIO(content.candidate_pdf(exam)))
     first = " ".join(reader.pages[0].extract_text().split())
     # One title: the referential's (its capitalised annex heading is not repeated here).
     assert ref.title in first

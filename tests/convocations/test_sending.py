@@ -11,14 +11,17 @@ from pathlib import Path
 import pypdf
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import JUROR
 from certif.convocations.models import Convocation
 from certif.extensions import db
 from certif.mail.models import OutgoingMail
 from certif.sessions.models import ABSENT_EXCUSED, ExamSession
 from certif.timeutil import french_date
 
-from ..factories import JUROR, make_user
-from .helpers import free_port, habilitated_juror, make_session
+from ..factories.convocations import make_session_to_convene
+from ..factories.fixtures import free_port
+from ..factories.jurors import make_juror
+from ..factories.users import make_user
 
 
 def send_url(exam):
@@ -61,13 +64,13 @@ def pdf_of(message) -> bytes:
 
 # --- By email -------------------------------------------------------------------------------
 
-def test_email_without_smtp_goes_to_the_outbox(app, setup, staff, organiser):
+def test_email_without_smtp_goes_to_the_outbox(app, setup, organiser, organiser_user):
     exam = setup.exam
-    r = staff.post(send_url(exam), {"channel": "email"})
+    r = organiser.post(send_url(exam), {"channel": "email"})
     assert r.status_code == 303 and r.headers["Location"].endswith(f"{page_url(setup)}#candidat-{exam.id}")
     [conv] = convocations(exam_id=exam.id)
     assert conv.kind == "candidate" and conv.channel == "email"
-    assert conv.recipient == exam.candidate.email and conv.sent_by_id == organiser.id
+    assert conv.recipient == exam.candidate.email and conv.sent_by_id == organiser_user.id
     assert conv.announced_start == exam.starts_at and len(conv.pdf_sha256) == 64
     mail = db.session.get(OutgoingMail, conv.mail_id)
     assert mail.transport == "outbox" and mail.status == "sent"
@@ -82,9 +85,9 @@ def test_email_without_smtp_goes_to_the_outbox(app, setup, staff, organiser):
     pdf = pdf_of(message)
     assert "CONVOCATION" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     [entry] = audit("convocation.email")
-    assert (entry.entity, entry.entity_id, entry.actor_id) == ("exam", exam.id, organiser.id)
+    assert (entry.entity, entry.entity_id, entry.actor_id) == ("exam", exam.id, organiser_user.id)
     assert entry.details["convocation_id"] == conv.id and entry.details["mail_id"] == mail.id
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     # Nothing left the machine: the page does not say "sent by email".
     assert (f"Déposée dans la boîte d'envoi (aucun serveur SMTP) le {french_date(conv.sent_at)} "
             f"pour {exam.candidate.email}") in page
@@ -92,13 +95,13 @@ def test_email_without_smtp_goes_to_the_outbox(app, setup, staff, organiser):
     assert "boîte d'envoi locale" in page
 
 
-def test_flash_says_the_outbox_keeps_the_message(app, setup, staff):
-    r = staff.post(send_url(setup.exam), {"channel": "email"}, follow_redirects=True)
+def test_flash_says_the_outbox_keeps_the_message(app, setup, organiser):
+    r = organiser.post(send_url(setup.exam), {"channel": "email"}, follow_redirects=True)
     assert "déposée dans la boîte d'envoi locale" in text(r)
 
 
-def test_email_through_a_real_smtp_server(app, setup, staff, smtp_server):
-    r = staff.post(send_url(setup.exam), {"channel": "email"}, follow_redirects=True)
+def test_email_through_a_real_smtp_server(app, setup, organiser, smtp_server):
+    r = organiser.post(send_url(setup.exam), {"channel": "email"}, follow_redirects=True)
     assert r.status_code == 200
     assert f"Convocation envoyée par e-mail à {setup.exam.candidate.full_name}" in text(r)
     [envelope] = smtp_server.envelopes
@@ -107,13 +110,13 @@ def test_email_through_a_real_smtp_server(app, setup, staff, smtp_server):
     assert pdf_of(message).startswith(b"%PDF")
     [conv] = convocations(exam_id=setup.exam.id)
     assert conv.mail.transport == "smtp" and conv.mail.status == "sent"
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert f"Envoyée le {french_date(conv.sent_at)} par e-mail à {setup.exam.candidate.email}" in page
     assert "aucun serveur SMTP) le" not in page
 
 
-def test_juror_convocation_by_email_through_smtp(app, setup, staff, smtp_server):
-    r = staff.post(juror_send_url(setup, setup.member), {"channel": "email"})
+def test_juror_convocation_by_email_through_smtp(app, setup, organiser, smtp_server):
+    r = organiser.post(juror_send_url(setup, setup.member), {"channel": "email"})
     assert r.status_code == 303
     [envelope] = smtp_server.envelopes
     assert envelope.rcpt_tos == [setup.member.email]
@@ -128,9 +131,9 @@ def test_juror_convocation_by_email_through_smtp(app, setup, staff, smtp_server)
     assert entry.details["juror_id"] == setup.member.id
 
 
-def test_smtp_server_down_records_nothing_as_sent(app, setup, staff):
+def test_smtp_server_down_records_nothing_as_sent(app, setup, organiser):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
-    r = staff.post(send_url(setup.exam), {"channel": "email"})
+    r = organiser.post(send_url(setup.exam), {"channel": "email"})
     assert r.status_code == 502
     assert "a échoué" in text(r) and "Rien n'est enregistré comme envoyé" in text(r)
     assert convocations() == []
@@ -138,25 +141,25 @@ def test_smtp_server_down_records_nothing_as_sent(app, setup, staff):
     assert mail.status == "failed" and mail.transport == "smtp" and mail.error
     [entry] = audit("convocation.email_failed")
     assert entry.details["mail_id"] == mail.id
-    assert "Non envoyée" in text(staff.get(page_url(setup)))
+    assert "Non envoyée" in text(organiser.get(page_url(setup)))
     assert db.session.get(ExamSession, setup.session.id).status == "draft"
 
 
-def test_candidate_without_email_only_by_hand(app, staff):
-    setup = make_session(candidates=1, emails=False)
-    r = staff.post(send_url(setup.exam), {"channel": "email"})
+def test_candidate_without_email_only_by_hand(app, organiser):
+    setup = make_session_to_convene(candidates=1, emails=False)
+    r = organiser.post(send_url(setup.exam), {"channel": "email"})
     assert r.status_code == 400
     assert "n'a pas d'adresse e-mail" in text(r)
     assert convocations() == [] and db.session.scalars(db.select(OutgoingMail)).all() == []
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert "Pas d'adresse e-mail : remise en main propre uniquement." in page
 
 
 # --- By hand --------------------------------------------------------------------------------
 
-def test_hand_delivery_is_recorded(app, setup, staff, organiser):
+def test_hand_delivery_is_recorded(app, setup, organiser, organiser_user):
     day = date.today() - timedelta(days=1)
-    r = staff.post(send_url(setup.exam), {"channel": "hand", "handed_on": day.isoformat(),
+    r = organiser.post(send_url(setup.exam), {"channel": "hand", "handed_on": day.isoformat(),
                                           "handed_by": "Jeanne Accueil"})
     assert r.status_code == 303
     [conv] = convocations(exam_id=setup.exam.id)
@@ -165,34 +168,34 @@ def test_hand_delivery_is_recorded(app, setup, staff, organiser):
     assert db.session.scalars(db.select(OutgoingMail)).all() == []
     [entry] = audit("convocation.hand")
     assert entry.entity_id == setup.exam.id and "Jeanne Accueil" in entry.new_value
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert f"Remise en main propre le {french_date(day)} par Jeanne Accueil" in page
 
 
-def test_hand_form_is_prefilled_with_the_organiser(app, setup, staff, organiser):
-    page = text(staff.get(send_url(setup.exam)))
-    assert f'value="{organiser.full_name}"' in page
+def test_hand_form_is_prefilled_with_the_organiser(app, setup, organiser, organiser_user):
+    page = text(organiser.get(send_url(setup.exam)))
+    assert f'value="{organiser_user.full_name}"' in page
     assert f'value="{date.today().isoformat()}"' in page or "handed_on" in page
 
 
-def test_hand_delivery_needs_a_date_and_who(app, setup, staff):
+def test_hand_delivery_needs_a_date_and_who(app, setup, organiser):
     url = send_url(setup.exam)
-    r = staff.post(url, {"channel": "hand", "handed_on": "", "handed_by": "Jeanne"})
+    r = organiser.post(url, {"channel": "hand", "handed_on": "", "handed_by": "Jeanne"})
     assert r.status_code == 400 and "Indiquez la date de la remise" in text(r)
-    r = staff.post(url, {"channel": "hand", "handed_on": date.today().isoformat(), "handed_by": " "})
+    r = organiser.post(url, {"channel": "hand", "handed_on": date.today().isoformat(), "handed_by": " "})
     assert r.status_code == 400 and "Indiquez qui a remis la convocation" in text(r)
-    r = staff.post(url, {"channel": "hand", "handed_on": "31/02/2026", "handed_by": "Jeanne"})
+    r = organiser.post(url, {"channel": "hand", "handed_on": "31/02/2026", "handed_by": "Jeanne"})
     assert r.status_code == 400 and "Date de remise invalide" in text(r)
     future = date.today() + timedelta(days=3)
-    r = staff.post(url, {"channel": "hand", "handed_on": future.isoformat(), "handed_by": "Jeanne"})
+    r = organiser.post(url, {"channel": "hand", "handed_on": future.isoformat(), "handed_by": "Jeanne"})
     assert r.status_code == 400 and "ne peut pas être dans le futur" in text(r)
-    r = staff.post(url, {"channel": "pigeon"})
+    r = organiser.post(url, {"channel": "pigeon"})
     assert r.status_code == 400 and "Mode d'envoi invalide" in text(r)
     assert convocations() == [] and audit("convocation.hand") == []
 
 
-def test_juror_hand_delivery(app, setup, staff):
-    r = staff.post(juror_send_url(setup, setup.president),
+def test_juror_hand_delivery(app, setup, organiser):
+    r = organiser.post(juror_send_url(setup, setup.president),
                    {"channel": "hand", "handed_on": date.today().isoformat(), "handed_by": "Olga"})
     assert r.status_code == 303
     [conv] = convocations(kind="juror")
@@ -201,69 +204,69 @@ def test_juror_hand_delivery(app, setup, staff):
 
 # --- Resending, outdated, refusals ----------------------------------------------------------
 
-def test_resend_keeps_the_history(app, setup, staff):
+def test_resend_keeps_the_history(app, setup, organiser):
     for _ in range(2):
-        assert staff.post(send_url(setup.exam), {"channel": "email"}).status_code == 303
+        assert organiser.post(send_url(setup.exam), {"channel": "email"}).status_code == 303
     assert len(convocations(exam_id=setup.exam.id)) == 2
     assert len(audit("convocation.email")) == 2
-    page = text(staff.get(send_url(setup.exam)))
+    page = text(organiser.get(send_url(setup.exam)))
     assert "Historique des envois (2)" in page and "Renvoyer par e-mail" in page
 
 
-def test_time_change_makes_it_outdated(app, setup, staff):
-    staff.post(send_url(setup.exam), {"channel": "email"})
-    staff.post(juror_send_url(setup, setup.member), {"channel": "email"})
+def test_time_change_makes_it_outdated(app, setup, organiser):
+    organiser.post(send_url(setup.exam), {"channel": "email"})
+    organiser.post(juror_send_url(setup, setup.member), {"channel": "email"})
     session = db.session.get(ExamSession, setup.session.id)
     session.starts_at += timedelta(hours=1)
     for exam in session.juries[0].exams:
         exam.starts_at += timedelta(hours=1)
     db.session.commit()
-    page = text(staff.get(page_url(setup)))
+    page = text(organiser.get(page_url(setup)))
     assert page.count("À renvoyer : horaire modifié") == 2
     assert "horaire modifié depuis" in page
-    r = staff.post(send_url(setup.exam), {"channel": "email"})
+    r = organiser.post(send_url(setup.exam), {"channel": "email"})
     assert r.status_code == 303
-    assert text(staff.get(page_url(setup))).count("À renvoyer : horaire modifié") == 1
+    assert text(organiser.get(page_url(setup))).count("À renvoyer : horaire modifié") == 1
 
 
-def test_exam_not_scheduled_cannot_be_convened(app, setup, staff):
+def test_exam_not_scheduled_cannot_be_convened(app, setup, organiser):
     setup.exam.status = ABSENT_EXCUSED
     db.session.commit()
-    r = staff.post(send_url(setup.exam), {"channel": "email"})
+    r = organiser.post(send_url(setup.exam), {"channel": "email"})
     assert r.status_code == 409 and "n'est plus attendu" in text(r)
     assert convocations() == []
-    assert "Pas de convocation : absent excusé" in text(staff.get(page_url(setup)))
+    assert "Pas de convocation : absent excusé" in text(organiser.get(page_url(setup)))
 
 
-def test_cancelled_session_cannot_be_convened(app, setup, staff):
+def test_cancelled_session_cannot_be_convened(app, setup, organiser):
     setup.session.status = "cancelled"
     db.session.commit()
-    r = staff.post(send_url(setup.exam), {"channel": "email"})
+    r = organiser.post(send_url(setup.exam), {"channel": "email"})
     assert r.status_code == 409 and "annulée" in text(r)
-    r = staff.post(juror_send_url(setup, setup.member), {"channel": "email"})
+    r = organiser.post(juror_send_url(setup, setup.member), {"channel": "email"})
     assert r.status_code == 409
-    r = staff.post(f"{page_url(setup)}/envoyer-tout")
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout")
     assert r.status_code == 409
     assert convocations() == []
-    assert "aucune convocation ne peut plus être envoyée" in text(staff.get(page_url(setup)))
+    assert "aucune convocation ne peut plus être envoyée" in text(organiser.get(page_url(setup)))
 
 
-def test_unknown_targets_are_404(app, setup, staff):
+def test_unknown_targets_are_404(app, setup, organiser):
     outsider = make_user(JUROR)
-    assert staff.post(juror_send_url(setup, outsider), {"channel": "email"}).status_code == 404
-    assert staff.post("/convocations/examens/999999/envoyer", {"channel": "email"}).status_code == 404
-    assert staff.get("/convocations/sessions/999999").status_code == 404
+    assert organiser.post(juror_send_url(setup, outsider), {"channel": "email"}).status_code == 404
+    assert organiser.post("/convocations/examens/999999/envoyer", {"channel": "email"}).status_code == 404
+    assert organiser.get("/convocations/sessions/999999").status_code == 404
 
 
 # --- Grouped sending and the session's state ------------------------------------------------
 
-def test_send_all_sends_only_the_unsent_and_reports(app, staff):
-    setup = make_session(candidates=3)
+def test_send_all_sends_only_the_unsent_and_reports(app, organiser):
+    setup = make_session_to_convene(candidates=3)
     no_email = setup.exams[2].candidate
     no_email.email = None
     db.session.commit()
-    staff.post(send_url(setup.exams[0]), {"channel": "email"})
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+    organiser.post(send_url(setup.exams[0]), {"channel": "email"})
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
     assert "3 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     assert f"{no_email.full_name} (pas d'adresse e-mail : à remettre en main propre)" in text(r)
@@ -273,39 +276,39 @@ def test_send_all_sends_only_the_unsent_and_reports(app, staff):
     assert {c.juror_id for c in convocations(kind="juror")} == {setup.president.id, setup.member.id}
     assert db.session.get(ExamSession, setup.session.id).status == "draft"
     # The last one handed over: everyone is convened, the session moves on.
-    r = staff.post(send_url(setup.exams[2]), {"channel": "hand", "handed_on": date.today().isoformat(),
+    r = organiser.post(send_url(setup.exams[2]), {"channel": "hand", "handed_on": date.today().isoformat(),
                                                "handed_by": "Olga"}, follow_redirects=True)
     assert "la session passe à l'état « Convocations envoyées »" in text(r)
     assert db.session.get(ExamSession, setup.session.id).status == "convened"
     [entry] = audit("session.status")
     assert (entry.old_value, entry.new_value, entry.entity_id) == ("draft", "convened", setup.session.id)
     # Nothing left to send.
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert "Aucune convocation à envoyer par e-mail" in text(r)
     assert len(convocations()) == 5
 
 
-def test_send_all_moves_a_complete_session_to_convened(app, setup, staff):
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+def test_send_all_moves_a_complete_session_to_convened(app, setup, organiser):
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert "4 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     assert "la session passe à l'état « Convocations envoyées »" in text(r)
     assert db.session.get(ExamSession, setup.session.id).status == "convened"
 
 
-def test_send_all_with_smtp_down_reports_failures(app, setup, staff):
+def test_send_all_with_smtp_down_reports_failures(app, setup, organiser):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert "Échec de l'envoi" in text(r)
     assert convocations() == []
     assert len(audit("convocation.email_failed")) == 4
     assert db.session.get(ExamSession, setup.session.id).status == "draft"
 
 
-def test_unhabilitated_juror_keeps_the_session_in_draft(app, staff):
-    setup = make_session(candidates=1)
+def test_unhabilitated_juror_keeps_the_session_in_draft(app, organiser):
+    setup = make_session_to_convene(candidates=1)
     setup.member.juror_profile.habilitation_result = "unfavourable"
     db.session.commit()
-    staff.post(f"{page_url(setup)}/envoyer-tout")
+    organiser.post(f"{page_url(setup)}/envoyer-tout")
     assert len(convocations()) == 3
     assert db.session.get(ExamSession, setup.session.id).status == "draft"
 
@@ -333,13 +336,13 @@ def test_juror_downloads_only_their_own_convocation(app, setup, make_web):
     assert own.status_code == 200 and own.mimetype == "application/pdf"
     other = juror.get(f"/convocations/sessions/{setup.session.id}/jures/{setup.president.id}.pdf")
     assert other.status_code == 404
-    stranger = habilitated_juror("Nina", "Ailleurs")
+    stranger = make_juror("Nina", "Ailleurs")
     elsewhere = make_web(stranger)
     r = elsewhere.get(f"/convocations/sessions/{setup.session.id}/jures/{stranger.id}.pdf")
     assert r.status_code == 404
 
 
-def test_csrf_is_required(app, setup, staff):
-    r = staff.post(send_url(setup.exam), {"channel": "email"}, csrf=False)
+def test_csrf_is_required(app, setup, organiser):
+    r = organiser.post(send_url(setup.exam), {"channel": "email"}, csrf=False)
     assert r.status_code == 400
     assert convocations() == []

@@ -13,7 +13,7 @@ import pytest
 from certif import database
 from certif.audit.models import AuditEntry
 from certif.audit.services import record
-from certif.convocations import services
+from certif.convocations import sending
 from certif.convocations.models import Convocation
 from certif.database import write_transaction
 from certif.extensions import db
@@ -76,7 +76,7 @@ def silent_smtp(app):
 
 # --- B1: the SMTP exchange runs outside any write transaction ------------------------------
 
-def test_smtp_exchange_runs_with_no_write_transaction_open(app, setup, staff, monkeypatch):
+def test_smtp_exchange_runs_with_no_write_transaction_open(app, setup, organiser, monkeypatch):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=25)
     seen = {}
 
@@ -91,7 +91,7 @@ def test_smtp_exchange_runs_with_no_write_transaction_open(app, setup, staff, mo
             db.select(Convocation)).all()))
     monkeypatch.setattr(mail_services, "_smtp_send", fake_smtp_send)
 
-    r = staff.post(send_url(setup.exam), {"channel": "email"})
+    r = organiser.post(send_url(setup.exam), {"channel": "email"})
     assert r.status_code == 303
     assert seen["in_write_transaction"] is None and seen["writer_locked"] is False
     assert seen["eml_filed"] is True
@@ -105,12 +105,12 @@ def test_smtp_exchange_runs_with_no_write_transaction_open(app, setup, staff, mo
     assert db.session.scalars(db.select(AuditEntry).filter_by(action="convocation.email")).one()
 
 
-def test_silent_smtp_server_does_not_block_other_writes(app, setup, staff, silent_smtp):
+def test_silent_smtp_server_does_not_block_other_writes(app, setup, organiser, silent_smtp):
     outcome = {}
 
     def send():
         with app.app_context():
-            outcome["status"] = staff.post(send_url(setup.exam), {"channel": "email"}).status_code
+            outcome["status"] = organiser.post(send_url(setup.exam), {"channel": "email"}).status_code
     sender = threading.Thread(target=send)
     sender.start()
     try:
@@ -137,12 +137,12 @@ def test_send_must_not_run_inside_a_write_transaction(app):
         assert db.session.scalars(db.select(OutgoingMail)).all() == []
 
 
-def test_interrupted_sending_stays_visible_as_unconfirmed(app, setup, staff, monkeypatch):
+def test_interrupted_sending_stays_visible_as_unconfirmed(app, setup, organiser, monkeypatch):
     """The message went, then recording the outcome failed: the trace says so."""
     def broken(*args, **kwargs):
         raise RuntimeError("panne pendant l'enregistrement")
-    monkeypatch.setattr(services, "mark_convened_if_complete", broken)
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+    monkeypatch.setattr(sending, "mark_convened_if_complete", broken)
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
     page = text(r)
     assert "Échec de l'envoi, rien n'est enregistré comme envoyé" in page
@@ -150,20 +150,20 @@ def test_interrupted_sending_stays_visible_as_unconfirmed(app, setup, staff, mon
     assert db.session.scalars(db.select(Convocation)).all() == []
     mails = db.session.scalars(db.select(OutgoingMail)).all()
     assert len(mails) == 4 and all(m.error == mail_services.PENDING_NOTE for m in mails)
-    outbox = text(staff.get("/courriels/"))
+    outbox = text(organiser.get("/courriels/"))
     assert outbox.count("Envoi non confirmé") == 4
-    shown = text(staff.get(f"/courriels/{mails[0].id}"))
+    shown = text(organiser.get(f"/courriels/{mails[0].id}"))
     assert "Envoi non confirmé" in shown and "le destinataire l'a peut-être reçu" in shown
 
 
 # --- S2: header injection, and the grouped sending survives one bad recipient ---------------
 
 @pytest.mark.parametrize("separator", ["\n", "\r\n", "\u2028", "\u0085", "\x0b"])
-def test_line_break_in_the_session_number_adds_no_header(app, setup, staff, separator):
+def test_line_break_in_the_session_number_adds_no_header(app, setup, organiser, separator):
     session = db.session.get(ExamSession, setup.session.id)
     session.number = f"S{separator}Bcc: espion@pirate.test"
     db.session.commit()
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
     assert "4 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in text(r)
     for mail in db.session.scalars(db.select(OutgoingMail)).all():
@@ -190,15 +190,15 @@ def test_build_message_strips_control_characters_from_headers(app):
     assert [p.get_filename() for p in parsed.iter_attachments()] == ["conv ocation.pdf"]
 
 
-def test_send_all_goes_on_after_an_unexpected_error(app, setup, staff, monkeypatch):
-    real = services.juror_message
+def test_send_all_goes_on_after_an_unexpected_error(app, setup, organiser, monkeypatch):
+    real = sending.juror_message
 
     def fails_for_the_member(session, juror):
         if juror.id == setup.member.id:
             raise ValueError("boom")
         return real(session, juror)
-    monkeypatch.setattr(services, "juror_message", fails_for_the_member)
-    r = staff.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
+    monkeypatch.setattr(sending, "juror_message", fails_for_the_member)
+    r = organiser.post(f"{page_url(setup)}/envoyer-tout", follow_redirects=True)
     assert r.status_code == 200
     page = text(r)
     assert "3 convocations déposées dans la boîte d'envoi (aucun serveur SMTP)" in page

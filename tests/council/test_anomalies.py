@@ -6,20 +6,23 @@ from datetime import date
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import JUROR, ORGANISER
 from certif.council.models import AnomalySheet
 from certif.extensions import db
 from certif.signatures.models import ANOMALY, Signature
 from certif.signatures.rules import sha256_text
 
-from ..factories import JUROR, ORGANISER, make_exam, make_user
-from .conftest import make_anomaly, make_review
+from ..factories.council import make_anomaly, make_review
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
 
 TODAY = date(2026, 12, 2)  # the day after the session of exam_setup
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
+def today(set_paris_today):
+    set_paris_today(TODAY)
+
     return TODAY
 
 
@@ -116,14 +119,14 @@ def test_a_cancelled_session_is_refused(exam_setup, make_web):
     nothing_written()
 
 
-def test_the_organiser_files_for_any_session(exam_setup, organiser, make_web):
-    staff = make_web(organiser)
+def test_the_organiser_files_for_any_session(exam_setup, organiser_user, make_web):
+    staff = make_web(organiser_user)
     assert f"n° {exam_setup.session.number}" in staff.get("/anomalies/nouvelle").text
     r = staff.post("/anomalies/nouvelle", sheet_form(exam_setup.session, anomaly_type="other",
                                                      type_detail="Salle non chauffée"))
     assert r.status_code == 303
     sheet = db.session.scalar(db.select(AnomalySheet))
-    assert sheet.reporter_kind == "organiser" and sheet.reporter_user_id == organiser.id
+    assert sheet.reporter_kind == "organiser" and sheet.reporter_user_id == organiser_user.id
     assert sheet.type_label == "Autre : Salle non chauffée"
     signature = db.session.scalar(db.select(Signature).filter_by(document=ANOMALY))
     assert signature.signer_role == "organiser"
@@ -181,7 +184,7 @@ def test_the_date_of_the_exam_is_the_sessions_day_whatever_is_posted(exam_setup,
 def test_a_session_still_to_come_takes_no_sheet_yet(make_web):
     from datetime import datetime
 
-    from ..factories import make_exam
+    from ..factories.sessions import make_exam
     later = make_exam()
     later.session.starts_at = datetime(2026, 12, 20, 8, 0)
     db.session.commit()
@@ -220,11 +223,12 @@ def test_a_juror_reads_only_their_own_sheets(exam_setup, make_web):
     assert f"/anomalies/{mine.id}\"" in page and f"/anomalies/{theirs.id}\"" not in page
 
 
-def test_council_and_organiser_read_every_sheet_newest_first(exam_setup, organiser, council_member, make_web):
+def test_council_and_organiser_read_every_sheet_newest_first(exam_setup, organiser_user, council_user,
+                                                              make_web):
     from datetime import datetime
     old = make_anomaly(exam_setup.session, exam_setup.president, filed_at=datetime(2026, 12, 1, 10, 0))
     new = make_anomaly(exam_setup.session, exam_setup.member, filed_at=datetime(2026, 12, 1, 16, 0))
-    for user in (organiser, council_member):
+    for user in (organiser_user, council_user):
         web = make_web(user)
         page = web.get("/anomalies/").text
         assert page.index(f"/anomalies/{new.id}\"") < page.index(f"/anomalies/{old.id}\"")
@@ -233,34 +237,34 @@ def test_council_and_organiser_read_every_sheet_newest_first(exam_setup, organis
         assert web.get(f"/anomalies/{old.id}.pdf").status_code == 200
 
 
-def test_the_page_shows_the_councils_status_and_the_evidence_link(exam_setup, council_member, make_web):
+def test_the_page_shows_the_councils_status_and_the_evidence_link(exam_setup, council_user, make_web):
     setup = exam_setup
     make_web(setup.president).post("/anomalies/nouvelle", sheet_form(setup.session))
     sheet = db.session.scalar(db.select(AnomalySheet))
     signature = db.session.scalar(db.select(Signature).filter_by(document=ANOMALY))
     make_review(anomaly=sheet, signed=True, commission="2026-07")
-    page = text(make_web(council_member).get(f"/anomalies/{sheet.id}"))
+    page = text(make_web(council_user).get(f"/anomalies/{sheet.id}"))
     assert "Examinée" in page and "2026-07" in page and "Anomalie technique, à prévenir." in page
     assert f"/signatures/{signature.id}/preuve.json" in page
     # The council reads the observer's signature evidence too.
-    assert make_web(council_member).get(f"/signatures/{signature.id}/preuve.json").status_code == 200
+    assert make_web(council_user).get(f"/signatures/{signature.id}/preuve.json").status_code == 200
 
 
-def test_anonymous_goes_to_login_and_other_roles_are_refused(exam_setup, web, council_member, make_web):
+def test_anonymous_goes_to_login_and_other_roles_are_refused(exam_setup, web, council_user, make_web):
     sheet = make_anomaly(exam_setup.session, exam_setup.president)
     for url in ("/anomalies/", "/anomalies/nouvelle", f"/anomalies/{sheet.id}", f"/anomalies/{sheet.id}.pdf"):
         r = web.get(url)
         assert r.status_code == 302 and "/connexion" in r.headers["Location"]
     # The council reads, it does not file.
-    council = make_web(council_member)
+    council = make_web(council_user)
     assert council.get("/anomalies/nouvelle").status_code == 403
     assert council.post("/anomalies/nouvelle", sheet_form(exam_setup.session)).status_code == 403
 
 
-def test_entry_points_link_to_the_form(exam_setup, organiser, make_web):
+def test_entry_points_link_to_the_form(exam_setup, organiser_user, make_web):
     juries = make_web(exam_setup.president).get("/jury/").text
     assert f"/anomalies/nouvelle?session={exam_setup.session.id}" in juries
-    session_page = make_web(organiser).get(f"/sessions/{exam_setup.session.id}").text
+    session_page = make_web(organiser_user).get(f"/sessions/{exam_setup.session.id}").text
     assert f"/anomalies/nouvelle?session={exam_setup.session.id}" in session_page
 
 

@@ -13,16 +13,17 @@ from certif.extensions import db
 from certif.signatures.models import ANOMALY, Signature
 from certif.signatures.rules import sha256_text
 
-from ..conftest import CSRF_RE
-from ..factories import make_exam
-from .conftest import make_anomaly, make_review
+from ..factories.council import make_anomaly, make_review
+from ..factories.sessions import make_exam
+from ..factories.web import CSRF_RE
 
 TODAY = date(2026, 12, 2)
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr("certif.sessions.exceptions.paris_today", lambda: TODAY)
+def today(set_paris_today):
+    set_paris_today(TODAY)
+
 
 
 @pytest.fixture

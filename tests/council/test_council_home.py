@@ -5,10 +5,12 @@ from html import unescape
 
 import pytest
 
+from certif.auth.models import JUROR
 from certif.council.models import ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, VERIFIED
 
-from ..factories import JUROR, make_user
-from .conftest import COUNCIL_DAY, make_action, make_anomaly, make_review
+from ..factories.council import make_action, make_anomaly, make_review
+from ..factories.users import make_user
+from .helpers import COUNCIL_DAY
 
 TODAY = COUNCIL_DAY
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -25,7 +27,7 @@ def section(text: str, heading: str) -> str:
     return text[start:end if end != -1 else None]
 
 
-def test_the_home_lists_what_the_council_has_to_do(exam_setup, make_web, council_member):
+def test_the_home_lists_what_the_council_has_to_do(exam_setup, make_web, council_user):
     waiting = make_anomaly(exam_setup.session, exam_setup.president)
     signed = make_anomaly(exam_setup.session, exam_setup.member)
     review = make_review(anomaly=signed, signed=True)
@@ -38,7 +40,7 @@ def test_the_home_lists_what_the_council_has_to_do(exam_setup, make_web, council
     make_action(review, title="Action vérifiée", status=VERIFIED, due_on=TODAY - timedelta(days=5),
                 verified_at=datetime(2026, 12, 8), evidence_text="Vu.")
 
-    response = make_web(council_member).get("/conseil/")
+    response = make_web(council_user).get("/conseil/")
     assert response.status_code == 200
     text = main(response)
     late = section(text, "Actions en retard")
@@ -58,18 +60,18 @@ def test_the_home_lists_what_the_council_has_to_do(exam_setup, make_web, council
     assert "/conseil/fiches" in text and "/conseil/actions" in text
 
 
-def test_nothing_to_do(app, make_web, council_member):
-    text = main(make_web(council_member).get("/conseil/"))
+def test_nothing_to_do(app, make_web, council_user):
+    text = main(make_web(council_user).get("/conseil/"))
     assert "Aucune action en retard." in text and "Aucune fiche à examiner." in text
 
 
-def test_who_reaches_the_home(app, web, make_web, council_member, organiser):
-    assert make_web(organiser).get("/conseil/").status_code == 200
+def test_who_reaches_the_home(app, web, make_web, council_user, organiser_user):
+    assert make_web(organiser_user).get("/conseil/").status_code == 200
     assert make_web(make_user(JUROR)).get("/conseil/").status_code == 403
     response = web.get("/conseil/")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
 
 
-def test_a_council_member_lands_on_the_council_home(app, web, council_member):
-    response = web.login(council_member)
+def test_a_council_member_lands_on_the_council_home(app, web, council_user):
+    response = web.login(council_user)
     assert response.headers["Location"].endswith("/conseil/")

@@ -7,23 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from certif.council import charts
-from certif.council.indicators import (
+from certif.council.indicators import charts
+from certif.council.indicators.export import csv_rows, days_fr, percent_fr, to_csv
+from certif.council.indicators.figures import (
     ActionRecord,
     ConditionsRecord,
     ExamRecord,
     Figures,
-    Filters,
     SessionRecord,
     build,
-    csv_rows,
-    days_fr,
     exam_figures,
-    parse_filters,
-    percent_fr,
     ratio,
-    to_csv,
 )
+from certif.council.indicators.filters import Filters, parse_filters
 from certif.errors import InvalidInput
 
 S1 = SessionRecord(1, "S-1", date(2026, 12, 1), "RS6240", "Réseaux sociaux")

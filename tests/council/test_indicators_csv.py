@@ -22,105 +22,13 @@ it belongs to no session and counts in the total only.
 """
 import csv
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from certif.candidates.models import Candidate
-from certif.council.models import VERIFIED
-from certif.examday.models import IdentityCheck
-from certif.extensions import db
-from certif.grading.rules import FAVORABLE, UNFAVORABLE
-from certif.sessions import exceptions
-from certif.sessions.models import Exam, ExamSession, Jury
-
-from ..factories import referential
-from .conftest import make_action, make_anomaly, make_breach_sheet, make_meeting, make_review
+from .helpers import TODAY, add_session, build_fixture
 
 RS_TITLE = ("Gérer les réseaux sociaux d'une entreprise afin d'intégrer une stratégie social "
             "media à une communication digitale")
 CM_TITLE = "Community manager"
-
-F, U = FAVORABLE, UNFAVORABLE
-TODAY = date(2027, 1, 20)  # Paris: IND-A, IND-C, IND-B held; IND-D to come
-
-
-def add_session(code, number, starts_at, exams=(), status="convened"):
-    """A session with one jury and its exams: (status, decision or None when not closed)."""
-    session = ExamSession(number=number, referential=referential(code), starts_at=starts_at,
-                          status=status)
-    jury = Jury(position=1)
-    session.juries.append(jury)
-    for i, (exam_status, decision) in enumerate(exams):
-        jury.exams.append(Exam(
-            candidate=Candidate(first_name="Alex", last_name=f"{number}-{i}"),
-            starts_at=starts_at + timedelta(minutes=30 * i), duration_minutes=30, position=i + 1,
-            status=exam_status, phase="closed" if decision else "grading", decision=decision))
-    db.session.add(session)
-    db.session.commit()
-    return session
-
-
-def verified(review, adopted_at, verified_at, **kwargs):
-    return make_action(review, status=VERIFIED, adopted_at=adopted_at, verified_at=verified_at,
-                       evidence_text="Preuve jointe.", **kwargs)
-
-
-@dataclass
-class Fixture:
-    a: ExamSession
-    b: ExamSession
-    c: ExamSession
-    d: ExamSession
-    x: ExamSession
-
-
-def build_fixture(reporter) -> Fixture:
-    a = add_session("RS6240", "IND-A", datetime(2026, 12, 1, 8, 0), [
-        ("scheduled", F), ("scheduled", U), ("scheduled", F), ("absent_unexcused", None),
-        ("moved", None), ("scheduled", None)])
-    b = add_session("RS6240", "IND-B", datetime(2027, 1, 15, 8, 0), [
-        ("scheduled", F), ("scheduled", U), ("absent_excused", None)])
-    c = add_session("RNCP-CM", "IND-C", datetime(2026, 12, 10, 13, 0), [
-        ("scheduled", F), ("scheduled", F), ("absent_unexcused", None)])
-    d = add_session("RNCP-CM", "IND-D", datetime(2027, 2, 1, 8, 0), [("scheduled", None)])
-    x = add_session("RS6240", "IND-X", datetime(2026, 12, 5, 8, 0), [("scheduled", F)],
-                    status="cancelled")
-
-    a_exams, b_exams = a.juries[0].exams, b.juries[0].exams
-    a_exams[4].moved_to = b_exams[1]
-    b_exams[0].retake_of = a_exams[1]
-    b_exams[2].retake_of = a_exams[1]
-    # The exam of IND-A still in grading: the jury checked the candidate's identity (sat).
-    db.session.add(IdentityCheck(exam=a_exams[5], document_type="cni", convocation_checked=True,
-                                 mode="camera", checked_by_id=reporter.id))
-    db.session.commit()
-
-    # Anomaly sheets, and the actions adopted on them.
-    a1 = make_anomaly(a, reporter)
-    make_anomaly(a, reporter, anomaly_type="organisation")
-    review_a1 = make_review(anomaly=a1)
-    verified(review_a1, datetime(2026, 12, 5, 10, 0), datetime(2026, 12, 15, 10, 0))  # 10 d
-    verified(review_a1, datetime(2026, 12, 5, 10, 0), datetime(2026, 12, 8, 22, 0))  # 3,5 d
-    make_action(review_a1, title="Adoptée, pas encore vérifiée")
-    c1 = make_anomaly(c, reporter)
-    verified(make_review(anomaly=c1), datetime(2026, 12, 12, 9, 0), datetime(2026, 12, 14, 15, 0))
-
-    # Conditions sheets (annex 4).
-    breach_a = make_breach_sheet(a.juries[0], breached=(3, 11))
-    make_breach_sheet(a.juries[0], day=date(2026, 12, 2), handed=False, breached=(1, 2, 3))
-    verified(make_review(conditions=breach_a), datetime(2026, 12, 6, 0, 0),
-             datetime(2026, 12, 7, 12, 0))  # 1,5 d
-    make_breach_sheet(c.juries[0], breached=(11,))
-    make_breach_sheet(b.juries[0], breached=())
-
-    # The cancelled session's figures, and an action of a meeting only: never counted.
-    x1 = make_anomaly(x, reporter)
-    verified(make_review(anomaly=x1), datetime(2026, 12, 6, 0, 0), datetime(2026, 12, 30, 0, 0))
-    make_breach_sheet(x.juries[0], breached=(1,))
-    verified(None, datetime(2026, 12, 6, 0, 0), datetime(2027, 3, 1, 0, 0),
-             meeting=make_meeting(held_on=date(2026, 12, 6)))
-    return Fixture(a, b, c, d, x)
-
 
 HEADERS = [
     "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Nombre de sessions",
@@ -171,11 +79,12 @@ def assert_cells(rows, expected):
             assert cell == wanted, f"ligne {r + 1}, colonne « {HEADERS[c]} » : {cell!r} ≠ {wanted!r}"
 
 
-def test_csv_figures_match_the_hand_computed_fixture(council_member, organiser, make_web,
-                                                     monkeypatch):
-    build_fixture(organiser)
-    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)
-    response = make_web(council_member).get("/conseil/indicateurs/indicateurs.csv")
+def test_csv_figures_match_the_hand_computed_fixture(council_user, organiser_user, make_web,
+                                                     set_paris_today):
+    build_fixture(organiser_user)
+    set_paris_today(TODAY)
+
+    response = make_web(council_user).get("/conseil/indicateurs/indicateurs.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == \
@@ -183,10 +92,11 @@ def test_csv_figures_match_the_hand_computed_fixture(council_member, organiser, 
     assert_cells(read_csv(response), EXPECTED)
 
 
-def test_csv_keeps_the_page_filters(organiser, make_web, monkeypatch):
-    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)
-    build_fixture(organiser)
-    web = make_web(organiser)
+def test_csv_keeps_the_page_filters(organiser_user, make_web, set_paris_today):
+    set_paris_today(TODAY)
+
+    build_fixture(organiser_user)
+    web = make_web(organiser_user)
     rows = read_csv(web.get("/conseil/indicateurs/indicateurs.csv?certification=RNCP-CM"))
     assert [r[3] for r in rows[1:]] == ["IND-C", "IND-D", "", ""]
     assert rows[-2][:2] == ["Certification", "RNCP-CM"]
@@ -207,13 +117,13 @@ def test_csv_keeps_the_page_filters(organiser, make_web, monkeypatch):
     assert rows[-1][16:] == ["1", "2,3"]
 
 
-def test_csv_refuses_a_bad_date_in_french(organiser, make_web):
-    response = make_web(organiser).get("/conseil/indicateurs/indicateurs.csv?du=31/02/2026")
+def test_csv_refuses_a_bad_date_in_french(organiser_user, make_web):
+    response = make_web(organiser_user).get("/conseil/indicateurs/indicateurs.csv?du=31/02/2026")
     assert response.status_code == 400
     assert "Date de début invalide" in response.text
 
 
-def test_csv_cells_cannot_run_as_excel_formulas(organiser, make_web):
+def test_csv_cells_cannot_run_as_excel_formulas(organiser_user, make_web):
     add_session("RS6240", "=HYPERLINK(\"x\")", datetime(2026, 12, 1, 8, 0))
-    rows = read_csv(make_web(organiser).get("/conseil/indicateurs/indicateurs.csv"))
+    rows = read_csv(make_web(organiser_user).get("/conseil/indicateurs/indicateurs.csv"))
     assert rows[1][3] == "'=HYPERLINK(\"x\")"

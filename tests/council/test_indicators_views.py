@@ -3,16 +3,19 @@ import re
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event
 
-from certif.council import indicators
-from certif.council.indicator_views import session_label
+from certif.auth.models import JUROR
+from certif.council.indicators import queries
+from certif.council.indicators.figures import Figures, SessionRow
+from certif.council.indicators.filters import Filters
+from certif.council.indicators.views import session_label
 from certif.extensions import db
-from certif.sessions import exceptions
 
-from ..factories import JUROR, make_user
-from .conftest import make_anomaly, make_breach_sheet
-from .test_indicators_csv import TODAY, add_session, build_fixture
+from ..factories.council import make_anomaly
+from ..factories.database import count_queries
+from ..factories.examday import make_breach_sheet
+from ..factories.users import make_user
+from .helpers import TODAY, add_session, build_fixture
 
 URL = "/conseil/indicateurs/"
 
@@ -37,9 +40,9 @@ def test_a_juror_is_refused(make_web):
     assert web.get(URL + "indicateurs.csv").status_code == 403
 
 
-def test_council_and_organiser_read_the_page(council_member, organiser, make_web):
-    build_fixture(organiser)
-    for user in (council_member, organiser):
+def test_council_and_organiser_read_the_page(council_user, organiser_user, make_web):
+    build_fixture(organiser_user)
+    for user in (council_user, organiser_user):
         response = make_web(user).get(URL)
         assert response.status_code == 200
         assert "<h1>Indicateurs qualité</h1>" in response.text
@@ -47,10 +50,10 @@ def test_council_and_organiser_read_the_page(council_member, organiser, make_web
         assert "Les sessions annulées ne sont pas comptées" in response.text
 
 
-def test_page_tables_show_the_figures(organiser, make_web, monkeypatch):
-    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)  # IND-D is still to come
-    build_fixture(organiser)
-    html = make_web(organiser).get(URL).text
+def test_page_tables_show_the_figures(organiser_user, make_web, set_paris_today):
+    set_paris_today(TODAY)  # IND-D is still to come
+    build_fixture(organiser_user)
+    html = make_web(organiser_user).get(URL).text
     # Per session: inscrits, présents, décisions, admis, taux, rattrapages, anomalies,
     # fiches conditions, conditions non respectées, actions vérifiées, délai.
     assert cells(html, "n° IND-A") == ["1er décembre 2026", "RS6240", "5", "4", "3", "2",
@@ -69,9 +72,9 @@ def test_page_tables_show_the_figures(organiser, make_web, monkeypatch):
     assert "IND-X" not in html  # cancelled
 
 
-def test_page_draws_three_accessible_svg_charts_with_their_tables(organiser, make_web):
-    build_fixture(organiser)
-    html = make_web(organiser).get(URL).text
+def test_page_draws_three_accessible_svg_charts_with_their_tables(organiser_user, make_web):
+    build_fixture(organiser_user)
+    html = make_web(organiser_user).get(URL).text
     charts = re.findall(r"<svg [^>]*>", html)
     assert len(charts) == 3
     for svg in charts:
@@ -86,9 +89,9 @@ def test_page_draws_three_accessible_svg_charts_with_their_tables(organiser, mak
     assert "<title>RS6240 : 5,0\u00a0jours</title>" in html
 
 
-def test_filters_restrict_the_sessions_and_keep_the_csv_link(organiser, make_web):
-    build_fixture(organiser)
-    html = make_web(organiser).get(URL + "?certification=RNCP-CM&du=2026-12-01&au=2026-12-31").text
+def test_filters_restrict_the_sessions_and_keep_the_csv_link(organiser_user, make_web):
+    build_fixture(organiser_user)
+    html = make_web(organiser_user).get(URL + "?certification=RNCP-CM&du=2026-12-01&au=2026-12-31").text
     assert "n° IND-C" in html
     assert "n° IND-A" not in html and "n° IND-D" not in html
     assert 'href="/conseil/indicateurs/indicateurs.csv?certification=RNCP-CM&amp;du=2026-12-01' \
@@ -97,29 +100,29 @@ def test_filters_restrict_the_sessions_and_keep_the_csv_link(organiser, make_web
     assert 'value="2026-12-01"' in html
 
 
-def test_period_uses_the_paris_day_of_the_session(organiser, make_web):
+def test_period_uses_the_paris_day_of_the_session(organiser_user, make_web):
     # 31 December 2026, 23:30 UTC is 1 January 2027 in Paris.
     add_session("RS6240", "NOUVEL-AN", datetime(2026, 12, 31, 23, 30))
-    web = make_web(organiser)
+    web = make_web(organiser_user)
     assert "n° NOUVEL-AN" not in web.get(URL + "?au=2026-12-31").text
     assert "n° NOUVEL-AN" in web.get(URL + "?du=2027-01-01&au=2027-01-01").text
 
 
 @pytest.mark.parametrize("query", ["du=0001-01-01", "au=9999-12-31", "du=01/01/0001&au=31/12/9999"])
-def test_far_years_answer_400_in_french_for_the_csv_too(organiser, make_web, query):
-    response = make_web(organiser).get(f"{URL}indicateurs.csv?{query}")
+def test_far_years_answer_400_in_french_for_the_csv_too(organiser_user, make_web, query):
+    response = make_web(organiser_user).get(f"{URL}indicateurs.csv?{query}")
     assert response.status_code == 400
     assert "Choisissez une année entre 2000 et 2100." in response.text
 
 
-def test_the_years_2000_and_2100_are_accepted(organiser, make_web):
-    web = make_web(organiser)
+def test_the_years_2000_and_2100_are_accepted(organiser_user, make_web):
+    web = make_web(organiser_user)
     assert web.get(URL + "?du=2000-01-01&au=31/12/2100").status_code == 200
     assert web.get(URL + "indicateurs.csv?du=01/01/2000&au=2100-12-31").status_code == 200
 
 
-def test_no_session_says_so(organiser, make_web):
-    html = make_web(organiser).get(URL + "?du=2030-01-01").text
+def test_no_session_says_so(organiser_user, make_web):
+    html = make_web(organiser_user).get(URL + "?du=2030-01-01").text
     assert "Aucune session ne correspond à ces filtres." in html
     assert "<svg" not in html
 
@@ -136,35 +139,20 @@ def test_no_session_says_so(organiser, make_web):
     ("du=2026-12-31&au=2026-12-01", "La date de début de la période est postérieure à sa date de fin."),
     ("certification=RS9999", "Certification inconnue"),
 ])
-def test_bad_filters_answer_400_in_french(organiser, make_web, query, message):
-    response = make_web(organiser).get(f"{URL}?{query}")
+def test_bad_filters_answer_400_in_french(organiser_user, make_web, query, message):
+    response = make_web(organiser_user).get(f"{URL}?{query}")
     assert response.status_code == 400
     assert message in response.text
     assert '<form method="get"' in response.text  # the filters stay, to be corrected
     assert "<svg" not in response.text
 
 
-def test_text_from_the_database_is_escaped(organiser, make_web):
+def test_text_from_the_database_is_escaped(organiser_user, make_web):
     session = add_session("RS6240", "<b>S</b>", datetime(2026, 12, 1, 8, 0))
-    make_anomaly(session, organiser)
-    html = make_web(organiser).get(URL).text
+    make_anomaly(session, organiser_user)
+    html = make_web(organiser_user).get(URL).text
     assert "<b>S</b>" not in html
     assert "&lt;b&gt;S&lt;/b&gt;" in html
-
-
-def count_queries(function):
-    """How many SELECTs `function` sends to the database."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):  # not BEGIN / SAVEPOINT
-            statements.append(statement)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        function()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def add_busy_session(n, reporter):
@@ -175,25 +163,25 @@ def add_busy_session(n, reporter):
     return session
 
 
-def test_a_fixed_number_of_queries_whatever_the_number_of_sessions(organiser, make_web):
-    add_busy_session(1, organiser)
+def test_a_fixed_number_of_queries_whatever_the_number_of_sessions(organiser_user, make_web):
+    add_busy_session(1, organiser_user)
 
     def load():
         db.session.expire_all()
-        indicators.indicators_for(indicators.Filters())
+        queries.indicators_for(Filters())
     few = count_queries(load)
-    web = make_web(organiser)
+    web = make_web(organiser_user)
     page_few = count_queries(lambda: web.get(URL))
     for n in range(2, 12):
-        add_busy_session(n, organiser)
+        add_busy_session(n, organiser_user)
     assert count_queries(load) == few == 6
     assert count_queries(lambda: web.get(URL)) == page_few
-    assert len(indicators.load().sessions) == 11
+    assert len(queries.load().sessions) == 11
 
 
-def test_a_long_session_number_is_cut_in_the_charts_but_whole_in_the_tables(organiser, make_web):
+def test_a_long_session_number_is_cut_in_the_charts_but_whole_in_the_tables(organiser_user, make_web):
     add_session("RS6240", "2027-RS6240-RATTRAPAGE", datetime(2027, 3, 1, 8, 0))
-    html = make_web(organiser).get(URL).text
+    html = make_web(organiser_user).get(URL).text
     # Too long for the label column even without its date: its start and its end are kept.
     assert ">2027-RS62…RATTRAPAGE</text>" in html
     assert "n° 2027-RS6240-RATTRAPAGE" in html
@@ -201,7 +189,7 @@ def test_a_long_session_number_is_cut_in_the_charts_but_whole_in_the_tables(orga
 
 def test_chart_labels_keep_session_numbers_whole():
     def row(number):
-        return indicators.SessionRow(1, number, date(2026, 11, 22), "RS6240", "t", indicators.Figures())
+        return SessionRow(1, number, date(2026, 11, 22), "RS6240", "t", Figures())
     # Long numbers that differ only by their end stay whole: the date is shortened or dropped.
     labels = [session_label(row(f"2026-RS6240-0{i}")) for i in range(3)]
     assert labels == ["2026-RS6240-00", "2026-RS6240-01", "2026-RS6240-02"]

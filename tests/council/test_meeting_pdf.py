@@ -4,12 +4,14 @@ from datetime import date
 
 import pypdf
 
+from certif.auth.models import COUNCIL
 from certif.council.meetings import meeting_pdf
 from certif.council.models import CouncilMeeting
 from certif.extensions import db
 
-from ..factories import COUNCIL, make_user
-from .conftest import make_action, make_anomaly, make_breach_sheet, make_meeting, make_review
+from ..factories.council import make_action, make_anomaly, make_meeting, make_review
+from ..factories.examday import make_breach_sheet
+from ..factories.users import make_user
 
 
 def pdf_text(data: bytes) -> str:
@@ -17,12 +19,12 @@ def pdf_text(data: bytes) -> str:
     return " ".join(text.split())
 
 
-def full_meeting(exam_setup, council_member) -> CouncilMeeting:
+def full_meeting(exam_setup, council_user) -> CouncilMeeting:
     other = make_user(COUNCIL, first_name="Manon", last_name="Garcia")
     sheet = make_anomaly(exam_setup.session, exam_setup.president)
     breach = make_breach_sheet(exam_setup.jury)
     meeting = make_meeting(held_on=date(2027, 1, 2), sessions=[exam_setup.session],
-                           members=[council_member, other])
+                           members=[council_user, other])
     meeting.place = "Locaux ALLOKOM, Paris"
     meeting.other_attendees = "Jean Dupont (référent handicap)"
     meeting.decisions = "Un test de connexion sera proposé la veille."
@@ -30,13 +32,13 @@ def full_meeting(exam_setup, council_member) -> CouncilMeeting:
     meeting.certification_adjustments = "Ajouter TikTok aux réseaux étudiés."
     meeting.reviews = [make_review(anomaly=sheet), make_review(conditions=breach)]
     db.session.commit()
-    make_action(meeting=meeting, owner=council_member, title="Tester la connexion la veille",
+    make_action(meeting=meeting, owner=council_user, title="Tester la connexion la veille",
                 due_on=date(2027, 2, 15))
     return meeting
 
 
-def test_pdf_has_every_section_and_value(exam_setup, council_member):
-    meeting = full_meeting(exam_setup, council_member)
+def test_pdf_has_every_section_and_value(exam_setup, council_user):
+    meeting = full_meeting(exam_setup, council_user)
     text = pdf_text(meeting_pdf(meeting))
     for expected in (
         "Compte rendu de réunion du conseil de pilotage", "ALLOKOM",
@@ -60,16 +62,16 @@ def test_pdf_has_every_section_and_value(exam_setup, council_member):
         assert expected in text, expected
 
 
-def test_pdf_route(exam_setup, council_member, make_web):
-    meeting = full_meeting(exam_setup, council_member)
-    response = make_web(council_member).get(f"/conseil/reunions/{meeting.id}.pdf")
+def test_pdf_route(exam_setup, council_user, make_web):
+    meeting = full_meeting(exam_setup, council_user)
+    response = make_web(council_user).get(f"/conseil/reunions/{meeting.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "reunion-conseil-exceptionnelle-2027-01-02.pdf" in response.headers["Content-Disposition"]
     assert "Tester la connexion la veille" in pdf_text(response.data)
 
 
-def test_annual_meeting_pdf_without_sessions_names_the_certifications(app, council_member):
-    meeting = make_meeting(kind="annual", held_on=date(2026, 6, 30), members=[council_member])
+def test_annual_meeting_pdf_without_sessions_names_the_certifications(app, council_user):
+    meeting = make_meeting(kind="annual", held_on=date(2026, 6, 30), members=[council_user])
     text = pdf_text(meeting_pdf(meeting))
     assert "Réunion annuelle" in text and "30 juin 2026" in text
     assert "RS6240" in text and "Aucune fiche examinée." in text

@@ -6,26 +6,24 @@ from html import unescape
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import COUNCIL, ORGANISER
 from certif.council.deadlines import due_meetings
 from certif.council.models import CouncilMeeting, CouncilReview
 from certif.extensions import db
-from certif.sessions import exceptions
 
-from ..factories import COUNCIL, ORGANISER, make_exam, make_user
-from .conftest import make_action, make_anomaly, make_breach_sheet, make_meeting, make_review
+from ..factories.council import make_action, make_anomaly, make_meeting, make_review
+from ..factories.examday import make_breach_sheet
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
 
 TODAY = date(2026, 12, 20)
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr(exceptions, "paris_today", lambda: TODAY)
+def today(set_paris_today):
+    set_paris_today(TODAY)
+
     return TODAY
-
-
-@pytest.fixture
-def council(council_member, make_web):
-    return make_web(council_member)
 
 
 @pytest.fixture
@@ -55,23 +53,23 @@ def audit(action):
 
 # --- Recording ----------------------------------------------------------------------------
 
-def test_council_records_a_meeting_which_then_is_listed(council, council_member, exam_setup, reported):
+def test_council_records_a_meeting_which_then_is_listed(council, council_user, exam_setup, reported):
     assert [d.session_id for d in due_meetings()] == [None, exam_setup.session.id]
-    data = form(council_member, exam_setup.session, sheet_refs=[f"anomalie-{reported.id}"])
+    data = form(council_user, exam_setup.session, sheet_refs=[f"anomalie-{reported.id}"])
     response = council.post("/conseil/reunions/nouvelle", data)
     assert response.status_code == 303
     [meeting] = meetings()
     assert response.headers["Location"].endswith(f"/conseil/reunions/{meeting.id}")
     assert (meeting.kind, meeting.held_on, meeting.place) == ("exceptional", date(2026, 12, 15),
                                                              "Locaux ALLOKOM, Paris")
-    assert meeting.members == [council_member] and meeting.sessions == [exam_setup.session]
-    assert meeting.created_by_id == council_member.id
+    assert meeting.members == [council_user] and meeting.sessions == [exam_setup.session]
+    assert meeting.created_by_id == council_user.id
     # The sheet had no review yet: the meeting created it.
     assert [r.anomaly_sheet_id for r in meeting.reviews] == [reported.id]
     # The exceptional meeting owed for the session is no longer due; the annual one still is.
     assert [d.kind for d in due_meetings()] == ["annual"]
     [entry] = audit("meeting.record")
-    assert entry.entity_id == meeting.id and entry.actor_id == council_member.id
+    assert entry.entity_id == meeting.id and entry.actor_id == council_user.id
     assert json.loads(entry.new_value)["sessions"] == [exam_setup.session.number]
 
     page = council.get("/conseil/reunions/")
@@ -83,10 +81,10 @@ def test_council_records_a_meeting_which_then_is_listed(council, council_member,
     assert "Tester la connexion la veille." in shown.text and "tenue en retard" not in shown.text
 
 
-def test_an_existing_review_is_linked_not_duplicated(council, council_member, exam_setup, reported):
+def test_an_existing_review_is_linked_not_duplicated(council, council_user, exam_setup, reported):
     review = make_review(anomaly=reported)
     breach = make_breach_sheet(exam_setup.jury)
-    data = form(council_member, exam_setup.session,
+    data = form(council_user, exam_setup.session,
                 sheet_refs=[f"anomalie-{reported.id}", f"conditions-{breach.id}"])
     assert council.post("/conseil/reunions/nouvelle", data).status_code == 303
     [meeting] = meetings()
@@ -95,18 +93,19 @@ def test_an_existing_review_is_linked_not_duplicated(council, council_member, ex
     assert db.session.scalar(db.select(db.func.count(CouncilReview.id))) == 2
 
 
-def test_annual_meeting_without_session(council, council_member):
-    response = council.post("/conseil/reunions/nouvelle", form(council_member, kind="annual"))
+def test_annual_meeting_without_session(council, council_user):
+    response = council.post("/conseil/reunions/nouvelle", form(council_user, kind="annual"))
     assert response.status_code == 303
     [meeting] = meetings()
     assert meeting.kind == "annual" and meeting.sessions == []
     assert due_meetings()[0].due == date(2027, 12, 15)
 
 
-def test_exceptional_meeting_held_late_is_recorded_and_shown_so(council, council_member,
-                                                                exam_setup, reported, monkeypatch):
-    monkeypatch.setattr(exceptions, "paris_today", lambda: date(2027, 1, 10))
-    data = form(council_member, exam_setup.session, held_on="2027-01-02")
+def test_exceptional_meeting_held_late_is_recorded_and_shown_so(council, council_user,
+                                                                exam_setup, reported, set_paris_today):
+    set_paris_today(date(2027, 1, 10))
+
+    data = form(council_user, exam_setup.session, held_on="2027-01-02")
     assert council.post("/conseil/reunions/nouvelle", data).status_code == 303
     [meeting] = meetings()
     assert "tenue en retard" in council.get("/conseil/reunions/").text
@@ -127,9 +126,9 @@ def test_exceptional_meeting_held_late_is_recorded_and_shown_so(council, council
     ({"held_on": "2026-11-30"}, "a eu lieu après cette date"),
     ({"place": "x" * 301}, "300 caractères au plus"),
 ])
-def test_bad_input_is_refused_and_nothing_written(council, council_member, exam_setup, reported,
+def test_bad_input_is_refused_and_nothing_written(council, council_user, exam_setup, reported,
                                                   change, message):
-    response = council.post("/conseil/reunions/nouvelle", form(council_member, exam_setup.session,
+    response = council.post("/conseil/reunions/nouvelle", form(council_user, exam_setup.session,
                                                                **change))
     assert response.status_code == 400
     assert message in unescape(response.text)
@@ -137,28 +136,28 @@ def test_bad_input_is_refused_and_nothing_written(council, council_member, exam_
     assert db.session.scalar(db.select(db.func.count(CouncilReview.id))) == 0
 
 
-def test_a_member_must_hold_the_council_role(council, council_member, exam_setup, reported):
+def test_a_member_must_hold_the_council_role(council, council_user, exam_setup, reported):
     juror = exam_setup.president
     response = council.post("/conseil/reunions/nouvelle",
-                            form(council_member, exam_setup.session, member_ids=[juror.id]))
+                            form(council_user, exam_setup.session, member_ids=[juror.id]))
     assert response.status_code == 400
     assert "n'est pas un membre actif du conseil" in unescape(response.text)
     assert meetings() == []
 
 
-def test_conditions_sheet_not_in_breach_is_refused(council, council_member, exam_setup, reported):
+def test_conditions_sheet_not_in_breach_is_refused(council, council_user, exam_setup, reported):
     sheet = make_breach_sheet(exam_setup.jury, breached=())
     response = council.post("/conseil/reunions/nouvelle",
-                            form(council_member, exam_setup.session,
+                            form(council_user, exam_setup.session,
                                  sheet_refs=[f"conditions-{sheet.id}"]))
     assert response.status_code == 400 and meetings() == []
 
 
-def test_form_lists_members_sessions_and_open_sheets(council, council_member, exam_setup, reported):
+def test_form_lists_members_sessions_and_open_sheets(council, council_user, exam_setup, reported):
     breach = make_breach_sheet(exam_setup.jury)
     page = council.get("/conseil/reunions/nouvelle")
     assert page.status_code == 200
-    assert council_member.full_name in page.text
+    assert council_user.full_name in page.text
     assert f'value="{exam_setup.session.id}"' in page.text and "anomalie signalée" in page.text
     assert f'value="anomalie-{reported.id}"' in page.text
     assert f'value="conditions-{breach.id}"' in page.text
@@ -171,11 +170,11 @@ def test_form_lists_members_sessions_and_open_sheets(council, council_member, ex
 
 # --- Editing ------------------------------------------------------------------------------
 
-def test_edit_keeps_an_audit_entry(council, council_member, exam_setup, reported):
-    meeting = make_meeting(sessions=[exam_setup.session], members=[council_member])
+def test_edit_keeps_an_audit_entry(council, council_user, exam_setup, reported):
+    meeting = make_meeting(sessions=[exam_setup.session], members=[council_user])
     page = council.get(f"/conseil/reunions/{meeting.id}/modifier")
     assert page.status_code == 200 and 'value="2026-12-15"' in page.text
-    data = form(council_member, exam_setup.session, decisions="Décision corrigée.")
+    data = form(council_user, exam_setup.session, decisions="Décision corrigée.")
     response = council.post(f"/conseil/reunions/{meeting.id}/modifier", data)
     assert response.status_code == 303
     db.session.refresh(meeting)
@@ -186,10 +185,10 @@ def test_edit_keeps_an_audit_entry(council, council_member, exam_setup, reported
     assert "decisions" in entry.details["fields"]
 
 
-def test_edit_refused_input_changes_nothing(council, council_member, exam_setup, reported):
-    meeting = make_meeting(sessions=[exam_setup.session], members=[council_member])
+def test_edit_refused_input_changes_nothing(council, council_user, exam_setup, reported):
+    meeting = make_meeting(sessions=[exam_setup.session], members=[council_user])
     response = council.post(f"/conseil/reunions/{meeting.id}/modifier",
-                            form(council_member, exam_setup.session, held_on="2027-03-01"))
+                            form(council_user, exam_setup.session, held_on="2027-03-01"))
     assert response.status_code == 400
     db.session.refresh(meeting)
     assert meeting.held_on == date(2026, 12, 15) and audit("meeting.edit") == []
@@ -203,17 +202,17 @@ def test_unknown_meeting_is_404(council):
 
 # --- Who may ------------------------------------------------------------------------------
 
-def test_organiser_reads_but_cannot_write(organiser, make_web, council_member, exam_setup, reported):
-    meeting = make_meeting(sessions=[exam_setup.session], members=[council_member])
-    web = make_web(organiser)
+def test_organiser_reads_but_cannot_write(organiser_user, make_web, council_user, exam_setup, reported):
+    meeting = make_meeting(sessions=[exam_setup.session], members=[council_user])
+    web = make_web(organiser_user)
     for url in ("/conseil/reunions/", "/conseil/reunions/nouvelle", f"/conseil/reunions/{meeting.id}",
                 f"/conseil/reunions/{meeting.id}/modifier", f"/conseil/reunions/{meeting.id}.pdf"):
         assert web.get(url).status_code == 200, url
     assert "Consigner une réunion" not in web.get("/conseil/reunions/").text
     assert "Lecture seule" in web.get("/conseil/reunions/nouvelle").text
-    assert web.post("/conseil/reunions/nouvelle", form(council_member, exam_setup.session)).status_code == 403
+    assert web.post("/conseil/reunions/nouvelle", form(council_user, exam_setup.session)).status_code == 403
     assert web.post(f"/conseil/reunions/{meeting.id}/modifier",
-                    form(council_member, exam_setup.session, decisions="Non.")).status_code == 403
+                    form(council_user, exam_setup.session, decisions="Non.")).status_code == 403
     assert len(meetings()) == 1 and audit("meeting.edit") == []
 
 
@@ -224,19 +223,19 @@ def test_organiser_who_sits_on_the_council_may_write(make_web, exam_setup, repor
     assert web.post("/conseil/reunions/nouvelle", form(chair, exam_setup.session)).status_code == 303
 
 
-def test_juror_gets_403_and_anonymous_the_login(web, make_web, council_member, exam_setup):
-    meeting = make_meeting(members=[council_member])
+def test_juror_gets_403_and_anonymous_the_login(web, make_web, council_user, exam_setup):
+    meeting = make_meeting(members=[council_user])
     juror = make_web(exam_setup.president)
     for url in ("/conseil/reunions/", "/conseil/reunions/nouvelle", f"/conseil/reunions/{meeting.id}",
                 f"/conseil/reunions/{meeting.id}.pdf"):
         assert juror.get(url).status_code == 403, url
         response = web.get(url)
         assert response.status_code == 302 and "/connexion" in response.headers["Location"]
-    assert juror.post("/conseil/reunions/nouvelle", form(council_member)).status_code == 403
+    assert juror.post("/conseil/reunions/nouvelle", form(council_user)).status_code == 403
 
 
-def test_post_without_csrf_token_is_refused(council, council_member, exam_setup, reported):
-    response = council.post("/conseil/reunions/nouvelle", form(council_member, exam_setup.session),
+def test_post_without_csrf_token_is_refused(council, council_user, exam_setup, reported):
+    response = council.post("/conseil/reunions/nouvelle", form(council_user, exam_setup.session),
                             csrf=False)
     assert response.status_code == 400 and meetings() == []
 
@@ -252,8 +251,9 @@ def _session_on(day):
     return setup.session
 
 
-def test_countdown_for_due_today_and_overdue_items(council, monkeypatch):
-    monkeypatch.setattr(exceptions, "paris_today", lambda: date(2027, 1, 20))
+def test_countdown_for_due_today_and_overdue_items(council, set_paris_today):
+    set_paris_today(date(2027, 1, 20))
+
     due = _session_on(date(2027, 1, 8))         # last day 8 February: in 19 days
     today = _session_on(date(2026, 12, 20))     # last day 20 January: today
     _session_on(date(2026, 12, 17))             # last day 17 January: 3 days late
@@ -266,16 +266,17 @@ def test_countdown_for_due_today_and_overdue_items(council, monkeypatch):
     assert 'class="overdue"' in page
 
 
-def test_countdown_singular(council, monkeypatch):
-    monkeypatch.setattr(exceptions, "paris_today", lambda: date(2027, 1, 18))
+def test_countdown_singular(council, set_paris_today):
+    set_paris_today(date(2027, 1, 18))
+
     _session_on(date(2026, 12, 19))   # last day 19 January
     _session_on(date(2026, 12, 17))   # last day 17 January
     page = council.get("/conseil/reunions/").text
     assert "dans 1 jour<" in page and "en retard de 1 jour<" in page
 
 
-def test_meeting_page_lists_its_actions(council, council_member, exam_setup):
-    meeting = make_meeting(sessions=[exam_setup.session], members=[council_member])
+def test_meeting_page_lists_its_actions(council, council_user, exam_setup):
+    meeting = make_meeting(sessions=[exam_setup.session], members=[council_user])
     make_action(meeting=meeting, title="Former les jurés à la visioconférence", due_on=date(2027, 2, 1))
     page = council.get(f"/conseil/reunions/{meeting.id}").text
     assert "Former les jurés à la visioconférence" in page and "1er février 2027" in page

@@ -3,9 +3,11 @@ meeting form (both list sheets of many sessions)."""
 
 import pytest
 
-from ..factories import make_exam
-from .conftest import COUNCIL_DAY, make_action, make_anomaly, make_breach_sheet, make_review
-from .test_indicators_views import count_queries
+from ..factories.council import make_action, make_anomaly, make_review
+from ..factories.database import count_queries
+from ..factories.examday import make_breach_sheet
+from ..factories.sessions import make_exam
+from .helpers import COUNCIL_DAY
 
 TODAY = COUNCIL_DAY
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -33,8 +35,8 @@ def add_breach_sheets(count: int) -> None:
     ("/conseil/actions", add_actions),
     ("/conseil/reunions/nouvelle", add_breach_sheets),
 ], ids=["actions", "meeting-form"])
-def test_the_number_of_queries_does_not_grow_with_the_rows(url, add, make_web, council_member):
-    web = make_web(council_member)
+def test_the_number_of_queries_does_not_grow_with_the_rows(url, add, make_web, council_user):
+    web = make_web(council_user)
     add(2)
     response = web.get(url)
     assert response.status_code == 200

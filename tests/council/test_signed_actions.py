@@ -8,12 +8,13 @@ from html import unescape
 import pypdf
 import pytest
 
-from certif.council import reviews
 from certif.council.anomalies import anomaly_pdf, sheet_view
 from certif.council.models import ADOPTED, AnomalySheet, CorrectiveAction
+from certif.council.reviews import opinion
 from certif.extensions import db
 
-from .conftest import COUNCIL_DAY, make_anomaly
+from ..factories.council import make_anomaly
+from .helpers import COUNCIL_DAY
 
 TODAY = COUNCIL_DAY
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -35,19 +36,19 @@ def propose_and_adopt(web, url, owner, title) -> CorrectiveAction:
 
 
 @pytest.fixture
-def signed_then_more(exam_setup, make_web, council_member):
+def signed_then_more(exam_setup, make_web, council_user):
     """Through the pages: one action adopted, the opinion signed, then a second one adopted."""
     sheet = make_anomaly(exam_setup.session, exam_setup.president)
-    web = make_web(council_member)
+    web = make_web(council_user)
     url = f"/conseil/fiches/anomalie/{sheet.id}"
     assert web.post(f"{url}/avis", {"opinion_date": "2026-12-05", "commission_number": "2026-03",
                                      "opinion": "Prévenir les candidats."}).status_code == 303
-    propose_and_adopt(web, url, council_member, "Tester la connexion la veille")
+    propose_and_adopt(web, url, council_user, "Tester la connexion la veille")
     seen = SEEN_RE.search(web.get(url).text).group(1)
     assert web.post(f"{url}/avis/signature", {"signature_method": "typed",
                                               "signature_typed": "Sylvie Moscou",
                                               "content_sha256": seen}).status_code == 303
-    propose_and_adopt(web, url, council_member, "Acheter un second routeur")
+    propose_and_adopt(web, url, council_user, "Acheter un second routeur")
     db.session.expire_all()
     return sheet, web, url
 
@@ -95,18 +96,19 @@ def test_the_review_and_sheet_pages_list_the_later_actions_apart(signed_then_mor
 def test_a_later_action_still_blocks_closing(signed_then_more):
     sheet, web, url = signed_then_more
     response = web.post(f"{url}/cloture", {"note": ""})
-    assert response.status_code == 409
+    assert response.status_code == 303
+    response = web.get(response.headers["Location"])
     assert "2 actions correctives adoptées ne sont pas encore vérifiées" in unescape(response.text)
 
 
-def test_a_draft_opinion_lists_the_actions_retained_so_far(exam_setup, make_web, council_member):
+def test_a_draft_opinion_lists_the_actions_retained_so_far(exam_setup, make_web, council_user):
     sheet = make_anomaly(exam_setup.session, exam_setup.president)
-    web = make_web(council_member)
+    web = make_web(council_user)
     url = f"/conseil/fiches/anomalie/{sheet.id}"
-    propose_and_adopt(web, url, council_member, "Tester la connexion la veille")
+    propose_and_adopt(web, url, council_user, "Tester la connexion la veille")
     db.session.expire_all()
     view = sheet_view(db.session.get(AnomalySheet, sheet.id))
     assert [a.title for a in view.actions] == ["Tester la connexion la veille"]
     assert view.later_actions == []
     assert LATER not in pdf_text(anomaly_pdf(db.session.get(AnomalySheet, sheet.id)))
-    assert reviews.split_retained(None) == ([], [])
+    assert opinion.split_retained(None) == ([], [])

@@ -3,17 +3,18 @@ council's meetings owed (issue 5)."""
 from datetime import date, datetime, timedelta
 from html import unescape
 
+from certif.auth.models import ORGANISER
 from certif.council.models import ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_ASIDE, VERIFIED
 from certif.dashboard import services
+from certif.extensions import db
 
-from ..council.conftest import make_action, make_anomaly, make_meeting, make_review
-from ..factories import ORGANISER, make_exam, make_user
+from ..factories.council import make_action, make_anomaly, make_meeting, make_review
+from ..factories.database import counting_statements
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
+from .helpers import kinds
 
 TODAY = date(2026, 12, 10)
-
-
-def kinds(items, kind):
-    return [item for item in items if item.kind == kind]
 
 
 def test_adopted_and_started_actions_are_listed_by_due_date_overdue_flagged(app):
@@ -57,8 +58,8 @@ def test_the_annual_meeting_shows_two_months_ahead_once_a_session_exists(app):
     assert kinds(services.due_items(far), "council_meeting") == []
 
 
-def test_the_dashboard_page_links_to_the_action_and_flags_it(app, make_web, monkeypatch):
-    monkeypatch.setattr(services, "paris_today", lambda: TODAY)
+def test_the_dashboard_page_links_to_the_action_and_flags_it(app, make_web, set_paris_today):
+    set_paris_today(TODAY)
     setup = make_exam()
     review = make_review(anomaly=make_anomaly(setup.session, setup.president), signed=True)
     action = make_action(review, title="Afficher la fiche anomalie", status=ADOPTED,
@@ -72,10 +73,6 @@ def test_the_dashboard_page_links_to_the_action_and_flags_it(app, make_web, monk
 
 
 def test_the_council_items_cost_a_fixed_number_of_queries(app):
-    from certif.extensions import db
-
-    from ..sessions.test_statement_counts import counting_statements
-
     def council_case():
         setup = make_exam()
         sheet = make_anomaly(setup.session, setup.president)

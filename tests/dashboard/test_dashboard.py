@@ -3,50 +3,33 @@ overdue items flagged, links to where each is done; organisers only."""
 from datetime import datetime, time, timedelta
 from html import unescape
 
-import pytest
-
+from certif.auth.models import COUNCIL, JUROR, ORGANISER
 from certif.candidates.models import RetakeRequest
 from certif.convocations.models import Convocation
 from certif.dashboard import services
 from certif.extensions import db
 from certif.grading.rules import UNFAVORABLE
-from certif.jurors.models import ConflictDeclaration, JurorProfile
-from certif.sessions import exceptions as ex
+from certif.jurors.models import JurorProfile
+from certif.sessions.changes import carence, retakes
 from certif.sessions.rules import add_months, replacement_deadline, retake_deadline
+from certif.timeutil import paris_today
 
-from ..factories import COUNCIL, JUROR, ORGANISER, make_user
-from ..sessions.helpers import close, habilitated, today, upcoming_exam
-
-
-@pytest.fixture
-def organiser(app):
-    return make_user(ORGANISER, first_name="Olivia")
-
-
-def declare_conflict(exam, juror, has_conflict=True):
-    """The juror's declaration for this exam (the factory may have made one already)."""
-    declaration = db.session.scalar(db.select(ConflictDeclaration).filter_by(
-        exam_id=exam.id, juror_id=juror.id))
-    if declaration is None:
-        declaration = ConflictDeclaration(exam_id=exam.id, juror_id=juror.id)
-        db.session.add(declaration)
-    declaration.has_conflict = has_conflict
-    db.session.commit()
-
-
-def kinds(items, kind):
-    return [i for i in items if i.kind == kind]
+from ..factories.grading import close_exam
+from ..factories.jurors import make_juror
+from ..factories.sessions import upcoming_exam
+from ..factories.users import make_user
+from .helpers import declare_conflict, kinds
 
 
 def convene_all(setup):
     """Current convocations for every candidate and juror of the session."""
     for exam in setup.jury.exams:
         db.session.add(Convocation(kind="candidate", session_id=setup.session.id, exam_id=exam.id,
-                                   channel="hand", handed_on=today(), handed_by="Olivia",
+                                   channel="hand", handed_on=paris_today(), handed_by="Olivia",
                                    announced_start=exam.starts_at, pdf_sha256="0" * 64))
     for juror in setup.jury.jurors:
         db.session.add(Convocation(kind="juror", session_id=setup.session.id, juror_id=juror.id,
-                                   channel="hand", handed_on=today(), handed_by="Olivia",
+                                   channel="hand", handed_on=paris_today(), handed_by="Olivia",
                                    announced_start=setup.session.starts_at, pdf_sha256="0" * 64))
     db.session.commit()
 
@@ -61,14 +44,14 @@ def test_anonymous_goes_to_login_and_only_organisers_see_it(app, web, make_web):
     assert make_web(make_user(ORGANISER)).get("/tableau-de-bord/").status_code == 200
 
 
-def test_the_organiser_lands_on_the_dashboard(app, web, organiser):
-    response = web.login(organiser)
+def test_the_organiser_lands_on_the_dashboard(app, web, organiser_user):
+    response = web.login(organiser_user)
     assert response.headers["Location"].endswith("/tableau-de-bord/")
 
 
-def test_nothing_to_do(app, make_web, organiser):
+def test_nothing_to_do(app, make_web, organiser_user):
     assert services.due_items() == []
-    page = make_web(organiser).get("/tableau-de-bord/")
+    page = make_web(organiser_user).get("/tableau-de-bord/")
     assert "Rien à faire pour l'instant." in unescape(page.text)
 
 
@@ -77,7 +60,7 @@ def test_nothing_to_do(app, make_web, organiser):
 def test_a_session_to_convene_is_due_two_weeks_before(app):
     setup = upcoming_exam(days=20, candidates=2)
     [item] = kinds(services.due_items(), "convene")
-    assert item.due == today() + timedelta(days=20 - services.CONVENE_LEAD_DAYS)
+    assert item.due == paris_today() + timedelta(days=20 - services.CONVENE_LEAD_DAYS)
     assert "2 candidats et 2 jurés" in item.label
     assert item.links[0] == ("convocations.session", {"session_id": setup.session.id})
     convene_all(setup)
@@ -97,40 +80,40 @@ def test_cancelled_and_past_sessions_are_not_to_convene(app):
     assert kinds(services.due_items(), "convene") == []
 
 
-def test_a_stopped_jury_waits_for_its_replacement_until_day_30(app, organiser):
+def test_a_stopped_jury_waits_for_its_replacement_until_day_30(app, organiser_user):
     setup = upcoming_exam(days=0)
     convene_all(setup)
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+    carence.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     [item] = kinds(services.due_items(), "replacement")
-    assert item.due == replacement_deadline(today())
+    assert item.due == replacement_deadline(paris_today())
     assert item.links == [("exceptions.replacement", {"jury_id": setup.jury.id})]
-    plan = ex.ReplacementPlan("R-1", today() + timedelta(days=10), time(9), "remote", None,
-                              "https://v.example.fr", (habilitated().id, habilitated().id), None)
+    plan = carence.ReplacementPlan("R-1", paris_today() + timedelta(days=10), time(9), "remote", None,
+                              "https://v.example.fr", (make_juror().id, make_juror().id), None)
     plan.president_id = plan.juror_ids[0]
-    ex.create_replacement(organiser, setup.jury.id, plan)
+    carence.create_replacement(organiser_user, setup.jury.id, plan)
     items = services.due_items()
     assert kinds(items, "replacement") == []
     # The replacement session now has its candidates and jurors to convene.
     assert any("R-1" in i.label for i in kinds(items, "convene"))
 
 
-def test_retake_requests_to_schedule_and_windows_closing(app, organiser):
+def test_retake_requests_to_schedule_and_windows_closing(app, organiser_user):
     requested = upcoming_exam(days=-40)
-    close(requested.exam, UNFAVORABLE, on=today() - timedelta(days=40))
-    ex.request_retake(requested.exam.id, actor=organiser, channel="organiser")
+    close_exam(requested.exam, UNFAVORABLE, on=paris_today() - timedelta(days=40))
+    retakes.request_retake(requested.exam.id, actor=organiser_user, channel="organiser")
     closing = upcoming_exam(days=-50)
-    close(closing.exam, UNFAVORABLE, on=today() - timedelta(days=50))
+    close_exam(closing.exam, UNFAVORABLE, on=paris_today() - timedelta(days=50))
     far = upcoming_exam(days=-2)
-    close(far.exam, UNFAVORABLE, on=today() - timedelta(days=2))  # window closes in ~2 months
+    close_exam(far.exam, UNFAVORABLE, on=paris_today() - timedelta(days=2))  # window closes in ~2 months
     gone = upcoming_exam(days=-90)
-    close(gone.exam, UNFAVORABLE, on=today() - timedelta(days=90))  # window closed
+    close_exam(gone.exam, UNFAVORABLE, on=paris_today() - timedelta(days=90))  # window closed
 
     items = services.due_items()
     [to_schedule] = kinds(items, "retake_schedule")
-    assert to_schedule.due == today() + timedelta(days=services.RETAKE_ANSWER_DAYS)
+    assert to_schedule.due == paris_today() + timedelta(days=services.RETAKE_ANSWER_DAYS)
     assert to_schedule.links == [("exceptions.schedule_retake", {"exam_id": requested.exam.id})]
     [window] = kinds(items, "retake_window")
-    assert window.due == retake_deadline(today() - timedelta(days=50))
+    assert window.due == retake_deadline(paris_today() - timedelta(days=50))
     assert closing.exam.candidate.full_name in window.label
 
 
@@ -139,7 +122,7 @@ def test_a_declared_conflict_is_due_on_the_sitting_day_until_the_candidate_moves
     declare_conflict(setup.exam, setup.member)
     declare_conflict(setup.exam, setup.president, False)
     [item] = kinds(services.due_items(), "conflict")
-    assert item.due == today() + timedelta(days=8)
+    assert item.due == paris_today() + timedelta(days=8)
     assert setup.member.full_name in item.label and setup.exam.candidate.full_name in item.label
     setup.exam.status = "absent_excused"
     db.session.commit()
@@ -159,7 +142,7 @@ def test_habilitations_to_decide(app):
 
 
 def test_a_sitting_more_than_3_months_after_training(app):
-    day = today() + timedelta(days=9)
+    day = paris_today() + timedelta(days=9)
     late = upcoming_exam(days=9, training_end=add_months(day, -3) - timedelta(days=1))
     upcoming_exam(days=9, training_end=add_months(day, -3))  # on the limit: fine
     [item] = kinds(services.due_items(), "late_sitting")
@@ -169,12 +152,12 @@ def test_a_sitting_more_than_3_months_after_training(app):
 
 # --- Order, counts, page ------------------------------------------------------------------
 
-def test_items_come_soonest_first_with_overdue_ones_flagged(app, organiser, make_web):
+def test_items_come_soonest_first_with_overdue_ones_flagged(app, organiser_user, make_web):
     soon = upcoming_exam(days=3)  # convene: due 11 days ago → overdue
     later = upcoming_exam(days=30)  # convene: due in 16 days
     convene_all(later)
     declare_conflict(later.exam, later.member)
-    db.session.add(RetakeRequest(exam_id=close(upcoming_exam(days=-1).exam, UNFAVORABLE).id,
+    db.session.add(RetakeRequest(exam_id=close_exam(upcoming_exam(days=-1).exam, UNFAVORABLE).id,
                                  channel="candidate"))
     db.session.commit()
     items = services.due_items()
@@ -185,7 +168,7 @@ def test_items_come_soonest_first_with_overdue_ones_flagged(app, organiser, make
     counted = {kind: n for kind, _, n in services.counts(items)}
     assert counted["conflict"] == 1 and counted["retake_schedule"] == 1
 
-    page = make_web(organiser).get("/tableau-de-bord/")
+    page = make_web(organiser_user).get("/tableau-de-bord/")
     text = unescape(page.text)
     assert "Conflits d'intérêts à résoudre" in text
     assert 'class="overdue"' in page.text and "En retard" in text

@@ -3,20 +3,16 @@ decision (to review), and candidates left scheduled in a cancelled session."""
 from datetime import datetime, timedelta
 from html import unescape
 
-import pytest
-
+from certif.auth.models import JUROR
 from certif.dashboard import services
 from certif.extensions import db
 from certif.jurors.models import JurorProfile
+from certif.people import of
+from certif.timeutil import paris_today
 
-from ..factories import JUROR, ORGANISER, make_user
-from ..sessions.helpers import today, upcoming_exam
-from .test_dashboard import kinds
-
-
-@pytest.fixture
-def organiser(app):
-    return make_user(ORGANISER, first_name="Olivia")
+from ..factories.sessions import upcoming_exam
+from ..factories.users import make_user
+from .helpers import kinds
 
 
 def profile(result, decided_at, updated_at, first_name="Inès"):
@@ -27,7 +23,7 @@ def profile(result, decided_at, updated_at, first_name="Inès"):
     return user
 
 
-def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organiser, make_web):
+def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organiser_user, make_web):
     decided = datetime(2026, 1, 10, 9, 0)
     changed = profile("favourable", decided, decided + timedelta(days=3))
     profile("favourable", decided, decided - timedelta(days=1), "Stable")  # unchanged since
@@ -41,9 +37,9 @@ def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organis
         days=services.HABILITATION_REVIEW_DAYS)
     assert item.overdue
 
-    page = unescape(make_web(organiser).get("/tableau-de-bord/").text)
+    page = unescape(make_web(organiser_user).get("/tableau-de-bord/").text)
     assert "Habilitations à revoir" in page
-    assert f"Habilitation de {changed.full_name} à revoir" in page
+    assert f"Habilitation {of(changed.full_name)} à revoir" in page
 
 
 def test_a_juror_to_review_who_sits_soon_is_due_on_that_day(app):
@@ -53,7 +49,7 @@ def test_a_juror_to_review_who_sits_soon_is_due_on_that_day(app):
     juror_profile.updated_at = datetime(2026, 1, 11)
     db.session.commit()
     [item] = kinds(services.due_items(), "habilitation_review")
-    assert item.due == today() + timedelta(days=12)
+    assert item.due == paris_today() + timedelta(days=12)
     assert "siège le" in item.detail
 
 
@@ -65,7 +61,7 @@ def test_candidates_left_in_a_cancelled_session_are_to_move(app):
     assert len(items) == 2
     assert all(setup.session.number in i.label and "annulée" in i.label for i in items)
     assert items[0].links == [("exceptions.exam", {"exam_id": setup.jury.exams[0].id})]
-    assert items[0].due == today() + timedelta(days=9)
+    assert items[0].due == paris_today() + timedelta(days=9)
     setup.jury.exams[0].status = "absent_excused"
     db.session.commit()
     assert len(kinds(services.due_items(), "stranded")) == 1

@@ -2,28 +2,32 @@
 conflicts, stopped juries and retake requests there are (no N+1)."""
 from datetime import datetime, timedelta
 
+from certif.auth.models import ORGANISER
 from certif.dashboard import services
 from certif.extensions import db
 from certif.grading.rules import UNFAVORABLE
-from certif.sessions import exceptions as ex
+from certif.sessions.changes import carence, retakes
+from certif.timeutil import paris_today
 
-from ..factories import ORGANISER, make_user
-from ..sessions.helpers import close, counting_statements, today, upcoming_exam
-from .test_dashboard import declare_conflict
+from ..factories.database import counting_statements
+from ..factories.grading import close_exam
+from ..factories.sessions import upcoming_exam
+from ..factories.users import make_user
+from .helpers import declare_conflict
 
 
-def everything_due(organiser, n: int) -> None:
+def everything_due(organiser_user, n: int) -> None:
     """n of each kind: sessions to convene with a conflict, stopped juries, retakes,
     candidates left in a cancelled session, jurors to review."""
     for i in range(n):
         setup = upcoming_exam(days=10 + i, candidates=2)
         declare_conflict(setup.exam, setup.member)
         stopped = upcoming_exam(days=0)
-        ex.stop_jury(organiser, stopped.jury.id, stopped.member.id, "Absent")
+        carence.stop_jury(organiser_user, stopped.jury.id, stopped.member.id, "Absent")
         failed = upcoming_exam(days=-40 - i)
-        close(failed.exam, UNFAVORABLE, on=today() - timedelta(days=40 + i))
+        close_exam(failed.exam, UNFAVORABLE, on=paris_today() - timedelta(days=40 + i))
         if i % 2:
-            ex.request_retake(failed.exam.id, actor=organiser, channel="organiser")
+            retakes.request_retake(failed.exam.id, actor=organiser_user, channel="organiser")
         stranded = upcoming_exam(days=15 + i)
         stranded.session.status = "cancelled"
         profile = setup.president.juror_profile  # changed since its favourable decision
@@ -41,12 +45,12 @@ def statements_for(web) -> int:
 
 
 def test_the_dashboard_costs_the_same_for_one_or_many_items(app, make_web):
-    organiser = make_user(ORGANISER)
-    web = make_web(organiser)
-    everything_due(organiser, 1)
+    organiser_user = make_user(ORGANISER)
+    web = make_web(organiser_user)
+    everything_due(organiser_user, 1)
     web.get("/tableau-de-bord/")  # warm up
     few = statements_for(web)
-    everything_due(organiser, 5)
+    everything_due(organiser_user, 5)
     assert statements_for(web) == few
     counted = {kind: n for kind, _, n in services.counts(services.due_items())}
     for kind in ("convene", "conflict", "replacement", "retake_schedule", "retake_window",

@@ -7,6 +7,7 @@ import zipfile
 
 import pypdf
 
+from certif.auth.models import JUROR, ORGANISER
 from certif.database import write_transaction
 from certif.examday.models import ConditionsSheet
 from certif.extensions import db
@@ -14,7 +15,9 @@ from certif.minutes.models import Minutes
 from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES
 from certif.signatures.rules import Mark
 from certif.signatures.services import add_signature, candidate_key, user_key
-from tests.factories import JUROR, ORGANISER, make_exam, make_user
+
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
 
 
 def url(candidate_id):
@@ -48,7 +51,7 @@ def test_unknown_candidate_is_404(make_web, app):
 
 
 def test_the_archive_holds_each_sittings_documents_and_evidence(make_web, app):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)  # signed below, one signature of each sheet
     sign_attendance(setup)
     exam = setup.exam
     response = make_web(make_user(ORGANISER)).get(url(exam.candidate_id))
@@ -114,7 +117,7 @@ def sign_jury_attendance(setup, exam):
 
 def test_the_archive_names_no_other_candidate(make_web, app):
     """Emma's ZIP: her row of the jury's sheet, the day's conditions sheet, no trace of Louis."""
-    setup = make_exam(candidates=2)
+    setup = make_exam(candidates=2, attendance_signed=False)  # the president signs below
     emma, louis = setup.jury.exams
     emma.candidate.first_name, emma.candidate.last_name = "Emma", "Garnier"
     louis.candidate.first_name, louis.candidate.last_name = "Louis", "Moreau"

@@ -1,5 +1,5 @@
 """`flask verify FILE`: the French verdict, and exit codes 0 (intact), 1 (altered), 2 (no file)."""
-from .conftest import altered, plain_pdf
+from ..factories.files import altered, plain_pdf
 
 
 def run(app, path):

@@ -9,7 +9,7 @@ import pytest
 from certif.documents import seal
 from certif.documents.seal import seal_pdf, verify_pdf
 
-from .conftest import make_pem_pair, plain_pdf
+from ..factories.files import make_pem_pair, plain_pdf
 
 
 def byte_range(data):

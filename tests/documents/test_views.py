@@ -3,9 +3,10 @@ import io
 
 import pytest
 
-from tests.factories import COUNCIL, JUROR, ORGANISER, make_user
+from certif.auth.models import COUNCIL, JUROR, ORGANISER
 
-from .conftest import altered, plain_pdf
+from ..factories.files import altered, plain_pdf
+from ..factories.users import make_user
 
 URL = "/documents/verifier"
 

@@ -8,8 +8,9 @@ import pytest
 from certif.extensions import db
 from certif.signatures.models import Signature
 
-from ..factories import make_juror
-from .conftest import IDENTITY, TYPED, drawn_png, sign
+from ..factories.files import drawn_png
+from ..factories.jurors import make_juror
+from .helpers import IDENTITY, TYPED, sign
 
 
 def pdf_text(data: bytes) -> str:

@@ -7,11 +7,11 @@ import pytest
 
 from certif.audit.labels import action_label
 from certif.audit.models import AuditEntry
-from certif.examday.services import GUESS_LIMIT
+from certif.examday.links import GUESS_LIMIT
 from certif.extensions import db
 
-from ..conftest import CSRF_RE, Browserless
-from .conftest import new_link
+from ..factories.web import CSRF_RE, Browserless
+from .helpers import new_link
 
 ATTACKER, NEIGHBOUR = "203.0.113.7", "198.51.100.20"
 LOCKED = "Trop de codes ou de liens d'émargement erronés depuis votre connexion"

@@ -8,16 +8,19 @@ import pytest
 
 from certif.audit.models import AuditEntry
 from certif.auth.models import COUNCIL, ORGANISER
-from certif.examday import conditions
+from certif.errors import InvalidInput
+from certif.examday.conditions import queries, rules, writes
 from certif.examday.models import ConditionsSheet
 from certif.extensions import db
 from certif.signatures.models import CONDITIONS as SIGNED
 from certif.signatures.models import Signature
 from certif.signatures.rules import canonical_json, sha256_text
-from certif.timeutil import paris_to_utc, paris_today, utcnow
+from certif.timeutil import french_date, paris_day, paris_to_utc, paris_today, utcnow
 
-from ..factories import make_exam, make_juror, make_user
-from .conftest import sign
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
+from .helpers import sign
 
 TYPED = {"signature_method": "typed", "signature_typed": "Nom Signé"}
 ALL_RESPECTED = {f"condition_{n}": "respectee" for n in range(1, 13)}
@@ -58,13 +61,13 @@ def actions(action):
 # --- The annex's table (pure) ----------------------------------------------------------
 
 def test_twelve_conditions_verbatim_and_in_the_annex_order():
-    assert len(conditions.CONDITIONS) == 12
-    assert conditions.CONDITIONS[0] == "Organisation des jurys"
-    assert conditions.CONDITIONS[3] == "La mise à disposition du matériel pour la présentation"
-    assert conditions.CONDITIONS[4] == "Contrôle de l'identité de la convocation des candidats"
-    assert conditions.CONDITIONS[8] == "Organisation délibération"
-    assert conditions.CONDITIONS[11] == "Conditions générales d'examen"
-    assert conditions.HINTS[5] == "Contrôle de l'identité et de la convocation des candidats"
+    assert len(rules.CONDITIONS) == 12
+    assert rules.CONDITIONS[0] == "Organisation des jurys"
+    assert rules.CONDITIONS[3] == "La mise à disposition du matériel pour la présentation"
+    assert rules.CONDITIONS[4] == "Contrôle de l'identité de la convocation des candidats"
+    assert rules.CONDITIONS[8] == "Organisation délibération"
+    assert rules.CONDITIONS[11] == "Conditions générales d'examen"
+    assert rules.HINTS[5] == "Contrôle de l'identité et de la convocation des candidats"
 
 
 @pytest.mark.parametrize("form, expected", [
@@ -74,24 +77,24 @@ def test_twelve_conditions_verbatim_and_in_the_annex_order():
     ({"condition_3": ""}, {}),
 ])
 def test_parse_answers(form, expected):
-    assert conditions.parse_answers(form) == expected
+    assert rules.parse_answers(form) == expected
 
 
 @pytest.mark.parametrize("form", [{"condition_13": "respectee"}, {"condition_0": "respectee"},
                                   {"condition_x": "respectee"}, {"condition_2": "oui"}])
 def test_parse_answers_refuses_unknown_positions_and_values(form):
-    with pytest.raises(conditions.InvalidInput):
-        conditions.parse_answers(form)
+    with pytest.raises(InvalidInput):
+        rules.parse_answers(form)
 
 
 def test_signing_problem():
     full = {n: True for n in range(1, 13)}
-    assert conditions.signing_problem(full, None) is None
-    missing = conditions.signing_problem({1: True}, None)
+    assert rules.signing_problem(full, None) is None
+    missing = rules.signing_problem({1: True}, None)
     assert "2. Habilitation du jury" in missing and "12. Conditions générales d'examen" in missing
     breach = {**full, 7: False}
-    assert conditions.signing_problem(breach, " ") == conditions.MSG_OBSERVATIONS_REQUIRED
-    assert conditions.signing_problem(breach, "Feuille incomplète") is None
+    assert rules.signing_problem(breach, " ") == rules.MSG_OBSERVATIONS_REQUIRED
+    assert rules.signing_problem(breach, "Feuille incomplète") is None
 
 
 # --- Authorisation -------------------------------------------------------------------
@@ -114,8 +117,10 @@ def test_juror_page_shows_the_twelve_conditions_as_fieldsets(setup, president):
     page = president.get(url(setup))
     assert page.status_code == 200
     assert page.text.count("<fieldset class=\"condition-choice\"") == 12
-    assert page.text.count('type="radio" name="condition_') == 24
-    for label in conditions.CONDITIONS:
+    # Respectée / non respectée each, and "sans objet" for condition 10 (no accommodation today).
+    assert page.text.count('type="radio" name="condition_') == 25
+    assert page.text.count('name="condition_10" value="sans_objet"') == 1
+    for label in rules.CONDITIONS:
         assert label.replace("'", "&#39;") in page.text
     assert page.text.index("Organisation des jurys") < page.text.index("Conditions générales")
 
@@ -127,7 +132,7 @@ def test_save_answers_and_observations(setup, president, member):
                                            "observations": "  Habilitation expirée  "})
     assert response.status_code == 303
     sheet = the_sheet(setup)
-    assert conditions.sheet_answers(sheet) == {1: True, 2: False}
+    assert queries.sheet_answers(sheet) == {1: True, 2: False}
     assert sheet.observations == "Habilitation expirée"
     assert sheet.day == paris_today()
     # The other juror goes on with the same sheet; unposted observations are kept.
@@ -136,7 +141,7 @@ def test_save_answers_and_observations(setup, president, member):
     assert "hx-swap-oob" in response.text and "3. Convocation écrite des jurés" in response.text
     db.session.expire_all()
     sheet = the_sheet(setup)
-    assert conditions.sheet_answers(sheet) == {1: True, 2: True}
+    assert queries.sheet_answers(sheet) == {1: True, 2: True}
     assert sheet.observations == "Habilitation expirée" and sheet.updated_by_id == setup.member.id
     assert len(actions("conditions.save")) == 2 and len(actions("conditions.create")) == 1
 
@@ -152,7 +157,7 @@ def test_bad_input_is_refused_and_nothing_written(setup, president, data):
 def test_not_before_the_exam_day(app, make_web):
     setup = on_day(make_exam(), offset=1)
     web = make_web(setup.president)
-    tomorrow = conditions.french_date(paris_today() + timedelta(days=1))
+    tomorrow = french_date(paris_today() + timedelta(days=1))
     response = web.post(url(setup), ALL_RESPECTED)
     assert response.status_code == 409 and tomorrow in response.text
     assert "le jour de l" in web.get(url(setup)).text
@@ -175,7 +180,7 @@ def test_signing_needs_every_condition(setup, president):
     assert response.status_code == 400
     assert "Répondez à toutes les conditions" in response.text and "Habilitation du jury" in response.text
     assert "Organisation des jurys" not in response.text.split("Sans réponse")[1]
-    assert db.session.scalar(db.select(db.func.count(Signature.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Signature.id)).where(Signature.document == SIGNED)) == 0
 
 
 def test_a_breach_needs_observations(setup, president):
@@ -183,7 +188,7 @@ def test_a_breach_needs_observations(setup, president):
     response = sign_sheet(president, setup)
     assert response.status_code == 400
     assert "Précisez dans les observations ce qui n&#39;a pas été respecté." in response.text
-    assert db.session.scalar(db.select(db.func.count(Signature.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Signature.id)).where(Signature.document == SIGNED)) == 0
 
 
 def test_edits_refused_after_the_first_signature(setup, president, member):
@@ -193,8 +198,8 @@ def test_edits_refused_after_the_first_signature(setup, president, member):
     assert response.status_code == 409
     assert "La fiche est signée : elle ne peut plus être modifiée." in response.text
     htmx = member.post(url(setup), {"condition_1": "non_respectee"}, htmx=True)
-    assert htmx.status_code == 409 and htmx.text == conditions.MSG_SIGNED
-    assert conditions.sheet_answers(the_sheet(setup))[1] is True
+    assert htmx.status_code == 409 and htmx.text == writes.MSG_SIGNED
+    assert queries.sheet_answers(the_sheet(setup))[1] is True
     assert the_sheet(setup).handed_at is None
     # Signing twice is refused too.
     assert sign_sheet(president, setup).status_code == 409
@@ -239,7 +244,12 @@ def test_signature_evidence_hashes_the_sheet_content(setup, president, member):
     assert content["date"] == paris_today().isoformat()
     assert content["certification"] == setup.session.referential.document_title
     assert [c["n"] for c in content["conditions"]] == list(range(1, 13))
-    assert content["conditions"][1] == {"n": 2, "label": "Habilitation du jury", "respectee": False}
+    # certif proposed "respectée" (both jurors habilitated): the jury's "non respectée" says so.
+    assert content["conditions"][1] == {
+        "n": 2, "label": "Habilitation du jury", "respectee": False,
+        "origine": "proposée par certif (respectée), modifiée par le jury",
+        "faits": "2 jurés habilités sur 2 (avis favorable sur la fiche d'habilitation)."}
+    assert content["conditions"][3]["origine"] == "saisie par le jury"  # 4: equipment, no proposal
     assert content["observations"] == "Obs"
     assert content["jurors"] == [setup.president.full_name, setup.member.full_name]
     assert sigs[0].content_sha256 == sha256_text(canonical_json(content))
@@ -271,7 +281,7 @@ def test_organiser_page_shows_each_jury_s_state(setup, president, member, make_w
     sign_sheet(member, setup)
     page = organiser.get(page_url)
     assert page.status_code == 200
-    assert f"Remise le {conditions.french_date(paris_today())}" in page.text
+    assert f"Remise le {french_date(paris_day(utcnow()))}" in page.text  # handed now, by the real clock
     assert "signalée au conseil de pilotage" in page.text
     assert f"/conditions/{the_sheet(setup).id}.pdf" in page.text
     assert make_web(make_user(COUNCIL)).get(page_url).status_code == 200
@@ -300,9 +310,12 @@ def test_pdf_annex_4(setup, president, member, make_web):
     assert "Micro en panne" in text
     assert setup.president.last_name.upper() in text and setup.member.last_name.upper() in text
     assert "Nom Signé" in text  # the typed signatures
+    # Each answer says where it came from: certif's proposal confirmed or changed, or the jury's.
+    assert text.count("Réponse ") == len(rules.CONDITIONS)
+    assert "Réponse saisie par le jury" in text or "confirmée par le jury" in text
     header = next(line for line in lines if "RESPECTEES" in line)
     non_col = header.index("NON RESPECTEES")
-    for n, label in enumerate(conditions.CONDITIONS, start=1):
+    for n, label in enumerate(rules.CONDITIONS, start=1):
         line = next(line for line in lines if label in line)
         cross = line.rindex("X")
         assert cross > line.index(label) + len(label) - 1
@@ -321,22 +334,22 @@ def test_pdf_access(setup, president, make_web):
 
 
 def test_sheets_for_jury(setup, president):
-    assert conditions.sheets_for_jury(setup.jury.id) == []
+    assert queries.sheets_for_jury(setup.jury.id) == []
     president.post(url(setup), {"condition_1": "respectee"})
-    assert [s.id for s in conditions.sheets_for_jury(setup.jury.id)] == [the_sheet(setup).id]
+    assert [s.id for s in queries.sheets_for_jury(setup.jury.id)] == [the_sheet(setup).id]
 
 
 def test_sheets_not_handed(setup, president, member):
     today = paris_today()
-    assert conditions.sheets_not_handed(today) == []  # the day is not over
+    assert queries.sheets_not_handed(today) == []  # the day is not over
     tomorrow = today + timedelta(days=1)
-    assert [(j.id, s.id) for j, s in conditions.sheets_not_handed(tomorrow)] == \
+    assert [(j.id, s.id) for j, s in queries.sheets_not_handed(tomorrow)] == \
         [(setup.jury.id, setup.session.id)]
     president.post(url(setup), ALL_RESPECTED)
     sign_sheet(president, setup)
-    assert len(conditions.sheets_not_handed(tomorrow)) == 1  # one signature is not enough
+    assert len(queries.sheets_not_handed(tomorrow)) == 1  # one signature is not enough
     sign_sheet(member, setup)
-    assert conditions.sheets_not_handed(tomorrow) == []
+    assert queries.sheets_not_handed(tomorrow) == []
 
 
 def test_sheets_not_handed_skips_cancelled_and_stopped(app):
@@ -344,7 +357,7 @@ def test_sheets_not_handed_skips_cancelled_and_stopped(app):
     cancelled.session.status = "cancelled"
     stopped.jury.stopped_at = utcnow()
     db.session.commit()
-    assert conditions.sheets_not_handed(paris_today() + timedelta(days=1)) == []
+    assert queries.sheets_not_handed(paris_today() + timedelta(days=1)) == []
 
 
 def test_other_juror_gets_404_even_with_bad_input(setup, make_web):

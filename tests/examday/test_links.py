@@ -13,8 +13,8 @@ from certif.mail.services import read_eml
 from certif.signatures.models import CANDIDATE_ATTENDANCE, Signature
 from certif.signatures.rules import sha256_text
 
-from ..conftest import CSRF_RE, Browserless
-from .conftest import IDENTITY, TYPED, new_link, sign
+from ..factories.web import CSRF_RE, Browserless
+from .helpers import IDENTITY, TYPED, new_link, sign
 
 
 def url(setup, path):

@@ -6,11 +6,15 @@ from certif.audit.models import AuditEntry
 from certif.examday.models import IdentityCheck
 from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration
+from certif.people import of
 from certif.signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
 from certif.signatures.rules import sha256_text
 
-from ..factories import make_exam, make_juror
-from .conftest import IDENTITY, TYPED, drawn_png, sign
+from ..factories.examday import make_attendance
+from ..factories.files import drawn_png
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_exam
+from .helpers import IDENTITY, TYPED, sign
 
 
 def url(setup, path="accueil"):
@@ -72,7 +76,7 @@ def test_identity_check_unlocks_grading_and_starts_the_session(setup, president,
     mark_url = f"/jury/examens/{setup.exam.id}/grille/criteres/{criterion}"
     assert president.post(mark_url, {"value": "acquis"}).status_code == 409
     grid = president.get(f"/jury/examens/{setup.exam.id}/grille").text
-    assert "identite-a-verifier" in grid and "disabled" in grid
+    assert "grille-fermee" in grid and "disabled" in grid
     response = member.post(url(setup, "identite"), {**IDENTITY, "notes": "Photo conforme"})
     assert response.status_code == 303
     check = db.session.scalar(db.select(IdentityCheck))
@@ -81,6 +85,10 @@ def test_identity_check_unlocks_grading_and_starts_the_session(setup, president,
     assert db.session.get(type(setup.session), setup.session.id).status == "in_progress"
     actions = set(db.session.scalars(db.select(AuditEntry.action)))
     assert {"identity.check", "session.status"} <= actions
+    # Identity alone does not open the grid: the attendance sheets come first (issue 13, item 7).
+    refused = president.post(mark_url, {"value": "acquis"}, htmx=True)
+    assert refused.status_code == 409 and "émargement des deux jurés" in refused.text
+    make_attendance(setup.exam, (setup.president, setup.member))
     assert president.post(mark_url, {"value": "acquis"}).status_code == 303
     # Recorded once: the other juror gets 409 saying who and when.
     again = president.post(url(setup, "identite"), IDENTITY)
@@ -109,11 +117,11 @@ def test_identity_bad_input_is_400_and_nothing_written(setup, president):
     assert db.session.scalar(db.select(IdentityCheck)).document_label.endswith("(Carte de séjour UE)")
 
 
-def test_identity_refused_before_the_exam_day(setup, president, monkeypatch):
+def test_identity_refused_before_the_exam_day(setup, president, set_paris_today):
     from datetime import date
 
-    from certif.examday import services
-    monkeypatch.setattr(services, "paris_today", lambda: date(2026, 11, 30))
+    set_paris_today(date(2026, 11, 30))
+
     response = president.post(url(setup, "identite"), IDENTITY)
     assert response.status_code == 409
     assert "L'épreuve a lieu le 1er décembre 2026 : " in unescape(response.text)
@@ -149,7 +157,7 @@ def test_candidate_signs_in_person_after_identity(setup, president):
     sig = db.session.scalar(db.select(Signature).filter_by(document=CANDIDATE_ATTENDANCE))
     assert sig.signer_role == "candidate" and sig.candidate_id == setup.exam.candidate_id
     assert sig.auth_method == "jury_device"
-    assert sig.auth_detail == f"sur l'appareil de {setup.president.full_name}, connecté(e)"
+    assert sig.auth_detail == f"sur l'appareil {of(setup.president.full_name)}, connecté(e)"
     assert sig.user_agent == "JuryTablet/2"
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="signature.add"))
     assert entry.actor_id == setup.president.id

@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 
 from certif.audit.models import AuditEntry
-from certif.examday import services
+from certif.examday import guards
 from certif.examday.models import AttendanceLink
 from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration
@@ -16,9 +16,9 @@ from certif.minutes.models import Minutes
 from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, Signature
 from certif.timeutil import paris_to_utc, paris_today, utcnow
 
-from ..conftest import CSRF_RE, Browserless
-from ..factories import make_exam
-from .conftest import IDENTITY, TYPED, seen_hash, sign
+from ..factories.sessions import make_exam
+from ..factories.web import CSRF_RE, Browserless
+from .helpers import IDENTITY, TYPED, seen_hash, sign
 
 CHANGED = ("Le document a changé depuis que vous l'avez ouvert : relisez-le (la page est "
            "rechargée) puis signez à nouveau.")
@@ -204,7 +204,7 @@ def test_stopped_jury_closes_links_and_refuses_new_ones(checked, president, cand
     db.session.commit()
     response = candidate.post("/emargement", {"code": code})
     assert response.status_code == 410
-    assert services.MSG_ATTENDANCE_JURY_STOPPED in unescape(response.text)
+    assert guards.MSG_ATTENDANCE_JURY_STOPPED in unescape(response.text)
     refused = president.post(exam_url(checked, "lien-emargement"))
     assert refused.status_code == 409
     assert db.session.scalar(db.select(db.func.count(AttendanceLink.id))) == 1
@@ -217,7 +217,7 @@ def test_stopped_jury_is_refused_in_any_phase(checked, president):
     db.session.commit()
     response = president.post(exam_url(checked, "lien-emargement"))
     assert response.status_code == 409
-    assert services.MSG_ATTENDANCE_JURY_STOPPED in unescape(response.text)
+    assert guards.MSG_ATTENDANCE_JURY_STOPPED in unescape(response.text)
     assert db.session.scalar(db.select(db.func.count(AttendanceLink.id))) == 0
 
 
@@ -232,7 +232,7 @@ def test_code_from_a_juror_who_then_declares_a_conflict_dies(app, make_web, cand
     db.session.commit()
     response = candidate.post("/emargement", {"code": code})
     assert response.status_code == 410
-    assert services.MSG_LINK_CREATOR_CONFLICT in unescape(response.text)
+    assert guards.MSG_LINK_CREATOR_CONFLICT in unescape(response.text)
     assert member.post(exam_url(setup, "lien-emargement")).status_code == 409
     # The other juror gives a new code, which works.
     code = give_code(setup, president)

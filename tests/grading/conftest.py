@@ -1,7 +1,7 @@
 """An RS6240 exam ready to grade, and its two jurors logged in."""
 import pytest
 
-from ..factories import make_exam
+from ..factories.sessions import make_exam
 
 
 @pytest.fixture

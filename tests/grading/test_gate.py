@@ -12,7 +12,8 @@ from certif.grading.models import DeliberationMark, Grid, Mark
 from certif.jurors.models import ConflictDeclaration, JurorProfile
 from certif.sessions.models import Exam
 
-from ..factories import make_exam
+from ..factories.examday import make_attendance
+from ..factories.sessions import make_exam
 
 CANCELLED = "est annulée : ses candidats ne sont plus évalués"
 CLOSED = "est clôturée : les évaluations et les délibérations sont verrouillées"
@@ -121,7 +122,8 @@ def deliberation_writes(setup):
     first = setup.criteria[0]
     return [(f"/deliberation/criteres/{first}", {"value": "non_acquis"}),
             ("/deliberation/commentaire", {"comment": "Bien."}),
-            ("/deliberation/cloture", {"confirm": "oui", "comment": "Bien."})]
+            ("/deliberation/cloture", {"confirm": "oui", "comment": "Bien.", "shown_total": "19.33",
+                                       "shown_decision": "unfavorable"})]
 
 
 @pytest.mark.parametrize("status, message", [("cancelled", CANCELLED), ("closed", CLOSED)])
@@ -240,6 +242,7 @@ def test_grading_waits_for_the_identity_check(app, make_web):
                                  convocation_checked=True, mode="camera",
                                  checked_by_id=setup.member.id))
     db.session.commit()
+    make_attendance(setup.exam, (setup.president, setup.member))  # the sheets are signed too
     response = web.post(f"/jury/examens/{setup.exam.id}/grille/criteres/{criterion}",
                         {"value": "acquis"}, htmx=True)
     assert response.status_code == 200

@@ -15,7 +15,8 @@ from certif.jurors.models import ConflictDeclaration
 from certif.sessions.models import ABSENT_EXCUSED, ABSENT_UNEXCUSED, MOVED, Exam
 from certif.timeutil import paris_to_utc, to_paris, utcnow
 
-from ..factories import make_exam, make_juror
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_exam
 
 TO_DECLARE = "Déclaration à faire"
 CARENCE = "Jury arrêté (carence)"
@@ -36,12 +37,12 @@ def today_at(hour, days=0):
 
 
 @pytest.fixture
-def juror(app):
+def juror_user(app):
     return make_juror("Paule", "Juree")
 
 
-def exam_with_status(juror, status=None, stopped=False):
-    setup = make_exam("RS6240", president=juror, declared=False)
+def exam_with_status(juror_user, status=None, stopped=False):
+    setup = make_exam("RS6240", president=juror_user, declared=False)
     if status:
         setup.exam.status = status
     if stopped:
@@ -53,10 +54,10 @@ def exam_with_status(juror, status=None, stopped=False):
 
 @pytest.mark.parametrize("status, label", [(MOVED, "Reporté"), (ABSENT_EXCUSED, "Absent"),
                                            (ABSENT_UNEXCUSED, "Absent"), (None, CARENCE)])
-def test_a_candidate_no_longer_theirs_is_greyed_with_nothing_to_do(make_web, juror, status, label):
-    setup = exam_with_status(juror, status, stopped=status is None)
-    still = make_exam("RS6240", president=juror, declared=False)
-    page = make_web(juror).get("/jury/").text
+def test_a_candidate_no_longer_theirs_is_greyed_with_nothing_to_do(make_web, juror_user, status, label):
+    setup = exam_with_status(juror_user, status, stopped=status is None)
+    still = make_exam("RS6240", president=juror_user, declared=False)
+    page = make_web(juror_user).get("/jury/").text
     listed = rows(page)
     cls, text = listed[setup.exam.candidate.full_name]
     assert cls == 'class="not-sitting"' and label in text and TO_DECLARE not in text
@@ -69,30 +70,30 @@ def test_a_candidate_no_longer_theirs_is_greyed_with_nothing_to_do(make_web, jur
     (MOVED, "Reporté : ce candidat a été reporté à une autre session"),
     (ABSENT_EXCUSED, "Absent : ce candidat a été déclaré absent"),
     (None, "Jury arrêté (carence) : la carence d&#39;un juré a arrêté ce jury")])
-def test_the_grid_of_such_a_candidate_says_so_and_offers_no_declaration(make_web, juror, status, banner):
-    setup = exam_with_status(juror, status, stopped=status is None)
-    response = make_web(juror).get(f"/jury/examens/{setup.exam.id}/grille")
+def test_the_grid_of_such_a_candidate_says_so_and_offers_no_declaration(make_web, juror_user, status, banner):
+    setup = exam_with_status(juror_user, status, stopped=status is None)
+    response = make_web(juror_user).get(f"/jury/examens/{setup.exam.id}/grille")
     assert response.status_code == 200
     page = response.text
     assert banner in page and "Je confirme et je commence" not in page
     assert page.index(banner) < page.index('class="sticky"')  # before the (read-only) grid
     assert f'action="/jury/examens/{setup.exam.id}/declaration"' not in page
     # Nor can it be declared behind the page's back.
-    r = make_web(juror).post(f"/jury/examens/{setup.exam.id}/declaration", {"value": "none"})
+    r = make_web(juror_user).post(f"/jury/examens/{setup.exam.id}/declaration", {"value": "none"})
     assert r.status_code == 409
     assert db.session.scalar(db.select(db.func.count(ConflictDeclaration.id))) == 0
 
 
-def test_after_a_carence_only_the_replacement_sitting_is_to_do(make_web, juror):
+def test_after_a_carence_only_the_replacement_sitting_is_to_do(make_web, juror_user):
     """The stopped jury's sitting moved to the replacement session: same candidate twice,
     only the new one is to declare and grade."""
-    old = exam_with_status(juror, MOVED, stopped=True)
-    new = make_exam("RS6240", president=juror, declared=False)
+    old = exam_with_status(juror_user, MOVED, stopped=True)
+    new = make_exam("RS6240", president=juror_user, declared=False)
     new.exam.candidate = old.exam.candidate
     new.session.replaces_jury_id = old.jury.id
     old.exam.moved_to = new.exam
     db.session.commit()
-    page = make_web(juror).get("/jury/").text
+    page = make_web(juror_user).get("/jury/").text
     items = re.findall(r'<li( class="not-sitting")?>\s*<a class="exam-link" href="([^"]+)"', page)
     assert sorted(items) == sorted([(' class="not-sitting"', f"/jury/examens/{old.exam.id}/grille"),
                                     ("", f"/jury/examens/{new.exam.id}/grille")])
@@ -100,43 +101,43 @@ def test_after_a_carence_only_the_replacement_sitting_is_to_do(make_web, juror):
     assert "Jury arrêté (carence) le" in page
 
 
-def test_sessions_by_date_today_first_then_upcoming_then_past(make_web, juror):
+def test_sessions_by_date_today_first_then_upcoming_then_past(make_web, juror_user):
     offsets = [-10, 10, 0, -3, 3]
     numbers = {}
     for days in offsets:
-        setup = make_exam("RS6240", president=juror, candidates=2)
+        setup = make_exam("RS6240", president=juror_user, candidates=2)
         setup.session.starts_at = today_at(9, days)
         for i, exam in enumerate(setup.jury.exams):
             exam.starts_at = setup.session.starts_at + timedelta(minutes=30 * i)
         numbers[days] = setup.session.number
     db.session.commit()
-    page = make_web(juror).get("/jury/").text
+    page = make_web(juror_user).get("/jury/").text
     shown = re.findall(r"<h2>Session n° (\S+) ", page)
     assert shown == [numbers[d] for d in (0, 3, 10, -3, -10)]
     assert "Aujourd'hui" in page
 
 
-def test_exams_within_a_jury_by_slot(make_web, juror):
-    setup = make_exam("RS6240", president=juror, candidates=3)
+def test_exams_within_a_jury_by_slot(make_web, juror_user):
+    setup = make_exam("RS6240", president=juror_user, candidates=3)
     first, second, third = setup.jury.exams
     # The last created comes first in time.
     third.starts_at, first.starts_at = first.starts_at, third.starts_at
     db.session.commit()
-    page = make_web(juror).get("/jury/").text
+    page = make_web(juror_user).get("/jury/").text
     names = list(rows(page))
     assert names == [e.candidate.full_name for e in (third, second, first)]
 
 
-def test_each_session_links_to_the_jurors_own_convocation(app, make_web, juror):
-    one = make_exam("RS6240", president=juror)
-    two = make_exam("RS6240", member=juror)
-    page = make_web(juror).get("/jury/").text
+def test_each_session_links_to_the_jurors_own_convocation(app, make_web, juror_user):
+    one = make_exam("RS6240", president=juror_user)
+    two = make_exam("RS6240", member=juror_user)
+    page = make_web(juror_user).get("/jury/").text
     for setup in (one, two):
         with app.test_request_context():
-            href = url_for("convocations.juror_pdf", session_id=setup.session.id, juror_id=juror.id)
+            href = url_for("convocations.juror_pdf", session_id=setup.session.id, juror_id=juror_user.id)
         assert f'href="{href}"' in page
     assert page.count("Ma convocation (PDF)") == 2
-    response = make_web(juror).get(href)
+    response = make_web(juror_user).get(href)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 
@@ -156,22 +157,22 @@ def statements_for(web):
     return len(seen)
 
 
-def test_the_list_reads_the_database_a_fixed_number_of_times(make_web, juror):
-    make_exam("RS6240", president=juror)
-    web = make_web(juror)
+def test_the_list_reads_the_database_a_fixed_number_of_times(make_web, juror_user):
+    make_exam("RS6240", president=juror_user)
+    web = make_web(juror_user)
     web.get("/jury/")  # the grid layout is cached after its first load
     small = statements_for(web)
     for days in (-5, 0, 5):
-        setup = make_exam("RS6240", president=juror, candidates=3)
+        setup = make_exam("RS6240", president=juror_user, candidates=3)
         setup.session.starts_at = today_at(9, days)
         first, second, _ = setup.jury.exams
         first.status = MOVED
         second.status = ABSENT_EXCUSED
-        grid = Grid(exam_id=setup.exam.id, juror_id=juror.id)
+        grid = Grid(exam_id=setup.exam.id, juror_id=juror_user.id)
         db.session.add(grid)
         db.session.flush()
         db.session.add(Mark(grid_id=grid.id, criterion_id=setup.criteria[0], value=True))
-    stopped = make_exam("RS6240", member=juror, candidates=2)
+    stopped = make_exam("RS6240", member=juror_user, candidates=2)
     stopped.jury.stopped_at = utcnow()
     db.session.commit()
     big = statements_for(web)

@@ -5,11 +5,14 @@ import re
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import COUNCIL, JUROR, ORGANISER
 from certif.extensions import db
 from certif.grading.models import DeliberationMark, Grid, Mark
 from certif.sessions.models import Exam
 
-from ..factories import COUNCIL, JUROR, ORGANISER, make_exam, make_user
+from ..factories.grading import closing_form
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
 
 
 def url(exam, criterion=None):
@@ -332,7 +335,7 @@ def test_closing_freezes_the_result_and_refuses_every_later_write(president, mem
     r = president.post(deliberation_url(setup.exam, "/commentaire"),
                        {"comment": "Très bonne maîtrise de Meta Business Suite."}, htmx=True)
     assert r.status_code == 200 and "Commentaire enregistré" in r.text
-    r = president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"})
+    r = president.post(deliberation_url(setup.exam, "/cloture"), closing_form(setup.president, setup.exam.id))
     assert r.status_code == 303
     exam = db.session.get(Exam, setup.exam.id)
     assert (exam.phase, exam.decision, str(exam.total)) == ("closed", "favorable", "20.00")
@@ -367,7 +370,8 @@ def test_closing_needs_the_confirmation_and_keeps_the_comment_typed_with_it(pres
     exam = db.session.get(Exam, setup.exam.id)
     assert exam.phase == "deliberation" and exam.president_comment == "Première phrase."
     r = president.post(deliberation_url(setup.exam, "/cloture"),
-                       {"comment": "Première phrase. Seconde phrase.", "confirm": "oui"}, htmx=True)
+                       closing_form(setup.president, setup.exam.id,
+                                    comment="Première phrase. Seconde phrase."), htmx=True)
     assert r.status_code == 204
     exam = db.session.get(Exam, setup.exam.id)
     assert exam.phase == "closed" and exam.president_comment == "Première phrase. Seconde phrase."
@@ -405,7 +409,7 @@ def test_rncp_title_decision_after_deliberation(app, make_web):
     fill(president, setup, lambda i: True)
     fill(member, setup, lambda i: True)
     president.post(deliberation_url(setup.exam, "/ouvrir"))
-    president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"})
+    president.post(deliberation_url(setup.exam, "/cloture"), closing_form(setup.president, setup.exam.id))
     page = member.get(deliberation_url(setup.exam)).text
     assert "Avis favorable : titre attribué" in page
     assert page.count("Bloc validé") == 3
@@ -427,7 +431,7 @@ def test_the_organiser_reads_who_changed_what_and_when(app, make_web, president,
     assert "acquis (voix du président)" in page.text and "non acquis (valeur du jury)" in page.text
     assert setup.president.full_name in page.text and setup.member.full_name in page.text
     assert "grading" not in page.text and "évaluation" in page.text
-    president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"})
+    president.post(deliberation_url(setup.exam, "/cloture"), closing_form(setup.president, setup.exam.id))
     page = organiser.get(f"/sessions/examens/{setup.exam.id}/historique")
     assert "délibération close : Avis favorable (18,50)" in page.text
     assert organiser.get("/sessions/examens/999999/historique").status_code == 404
@@ -558,7 +562,8 @@ def test_the_president_of_record_is_frozen_when_the_deliberation_opens(president
     page = member.get(deliberation_url(setup.exam)).text
     assert f"présidence : {setup.president.full_name}" in page
     assert "/deliberation/criteres/" not in page  # the member still cannot decide
-    assert president.post(deliberation_url(setup.exam, "/cloture"), {"confirm": "oui"}).status_code == 303
+    closing = closing_form(setup.president, setup.exam.id)
+    assert president.post(deliberation_url(setup.exam, "/cloture"), closing).status_code == 303
 
 
 def test_the_members_page_polls_and_gets_nothing_until_something_changes(president, member, both_graded):

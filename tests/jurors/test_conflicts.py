@@ -9,7 +9,7 @@ from certif.jurors.models import ConflictDeclaration
 from certif.jurors.services import declarations_for_exam
 from certif.sessions.jurors import conflicts_for_exams
 
-from ..factories import make_exam
+from ..factories.sessions import make_exam
 
 DECLARE_FIRST = "Déclarez d&#39;abord que vous ne connaissez pas ce candidat"
 BLOCKED = ("Vous avez déclaré connaître ce candidat : vous ne pouvez pas l&#39;évaluer. "
@@ -34,9 +34,9 @@ def marks_count():
     return db.session.scalar(db.select(db.func.count(Mark.id)))
 
 
-def declaration(exam, juror):
+def declaration(exam, juror_user):
     return db.session.scalar(db.select(ConflictDeclaration).filter_by(exam_id=exam.id,
-                                                                      juror_id=juror.id))
+                                                                      juror_id=juror_user.id))
 
 
 def test_grid_asks_for_the_declaration_first(president, setup):
@@ -129,9 +129,11 @@ def test_another_jurys_exam_is_404(setup, make_web):
 def test_anonymous_and_organiser_cannot_declare(setup, web, make_web):
     response = web.post(declare_url(setup.exam), {"value": "none"}, csrf=False)
     assert response.status_code in (302, 400)
-    from ..factories import ORGANISER, make_user
-    organiser = make_web(make_user(ORGANISER))
-    assert organiser.post(declare_url(setup.exam), {"value": "none"}).status_code == 403
+    from certif.auth.models import ORGANISER
+
+    from ..factories.users import make_user
+    organiser_user = make_web(make_user(ORGANISER))
+    assert organiser_user.post(declare_url(setup.exam), {"value": "none"}).status_code == 403
     assert db.session.scalar(db.select(db.func.count(ConflictDeclaration.id))) == 0
 
 

@@ -9,11 +9,11 @@ from certif.extensions import db
 from certif.jurors.models import JurorProfile
 from certif.jurors.services import _original_name
 
-from .conftest import PDF, PNG
+from ..factories.files import PDF, PNG
 
 
-def upload(web, juror, data, filename="mon-cv.pdf", **extra):
-    return web.post(f"/jures/{juror.id}/cv", {"cv": (io.BytesIO(data), filename, "application/pdf"),
+def upload(web, juror_user, data, filename="mon-cv.pdf", **extra):
+    return web.post(f"/jures/{juror_user.id}/cv", {"cv": (io.BytesIO(data), filename, "application/pdf"),
                                               **extra})
 
 
@@ -26,103 +26,103 @@ def cv_files(app):
     return sorted(folder.glob("*")) if folder.exists() else []
 
 
-def test_juror_uploads_and_downloads_their_cv(app, as_juror, juror):
-    response = upload(as_juror, juror, PDF, "CV Claire 2026.pdf")
+def test_juror_uploads_and_downloads_their_cv(app, juror, juror_user):
+    response = upload(juror, juror_user, PDF, "CV Claire 2026.pdf")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/jures/mon-profil#cv")
-    profile = profile_of(juror)
+    profile = profile_of(juror_user)
     assert profile.cv_original_name == "CV Claire 2026.pdf"
     [stored] = cv_files(app)
     assert stored.name == profile.cv_file and stored.read_bytes() == PDF
     assert "static" not in stored.parts
     assert len(stored.stem) == 32  # a random name, not the one given
-    page = as_juror.get("/jures/mon-profil").text
+    page = juror.get("/jures/mon-profil").text
     assert "Télécharger le CV" in page and "CV Claire 2026.pdf" in page
 
-    download = as_juror.get(f"/jures/{juror.id}/cv")
+    download = juror.get(f"/jures/{juror_user.id}/cv")
     assert download.status_code == 200
     assert download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert "CV-Claire-FONTAINE.pdf" in download.headers["Content-Disposition"]
     assert download.data == PDF
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="juror.cv"))
-    assert (entry.entity_id, entry.actor_id, entry.new_value) == (juror.id, juror.id,
+    assert (entry.entity_id, entry.actor_id, entry.new_value) == (juror_user.id, juror_user.id,
                                                                   "CV Claire 2026.pdf")
 
 
-def test_organiser_uploads_a_cv_and_the_old_file_goes(app, as_organiser, juror):
-    assert upload(as_organiser, juror, PDF).status_code == 303
+def test_organiser_uploads_a_cv_and_the_old_file_goes(app, organiser, juror_user):
+    assert upload(organiser, juror_user, PDF).status_code == 303
     [first] = cv_files(app)
-    response = upload(as_organiser, juror, PDF + b"\n% second\n%%EOF\n", "v2.pdf")
+    response = upload(organiser, juror_user, PDF + b"\n% second\n%%EOF\n", "v2.pdf")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/jures/{juror.id}#cv")
+    assert response.headers["Location"].endswith(f"/jures/{juror_user.id}#cv")
     [second] = cv_files(app)
     assert second != first and not first.exists()
-    assert profile_of(juror).cv_original_name == "v2.pdf"
-    assert as_organiser.get(f"/jures/{juror.id}/cv").status_code == 200
+    assert profile_of(juror_user).cv_original_name == "v2.pdf"
+    assert organiser.get(f"/jures/{juror_user.id}/cv").status_code == 200
 
 
-def test_a_png_renamed_pdf_is_refused(app, as_juror, juror):
-    response = upload(as_juror, juror, PNG, "cv.pdf")
+def test_a_png_renamed_pdf_is_refused(app, juror, juror_user):
+    response = upload(juror, juror_user, PNG, "cv.pdf")
     assert response.status_code == 400
     assert "n&#39;est pas un PDF valide" in response.text
-    assert profile_of(juror).cv_file is None and cv_files(app) == []
+    assert profile_of(juror_user).cv_file is None and cv_files(app) == []
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="juror.cv")) is None
 
 
-def test_a_truncated_pdf_is_refused(app, as_organiser, juror):
-    response = upload(as_organiser, juror, PDF[:-7])
+def test_a_truncated_pdf_is_refused(app, organiser, juror_user):
+    response = upload(organiser, juror_user, PDF[:-7])
     assert response.status_code == 400
     assert "n&#39;est pas un PDF valide" in response.text
     assert cv_files(app) == []
 
 
-def test_too_big_is_refused(app, as_juror, juror):
+def test_too_big_is_refused(app, juror, juror_user):
     big = b"%PDF-1.4\n" + b"0" * app.config["CV_MAX_BYTES"] + b"\n%%EOF\n"
-    response = upload(as_juror, juror, big)
+    response = upload(juror, juror_user, big)
     assert response.status_code == 400
     assert "trop volumineux : 5 Mo au maximum" in response.text
-    assert profile_of(juror).cv_file is None and cv_files(app) == []
+    assert profile_of(juror_user).cv_file is None and cv_files(app) == []
 
 
-def test_beyond_the_request_limit_is_refused(app, as_juror, juror):
+def test_beyond_the_request_limit_is_refused(app, juror, juror_user):
     huge = b"%PDF-1.4\n" + b"0" * app.config["MAX_CONTENT_LENGTH"] + b"\n%%EOF\n"
-    assert upload(as_juror, juror, huge).status_code == 413
+    assert upload(juror, juror_user, huge).status_code == 413
     assert cv_files(app) == []
 
 
-def test_no_file_or_empty_file(app, as_juror, juror):
-    response = as_juror.post(f"/jures/{juror.id}/cv", {})
+def test_no_file_or_empty_file(app, juror, juror_user):
+    response = juror.post(f"/jures/{juror_user.id}/cv", {})
     assert response.status_code == 400
     assert "Choisissez le fichier du CV" in response.text
-    response = upload(as_juror, juror, b"")
+    response = upload(juror, juror_user, b"")
     assert response.status_code == 400
     assert cv_files(app) == []
 
 
-def test_other_jurors_cv_is_not_reachable(app, as_juror, juror, other_juror, make_web):
-    make_web(other_juror).post(f"/jures/{other_juror.id}/cv",
+def test_other_jurors_cv_is_not_reachable(app, juror, juror_user, other_juror_user, make_web):
+    make_web(other_juror_user).post(f"/jures/{other_juror_user.id}/cv",
                                {"cv": (io.BytesIO(PDF), "cv.pdf", "application/pdf")})
-    assert profile_of(other_juror).cv_file is not None
-    assert as_juror.get(f"/jures/{other_juror.id}/cv").status_code == 404
-    assert upload(as_juror, other_juror, PDF).status_code == 404
-    assert as_juror.get(f"/jures/{other_juror.id}/fiche-habilitation.pdf").status_code == 404
+    assert profile_of(other_juror_user).cv_file is not None
+    assert juror.get(f"/jures/{other_juror_user.id}/cv").status_code == 404
+    assert upload(juror, other_juror_user, PDF).status_code == 404
+    assert juror.get(f"/jures/{other_juror_user.id}/fiche-habilitation.pdf").status_code == 404
     assert len(cv_files(app)) == 1
 
 
-def test_council_cannot_download(app, council, make_web, as_juror, juror):
-    upload(as_juror, juror, PDF)
-    assert make_web(council).get(f"/jures/{juror.id}/cv").status_code == 403
+def test_council_cannot_download(app, council_user, make_web, juror, juror_user):
+    upload(juror, juror_user, PDF)
+    assert make_web(council_user).get(f"/jures/{juror_user.id}/cv").status_code == 403
 
 
-def test_download_without_cv_is_404(as_organiser, juror):
-    response = as_organiser.get(f"/jures/{juror.id}/cv")
+def test_download_without_cv_is_404(organiser, juror_user):
+    response = organiser.get(f"/jures/{juror_user.id}/cv")
     assert response.status_code == 404
     assert "Aucun CV" in response.text
 
 
-def test_anonymous_upload_is_refused(app, web, juror):
-    response = web.post(f"/jures/{juror.id}/cv", {"cv": (io.BytesIO(PDF), "cv.pdf")}, csrf=False)
+def test_anonymous_upload_is_refused(app, web, juror_user):
+    response = web.post(f"/jures/{juror_user.id}/cv", {"cv": (io.BytesIO(PDF), "cv.pdf")}, csrf=False)
     assert response.status_code in (302, 400)
     assert cv_files(app) == []
 
@@ -138,9 +138,9 @@ def test_the_given_file_name_is_kept_without_control_characters(given, kept):
     assert _original_name(given) == kept
 
 
-def test_an_uploaded_name_with_control_characters_is_stored_cleaned(app, as_juror, juror):
-    response = upload(as_juror, juror, PDF, "CV\x1b\x07 Claire\u202e.pdf")
+def test_an_uploaded_name_with_control_characters_is_stored_cleaned(app, juror, juror_user):
+    response = upload(juror, juror_user, PDF, "CV\x1b\x07 Claire\u202e.pdf")
     assert response.status_code == 303
-    assert profile_of(juror).cv_original_name == "CV Claire.pdf"
+    assert profile_of(juror_user).cv_original_name == "CV Claire.pdf"
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="juror.cv"))
     assert entry.new_value == "CV Claire.pdf"

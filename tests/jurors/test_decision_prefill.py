@@ -7,7 +7,7 @@ import re
 from certif.extensions import db
 from certif.jurors.models import JurorProfile
 
-from .conftest import PNG
+from ..factories.files import PNG
 
 
 def checked(page):
@@ -18,46 +18,46 @@ def comment_of(page):
     return re.search(r'<textarea[^>]*name="comment"[^>]*>(.*?)</textarea>', page, re.S).group(1).strip()
 
 
-def decided(juror, result="unfavourable", comment="CV à compléter."):
-    profile = db.session.scalar(db.select(JurorProfile).filter_by(user_id=juror.id))
+def decided(juror_user, result="unfavourable", comment="CV à compléter."):
+    profile = db.session.scalar(db.select(JurorProfile).filter_by(user_id=juror_user.id))
     profile.habilitation_result, profile.habilitation_comment = result, comment
     db.session.commit()
 
 
-def test_a_cv_error_keeps_the_recorded_decision_in_the_form(as_organiser, juror):
-    decided(juror)
-    response = as_organiser.post(f"/jures/{juror.id}/cv",
+def test_a_cv_error_keeps_the_recorded_decision_in_the_form(organiser, juror_user):
+    decided(juror_user)
+    response = organiser.post(f"/jures/{juror_user.id}/cv",
                                  {"cv": (io.BytesIO(PNG), "cv.pdf", "application/pdf")})
     assert response.status_code == 400
     assert checked(response.text) == ["unfavourable"]
     assert comment_of(response.text) == "CV à compléter."
 
 
-def test_no_file_also_keeps_the_recorded_decision(as_organiser, juror):
-    decided(juror, "favourable", "Très bon profil.")
-    response = as_organiser.post(f"/jures/{juror.id}/cv", {})
+def test_no_file_also_keeps_the_recorded_decision(organiser, juror_user):
+    decided(juror_user, "favourable", "Très bon profil.")
+    response = organiser.post(f"/jures/{juror_user.id}/cv", {})
     assert response.status_code == 400 and "Choisissez le fichier du CV" in response.text
     assert checked(response.text) == ["favourable"]
     assert comment_of(response.text) == "Très bon profil."
 
 
-def test_the_page_shows_the_recorded_decision(as_organiser, juror):
-    decided(juror)
-    page = as_organiser.get(f"/jures/{juror.id}").text
+def test_the_page_shows_the_recorded_decision(organiser, juror_user):
+    decided(juror_user)
+    page = organiser.get(f"/jures/{juror_user.id}").text
     assert checked(page) == ["unfavourable"] and comment_of(page) == "CV à compléter."
 
 
-def test_a_failed_decision_form_keeps_what_was_typed(as_organiser, juror):
-    decided(juror, "favourable", "Très bon profil.")
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation",
+def test_a_failed_decision_form_keeps_what_was_typed(organiser, juror_user):
+    decided(juror_user, "favourable", "Très bon profil.")
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation",
                                  {"result": "unfavourable", "comment": ""})
     assert response.status_code == 400
     assert checked(response.text) == ["unfavourable"] and comment_of(response.text) == ""
-    profile = db.session.scalar(db.select(JurorProfile).filter_by(user_id=juror.id))
+    profile = db.session.scalar(db.select(JurorProfile).filter_by(user_id=juror_user.id))
     assert profile.habilitation_result == "favourable"
 
 
-def test_no_decision_yet_leaves_the_form_empty_after_a_cv_error(as_organiser, juror):
-    response = as_organiser.post(f"/jures/{juror.id}/cv", {})
+def test_no_decision_yet_leaves_the_form_empty_after_a_cv_error(organiser, juror_user):
+    response = organiser.post(f"/jures/{juror_user.id}/cv", {})
     assert response.status_code == 400
     assert checked(response.text) == [] and comment_of(response.text) == ""

@@ -7,27 +7,27 @@ from certif.jurors.models import JurorProfile
 from certif.sessions.models import CLOSED, DELIBERATION
 from certif.timeutil import utcnow
 
-from ..factories import make_exam
+from ..factories.sessions import make_exam
 
 UNFAVOURABLE = {"result": "unfavourable", "comment": "Conditions non remplies."}
 
 
-def decide(web, juror, data=UNFAVOURABLE):
-    return web.post(f"/jures/{juror.id}/habilitation", data)
+def decide(web, juror_user, data=UNFAVOURABLE):
+    return web.post(f"/jures/{juror_user.id}/habilitation", data)
 
 
-def result_of(juror):
-    return db.session.scalar(db.select(JurorProfile.habilitation_result).filter_by(user_id=juror.id))
+def result_of(juror_user):
+    return db.session.scalar(db.select(JurorProfile.habilitation_result).filter_by(user_id=juror_user.id))
 
 
-def decisions(juror):
+def decisions(juror_user):
     return db.session.scalars(db.select(AuditEntry).filter_by(action="juror.decide",
-                                                              entity_id=juror.id)).all()
+                                                              entity_id=juror_user.id)).all()
 
 
-def test_unfavourable_is_refused_while_the_juror_grades(as_organiser):
+def test_unfavourable_is_refused_while_the_juror_grades(organiser):
     setup = make_exam("RS6240")
-    response = decide(as_organiser, setup.member)
+    response = decide(organiser, setup.member)
     assert response.status_code == 409
     assert f"session n° {setup.session.number} (Jury 1)" in response.text
     assert "remplacez-le d&#39;abord dans ce jury" in response.text
@@ -35,44 +35,44 @@ def test_unfavourable_is_refused_while_the_juror_grades(as_organiser):
     assert result_of(setup.member) == "favourable" and decisions(setup.member) == []
 
 
-def test_unfavourable_is_refused_while_the_jury_deliberates(as_organiser):
+def test_unfavourable_is_refused_while_the_jury_deliberates(organiser):
     setup = make_exam("RS6240")
     setup.exam.phase = DELIBERATION
     setup.jury.stopped_at = utcnow()  # a carence stops grading, not open deliberations
     db.session.commit()
-    assert decide(as_organiser, setup.president).status_code == 409
+    assert decide(organiser, setup.president).status_code == 409
     assert result_of(setup.president) == "favourable"
 
 
-def test_the_refusal_names_every_session_still_at_work(as_organiser):
+def test_the_refusal_names_every_session_still_at_work(organiser):
     first = make_exam("RS6240")
     second = make_exam("RS6240", president=first.member)
-    response = decide(as_organiser, first.member)
+    response = decide(organiser, first.member)
     assert response.status_code == 409
     assert first.session.number in response.text and second.session.number in response.text
 
 
-def test_unfavourable_is_recorded_once_nothing_is_left_to_grade(as_organiser):
+def test_unfavourable_is_recorded_once_nothing_is_left_to_grade(organiser):
     setup = make_exam("RS6240")
     setup.exam.phase = CLOSED
     db.session.commit()
-    assert decide(as_organiser, setup.member).status_code == 303
+    assert decide(organiser, setup.member).status_code == 303
     assert result_of(setup.member) == "unfavourable"
 
 
-def test_unfavourable_is_recorded_for_a_cancelled_or_stopped_jury(as_organiser):
+def test_unfavourable_is_recorded_for_a_cancelled_or_stopped_jury(organiser):
     cancelled = make_exam("RS6240")
     cancelled.session.status = "cancelled"
     stopped = make_exam("RS6240")
     stopped.jury.stopped_at = utcnow()  # carence: its candidates go to a replacement session
     db.session.commit()
-    assert decide(as_organiser, cancelled.member).status_code == 303
-    assert decide(as_organiser, stopped.member).status_code == 303
+    assert decide(organiser, cancelled.member).status_code == 303
+    assert decide(organiser, stopped.member).status_code == 303
     assert result_of(cancelled.member) == result_of(stopped.member) == "unfavourable"
 
 
-def test_a_favourable_decision_is_never_refused(as_organiser):
+def test_a_favourable_decision_is_never_refused(organiser):
     setup = make_exam("RS6240")
-    response = decide(as_organiser, setup.member, {"result": "favourable", "comment": "Confirmé."})
+    response = decide(organiser, setup.member, {"result": "favourable", "comment": "Confirmé."})
     assert response.status_code == 303
     assert len(decisions(setup.member)) == 1

@@ -4,9 +4,10 @@ import re
 
 import pypdf
 
+from certif.auth.models import JUROR
 from certif.extensions import db
 
-from ..factories import JUROR, make_user
+from ..factories.users import make_user
 
 
 def text_of(data: bytes) -> str:
@@ -15,10 +16,10 @@ def text_of(data: bytes) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_the_form_is_filled_from_the_profile(as_organiser, juror):
-    as_organiser.post(f"/jures/{juror.id}/habilitation",
+def test_the_form_is_filled_from_the_profile(organiser, juror_user):
+    organiser.post(f"/jures/{juror_user.id}/habilitation",
                       {"result": "favourable", "comment": "Profil conforme, CV reçu."})
-    response = as_organiser.get(f"/jures/{juror.id}/fiche-habilitation.pdf")
+    response = organiser.get(f"/jures/{juror_user.id}/fiche-habilitation.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "fiche-habilitation-Claire-FONTAINE.pdf" in response.headers["Content-Disposition"]
@@ -28,7 +29,7 @@ def test_the_form_is_filled_from_the_profile(as_organiser, juror):
         "« GERER LA COMMUNICATION DIGITALE D'UNE ENTREPRISE VIA LES RESEAUX SOCIAUX »",
         "INFORMATIONS SUR LE CANDIDAT AU JURY :", "Nom : FONTAINE", "Prénom : Claire",
         "Adresse : 12 rue des Lilas", "Code postal : 69003", "Ville : Lyon",
-        "Tél : 06 12 34 56 78", f"Mail : {juror.email}",
+        "Tél : 06 12 34 56 78", f"Mail : {juror_user.email}",
         "INFORMATIONS POUR L'HABILITATION :", "Profession : Community manager",
         "Lieu d'exercice : Agence Sociale", "Ancienneté : 7 ans",
         "SESSION DE PROFESSIONNALISATION :",
@@ -47,10 +48,10 @@ def test_the_form_is_filled_from_the_profile(as_organiser, juror):
     assert positions == sorted(positions)
 
 
-def test_unfavourable_box_is_checked(as_organiser, juror):
-    as_organiser.post(f"/jures/{juror.id}/habilitation",
+def test_unfavourable_box_is_checked(organiser, juror_user):
+    organiser.post(f"/jures/{juror_user.id}/habilitation",
                       {"result": "unfavourable", "comment": "Ancienneté insuffisante."})
-    text = text_of(as_organiser.get(f"/jures/{juror.id}/fiche-habilitation.pdf").data)
+    text = text_of(organiser.get(f"/jures/{juror_user.id}/fiche-habilitation.pdf").data)
     assert "RESULTAT D'HABILITATION : FAVORABLE X DEFAVORABLE" in text
     assert "Ancienneté insuffisante." in text
 

@@ -11,9 +11,10 @@ from certif.extensions import db
 from certif.jurors.models import JurorProfile
 from certif.jurors.services import habilitation_problem, is_habilitated
 
-from ..conftest import CSRF_RE
-from ..factories import last_link_to, make_user
-from .conftest import with_profile
+from ..factories.jurors import make_juror_profile
+from ..factories.mail import last_link_to
+from ..factories.users import make_user
+from ..factories.web import CSRF_RE
 
 NEW = {
     "first_name": "Élodie", "last_name": "Marchand", "email": "Elodie.Marchand@exemple.fr",
@@ -37,70 +38,70 @@ def profile_of(user_id):
 
 # --- Who reaches what ------------------------------------------------------------------
 
-def organiser_pages(juror):
-    return ["/jures/", "/jures/nouveau", f"/jures/{juror.id}", f"/jures/{juror.id}/modifier"]
+def organiser_pages(juror_user):
+    return ["/jures/", "/jures/nouveau", f"/jures/{juror_user.id}", f"/jures/{juror_user.id}/modifier"]
 
 
-def test_anonymous_is_sent_to_login(web, juror):
-    for url in organiser_pages(juror) + ["/jures/mon-profil", f"/jures/{juror.id}/cv",
-                                         f"/jures/{juror.id}/fiche-habilitation.pdf"]:
+def test_anonymous_is_sent_to_login(web, juror_user):
+    for url in organiser_pages(juror_user) + ["/jures/mon-profil", f"/jures/{juror_user.id}/cv",
+                                         f"/jures/{juror_user.id}/fiche-habilitation.pdf"]:
         response = web.get(url)
         assert response.status_code == 302, url
         assert "/connexion" in response.headers["Location"]
-    response = web.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"}, csrf=False)
+    response = web.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"}, csrf=False)
     assert response.status_code in (302, 400)
-    assert profile_of(juror.id).habilitation_result is None
+    assert profile_of(juror_user.id).habilitation_result is None
 
 
-def test_juror_cannot_reach_the_organiser_pages(as_juror, juror, other_juror):
-    assert as_juror.get("/jures/").status_code == 403
-    assert as_juror.get("/jures/nouveau").status_code == 403
-    assert as_juror.get(f"/jures/{other_juror.id}").status_code == 403
-    assert as_juror.get(f"/jures/{other_juror.id}/modifier").status_code == 403
-    assert as_juror.post(f"/jures/{other_juror.id}/modifier", {**NEW}).status_code == 403
-    assert as_juror.post("/jures/nouveau", {**NEW}).status_code == 403
+def test_juror_cannot_reach_the_organiser_pages(juror, juror_user, other_juror_user):
+    assert juror.get("/jures/").status_code == 403
+    assert juror.get("/jures/nouveau").status_code == 403
+    assert juror.get(f"/jures/{other_juror_user.id}").status_code == 403
+    assert juror.get(f"/jures/{other_juror_user.id}/modifier").status_code == 403
+    assert juror.post(f"/jures/{other_juror_user.id}/modifier", {**NEW}).status_code == 403
+    assert juror.post("/jures/nouveau", {**NEW}).status_code == 403
     # Not even on themself: the decision is the organiser's.
-    response = as_juror.post(f"/jures/{juror.id}/habilitation",
+    response = juror.post(f"/jures/{juror_user.id}/habilitation",
                              {"result": "favourable", "comment": "Moi"})
     assert response.status_code == 403
-    assert profile_of(juror.id).habilitation_result is None
+    assert profile_of(juror_user.id).habilitation_result is None
     assert db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr")) is None
 
 
-def test_juror_own_page_leads_to_their_profile(as_juror, juror):
-    response = as_juror.get(f"/jures/{juror.id}")
+def test_juror_own_page_leads_to_their_profile(juror, juror_user):
+    response = juror.get(f"/jures/{juror_user.id}")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/jures/mon-profil")
 
 
-def test_council_gets_403(council, make_web, juror):
-    web = make_web(council)
-    for url in organiser_pages(juror) + ["/jures/mon-profil"]:
+def test_council_gets_403(council_user, make_web, juror_user):
+    web = make_web(council_user)
+    for url in organiser_pages(juror_user) + ["/jures/mon-profil"]:
         assert web.get(url).status_code == 403, url
 
 
-def test_organiser_reaches_every_page(as_organiser, juror):
-    for url in organiser_pages(juror):
-        assert as_organiser.get(url).status_code == 200, url
+def test_organiser_reaches_every_page(organiser, juror_user):
+    for url in organiser_pages(juror_user):
+        assert organiser.get(url).status_code == 200, url
     # Not a juror, or no such account: 404.
-    assert as_organiser.get("/jures/999999").status_code == 404
+    assert organiser.get("/jures/999999").status_code == 404
     organiser_only = make_user("organiser")
-    assert as_organiser.get(f"/jures/{organiser_only.id}").status_code == 404
+    assert organiser.get(f"/jures/{organiser_only.id}").status_code == 404
 
 
-def test_list_shows_recommendation_and_decision(as_organiser, juror, other_juror):
-    profile = profile_of(other_juror.id)
+def test_list_shows_recommendation_and_decision(organiser, juror_user, other_juror_user):
+    profile = profile_of(other_juror_user.id)
     profile.years_experience = 3
     profile.habilitation_result = "unfavourable"
     db.session.commit()
     incomplete = make_user(JUROR, first_name="Zoé", last_name="Sansfiche")
-    page = as_organiser.get("/jures/").text
+    page = organiser.get("/jures/").text
     assert "Claire FONTAINE" in page and "Karim BENALI" in page and "Zoé SANSFICHE" in page
     assert "Conditions remplies" in page
     assert "Conditions non remplies" in page
     assert "Profil incomplet" in page
     assert "Défavorable" in page and "En attente de décision" in page
-    assert juror.email in page
+    assert juror_user.email in page
     assert incomplete.email in page
 
 
@@ -113,8 +114,8 @@ def session_cookie(web) -> dict:
     return app.session_interface.get_signing_serializer(app).loads(cookie.value)
 
 
-def test_create_juror_sends_an_invitation_instead_of_a_password(as_organiser, organiser):
-    response = as_organiser.post("/jures/nouveau", NEW)
+def test_create_juror_sends_an_invitation_instead_of_a_password(organiser, organiser_user):
+    response = organiser.post("/jures/nouveau", NEW)
     user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
     assert user is not None and user.roles == {JUROR}
     assert response.status_code == 303
@@ -126,7 +127,7 @@ def test_create_juror_sends_an_invitation_instead_of_a_password(as_organiser, or
     assert profile.postal_code == "69002" and profile.habilitation_result is None
     # No password anywhere: the juror chooses one through the emailed link.
     assert user.password_hash is None
-    page = as_organiser.get(f"/jures/{user.id}").text
+    page = organiser.get(f"/jures/{user.id}").text
     assert "Invitation envoyée à elodie.marchand@exemple.fr." in page
     assert "Mot de passe provisoire" not in page
     link = last_link_to(user.email, "/mot-de-passe/")
@@ -134,22 +135,22 @@ def test_create_juror_sends_an_invitation_instead_of_a_password(as_organiser, or
     assert row.user_id == user.id and row.purpose == tokens.INVITATION
     assert tokens.problem(row) is None
     entry = audit("juror.create", user.id)[0]
-    assert entry.actor_id == organiser.id
-    assert audit("user.invite", user.id)[0].actor_id == organiser.id
+    assert entry.actor_id == organiser_user.id
+    assert audit("user.invite", user.id)[0].actor_id == organiser_user.id
 
 
-def test_the_invitation_link_is_never_shown_to_the_organiser(as_organiser):
-    response = as_organiser.post("/jures/nouveau", NEW)
+def test_the_invitation_link_is_never_shown_to_the_organiser(organiser):
+    response = organiser.post("/jures/nouveau", NEW)
     user = db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr"))
     token = last_link_to(user.email, "/mot-de-passe/").rsplit("/", 1)[-1]
     assert token not in response.text and token not in response.headers.get("Set-Cookie", "")
-    assert token not in str(session_cookie(as_organiser))
-    assert token not in as_organiser.get(f"/jures/{user.id}").text
+    assert token not in str(session_cookie(organiser))
+    assert token not in organiser.get(f"/jures/{user.id}").text
     assert all(token not in (e.new_value or "") + str(e.details) for e in audit("user.invite"))
 
 
-def test_new_juror_chooses_a_password_through_the_link_and_logs_in(as_organiser, web):
-    as_organiser.post("/jures/nouveau", NEW)
+def test_new_juror_chooses_a_password_through_the_link_and_logs_in(organiser, web):
+    organiser.post("/jures/nouveau", NEW)
     path = urlsplit(last_link_to("elodie.marchand@exemple.fr", "/mot-de-passe/")).path
     page = web.get(path)
     assert page.status_code == 200
@@ -164,8 +165,8 @@ def test_new_juror_chooses_a_password_through_the_link_and_logs_in(as_organiser,
     assert web.get("/jures/mon-profil").status_code == 200
 
 
-def test_create_with_an_existing_email_is_refused(as_organiser, juror):
-    response = as_organiser.post("/jures/nouveau", {**NEW, "email": juror.email.upper()})
+def test_create_with_an_existing_email_is_refused(organiser, juror_user):
+    response = organiser.post("/jures/nouveau", {**NEW, "email": juror_user.email.upper()})
     assert response.status_code == 400
     assert "Un compte existe déjà avec cette adresse e-mail." in response.text
     assert db.session.scalar(db.select(db.func.count(User.id)).filter_by(last_name="Marchand")) == 0
@@ -179,8 +180,8 @@ def test_create_with_an_existing_email_is_refused(as_organiser, juror):
     ("professionalisation_date", "2026-13-45", "Date invalide"),
     ("postal_code", "6900", "Code postal invalide"),
 ])
-def test_create_with_bad_input_writes_nothing(as_organiser, field, value, message):
-    response = as_organiser.post("/jures/nouveau", {**NEW, field: value})
+def test_create_with_bad_input_writes_nothing(organiser, field, value, message):
+    response = organiser.post("/jures/nouveau", {**NEW, field: value})
     assert response.status_code == 400
     assert message in response.text
     assert 'aria-invalid="true"' in response.text
@@ -190,18 +191,18 @@ def test_create_with_bad_input_writes_nothing(as_organiser, field, value, messag
 
 # --- Editing ----------------------------------------------------------------------------
 
-def test_organiser_edits_a_profile(as_organiser, juror, organiser):
-    page = as_organiser.get(f"/jures/{juror.id}/modifier").text
+def test_organiser_edits_a_profile(organiser, juror_user, organiser_user):
+    page = organiser.get(f"/jures/{juror_user.id}/modifier").text
     assert 'value="Community manager"' in page and 'value="69003"' in page
-    response = as_organiser.post(f"/jures/{juror.id}/modifier", {
+    response = organiser.post(f"/jures/{juror_user.id}/modifier", {
         **NEW, "first_name": "Claire", "last_name": "Fontaine", "email": "claire@exemple.fr",
         "years_experience": "12"})
     assert response.status_code == 303
-    profile = profile_of(juror.id)
+    profile = profile_of(juror_user.id)
     assert profile.years_experience == 12
-    assert db.session.get(User, juror.id).email == "claire@exemple.fr"
-    entry = audit("juror.update", juror.id)[-1]
-    assert entry.actor_id == organiser.id
+    assert db.session.get(User, juror_user.id).email == "claire@exemple.fr"
+    entry = audit("juror.update", juror_user.id)[-1]
+    assert entry.actor_id == organiser_user.id
     assert "years_experience" in entry.details["fields"] and "email" in entry.details["fields"]
     assert '"years_experience": 7' in entry.old_value and '"years_experience": 12' in entry.new_value
 
@@ -210,47 +211,47 @@ def test_organiser_edits_a_profile(as_organiser, juror, organiser):
     ("years_experience", "-3"), ("years_experience", "douze"), ("years_experience", "81"),
     ("professionalisation_date", "32/01/2026"), ("email", "claire@"), ("phone", "appelez-moi"),
 ])
-def test_edit_with_bad_input_writes_nothing(as_organiser, juror, field, value):
-    before = as_organiser.get(f"/jures/{juror.id}/modifier")
+def test_edit_with_bad_input_writes_nothing(organiser, juror_user, field, value):
+    before = organiser.get(f"/jures/{juror_user.id}/modifier")
     assert before.status_code == 200
-    data = {**NEW, "first_name": "Claire", "last_name": "Fontaine", "email": juror.email,
+    data = {**NEW, "first_name": "Claire", "last_name": "Fontaine", "email": juror_user.email,
             field: value}
-    response = as_organiser.post(f"/jures/{juror.id}/modifier", data)
+    response = organiser.post(f"/jures/{juror_user.id}/modifier", data)
     assert response.status_code == 400
     assert "Le formulaire contient des erreurs" in response.text
-    profile = profile_of(juror.id)
+    profile = profile_of(juror_user.id)
     assert profile.years_experience == 7 and profile.profession == "Community manager"
     assert audit("juror.update") == []
 
 
-def test_edit_to_an_email_already_taken(as_organiser, juror, other_juror):
-    data = {**NEW, "first_name": "Claire", "last_name": "Fontaine", "email": other_juror.email}
-    response = as_organiser.post(f"/jures/{juror.id}/modifier", data)
+def test_edit_to_an_email_already_taken(organiser, juror_user, other_juror_user):
+    data = {**NEW, "first_name": "Claire", "last_name": "Fontaine", "email": other_juror_user.email}
+    response = organiser.post(f"/jures/{juror_user.id}/modifier", data)
     assert response.status_code == 400
     assert "Un compte existe déjà avec cette adresse e-mail." in response.text
-    assert db.session.get(User, juror.id).email == juror.email
-    assert profile_of(juror.id).profession == "Community manager"
+    assert db.session.get(User, juror_user.id).email == juror_user.email
+    assert profile_of(juror_user.id).profession == "Community manager"
 
 
-def test_juror_edits_their_own_profile_but_not_their_email(as_juror, juror):
-    page = as_juror.get("/jures/mon-profil")
+def test_juror_edits_their_own_profile_but_not_their_email(juror, juror_user):
+    page = juror.get("/jures/mon-profil")
     assert page.status_code == 200
     assert 'value="Community manager"' in page.text and 'name="email"' not in page.text
-    response = as_juror.post("/jures/mon-profil", {
+    response = juror.post("/jures/mon-profil", {
         **NEW, "first_name": "Claire", "last_name": "Fontaine", "email": "pirate@exemple.fr"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/jures/mon-profil")
-    user = db.session.get(User, juror.id)
+    user = db.session.get(User, juror_user.id)
     assert user.email != "pirate@exemple.fr"
-    assert profile_of(juror.id).profession == "Formatrice en communication digitale"
-    assert audit("juror.update", juror.id)[-1].actor_id == juror.id
+    assert profile_of(juror_user.id).profession == "Formatrice en communication digitale"
+    assert audit("juror.update", juror_user.id)[-1].actor_id == juror_user.id
 
 
-def test_juror_own_profile_bad_input(as_juror, juror):
-    response = as_juror.post("/jures/mon-profil", {
+def test_juror_own_profile_bad_input(juror, juror_user):
+    response = juror.post("/jures/mon-profil", {
         **NEW, "first_name": "Claire", "last_name": "Fontaine", "years_experience": "-2"})
     assert response.status_code == 400
-    assert profile_of(juror.id).years_experience == 7
+    assert profile_of(juror_user.id).years_experience == 7
 
 
 def test_juror_without_profile_fills_it_in(make_web):
@@ -264,85 +265,85 @@ def test_juror_without_profile_fills_it_in(make_web):
 
 # --- The decision -----------------------------------------------------------------------
 
-def test_organiser_records_a_favourable_decision(as_organiser, organiser, juror):
-    page = as_organiser.get(f"/jures/{juror.id}").text
+def test_organiser_records_a_favourable_decision(organiser, organiser_user, juror_user):
+    page = organiser.get(f"/jures/{juror_user.id}").text
     assert "Avis favorable recommandé" in page
     assert "ne peut pas encore siéger" in page
-    assert not is_habilitated(juror.id)
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable",
+    assert not is_habilitated(juror_user.id)
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable",
                                                                       "comment": ""})
     assert response.status_code == 303
-    profile = profile_of(juror.id)
+    profile = profile_of(juror_user.id)
     assert profile.habilitation_result == "favourable"
-    assert profile.habilitation_decided_by_id == organiser.id
+    assert profile.habilitation_decided_by_id == organiser_user.id
     assert profile.habilitation_decided_at is not None
-    assert is_habilitated(juror.id) and habilitation_problem(db.session.get(User, juror.id)) is None
-    entry = audit("juror.decide", juror.id)[0]
-    assert (entry.old_value, entry.new_value, entry.actor_id) == (None, "favourable", organiser.id)
-    page = as_organiser.get(f"/jures/{juror.id}").text
-    assert "Sephora LABI" in page and "Modifier la décision" in page
+    assert is_habilitated(juror_user.id) and habilitation_problem(db.session.get(User, juror_user.id)) is None
+    entry = audit("juror.decide", juror_user.id)[0]
+    assert (entry.old_value, entry.new_value, entry.actor_id) == (None, "favourable", organiser_user.id)
+    page = organiser.get(f"/jures/{juror_user.id}").text
+    assert "Olga ORGANISATRICE" in page and "Modifier la décision" in page
 
 
-def test_unfavourable_needs_a_comment_then_is_recorded(as_organiser, juror):
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "unfavourable"})
+def test_unfavourable_needs_a_comment_then_is_recorded(organiser, juror_user):
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "unfavourable"})
     assert response.status_code == 400
     assert "Expliquez l&#39;avis défavorable" in response.text
-    assert profile_of(juror.id).habilitation_result is None
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation",
+    assert profile_of(juror_user.id).habilitation_result is None
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation",
                                  {"result": "unfavourable", "comment": "CV à compléter."})
     assert response.status_code == 303
-    profile = profile_of(juror.id)
+    profile = profile_of(juror_user.id)
     assert (profile.habilitation_result, profile.habilitation_comment) == ("unfavourable",
                                                                            "CV à compléter.")
-    assert "habilitation défavorable" in habilitation_problem(db.session.get(User, juror.id))
+    assert "habilitation défavorable" in habilitation_problem(db.session.get(User, juror_user.id))
     # Changing one's mind is audited old -> new.
-    as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"})
-    entries = audit("juror.decide", juror.id)
+    organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"})
+    entries = audit("juror.decide", juror_user.id)
     assert [(e.old_value, e.new_value) for e in entries] == [(None, "unfavourable"),
                                                              ("unfavourable", "favourable")]
 
 
-def test_favourable_against_the_rules_needs_a_justification(as_organiser, juror):
-    profile = profile_of(juror.id)
+def test_favourable_against_the_rules_needs_a_justification(organiser, juror_user):
+    profile = profile_of(juror_user.id)
     profile.years_experience = 4
     db.session.commit()
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"})
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"})
     assert response.status_code == 400
     assert "justifiez l&#39;avis favorable" in response.text
-    assert profile_of(juror.id).habilitation_result is None
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation", {
+    assert profile_of(juror_user.id).habilitation_result is None
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {
         "result": "favourable", "comment": "Expérience équivalente en agence, validée."})
     assert response.status_code == 303
-    assert audit("juror.decide", juror.id)[0].details["recommended"] is False
+    assert audit("juror.decide", juror_user.id)[0].details["recommended"] is False
 
 
 @pytest.mark.parametrize("data", [{}, {"result": "peut-etre"}, {"result": ""}])
-def test_decision_bad_input(as_organiser, juror, data):
-    response = as_organiser.post(f"/jures/{juror.id}/habilitation", data)
+def test_decision_bad_input(organiser, juror_user, data):
+    response = organiser.post(f"/jures/{juror_user.id}/habilitation", data)
     assert response.status_code == 400
     assert "Choisissez le résultat" in response.text
-    assert profile_of(juror.id).habilitation_result is None
+    assert profile_of(juror_user.id).habilitation_result is None
     assert audit("juror.decide") == []
 
 
-def test_profile_changed_after_the_decision_is_flagged(as_organiser, as_juror, juror):
-    as_organiser.post(f"/jures/{juror.id}/habilitation", {"result": "favourable"})
-    assert "modifiée après la décision" not in as_organiser.get(f"/jures/{juror.id}").text
+def test_profile_changed_after_the_decision_is_flagged(organiser, juror, juror_user):
+    organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"})
+    assert "modifiée après la décision" not in organiser.get(f"/jures/{juror_user.id}").text
     # Saving without change flags nothing.
     same = {"first_name": "Claire", "last_name": "Fontaine", "address": "12 rue des Lilas",
             "postal_code": "69003", "city": "Lyon", "phone": "06 12 34 56 78",
             "profession": "Community manager", "workplace": "Agence Sociale",
             "years_experience": "7", "external": "oui", "professionalisation_date": "2025-09-15"}
-    as_juror.post("/jures/mon-profil", same)
-    assert "modifiée après la décision" not in as_organiser.get(f"/jures/{juror.id}").text
-    as_juror.post("/jures/mon-profil", {**same, "profession": "Développeur web"})
-    page = as_organiser.get(f"/jures/{juror.id}").text
+    juror.post("/jures/mon-profil", same)
+    assert "modifiée après la décision" not in organiser.get(f"/jures/{juror_user.id}").text
+    juror.post("/jures/mon-profil", {**same, "profession": "Développeur web"})
+    page = organiser.get(f"/jures/{juror_user.id}").text
     assert "La fiche a été modifiée après la décision" in page
     assert "Claire FONTAINE : Profession" in page
-    assert "Fiche modifiée depuis la décision" in as_organiser.get("/jures/").text
+    assert "Fiche modifiée depuis la décision" in organiser.get("/jures/").text
     # The decision stands until the organiser records another one.
-    assert profile_of(juror.id).habilitation_result == "favourable"
-    assert audit("juror.update", juror.id)[-1].details["decisive"] == ["profession"]
+    assert profile_of(juror_user.id).habilitation_result == "favourable"
+    assert audit("juror.update", juror_user.id)[-1].details["decisive"] == ["profession"]
 
 
 def test_habilitation_problem_reasons(app):
@@ -350,11 +351,11 @@ def test_habilitation_problem_reasons(app):
     assert habilitation_problem(no_profile) == ("Paul VIDE : fiche d'habilitation non renseignée, "
                                                 "ne peut pas siéger dans un jury.")
     pending = make_user(JUROR, first_name="Anne", last_name="Attente")
-    with_profile(pending)
+    make_juror_profile(pending)
     assert "habilitation en attente de décision" in habilitation_problem(pending)
-    organiser = make_user("organiser", first_name="Org", last_name="Anisatrice")
-    assert "n'a pas de compte de juré" in habilitation_problem(organiser)
+    organiser_user = make_user("organiser", first_name="Org", last_name="Anisatrice")
+    assert "n'a pas de compte de juré" in habilitation_problem(organiser_user)
     ok = make_user(JUROR)
-    with_profile(ok, habilitation_result="favourable")
+    make_juror_profile(ok, habilitation_result="favourable")
     assert habilitation_problem(ok) is None and is_habilitated(ok.id)
     assert habilitation_problem(ok.id) is None

@@ -10,14 +10,18 @@ from sqlalchemy import event
 from certif.audit.models import AuditEntry
 from certif.documents.models import SEALED_MINUTES, SealedDocument
 from certif.extensions import db
+from certif.grading import declarations
 from certif.grading import services as grading
-from certif.minutes import services
+from certif.minutes import documents as minutes_documents
 from certif.minutes.models import Minutes
-from certif.sessions import services as sessions
+from certif.people import of
+from certif.sessions import lifecycle
 from certif.signatures.models import MINUTES, Signature
 
-from ..factories import make_exam, make_juror
-from .conftest import close, exams_of, fast_close, give_visa, grade, shown_hash, sign, sign_form
+from ..factories.grading import fast_close
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_exam
+from .helpers import close, exams_of, give_visa, grade, shown_hash, sign, sign_form
 
 LOCKED = "Le procès-verbal de la session n° {number} est signé : les notes sont verrouillées"
 
@@ -46,7 +50,7 @@ def sign_all(setup, make_web):
 
 # --- Access -----------------------------------------------------------------------------
 
-def test_only_sitting_jurors_see_the_minutes(closed_setup, make_web, organiser, web):
+def test_only_sitting_jurors_see_the_minutes(closed_setup, make_web, organiser_user, web):
     s = closed_setup
     assert make_web(s.president).get(url(s)).status_code == 200
     assert make_web(s.member).get(url(s)).status_code == 200
@@ -60,7 +64,7 @@ def test_only_sitting_jurors_see_the_minutes(closed_setup, make_web, organiser, 
     assert juror.get(f"/sessions/{s.session.id}/proces-verbal").status_code == 403
     assert juror.post(f"/sessions/{s.session.id}/proces-verbal/visa", sign_form()).status_code == 403
     # An organiser without the juror role does not reach the jurors' page.
-    assert make_web(organiser).get(url(s)).status_code == 403
+    assert make_web(organiser_user).get(url(s)).status_code == 403
     # Anonymous: to the login form.
     r = web.get(url(s))
     assert r.status_code == 302 and "/connexion" in r.headers["Location"]
@@ -76,7 +80,8 @@ def test_juror_page_shows_the_minutes_and_what_remains(app, make_web):
     assert "Président de la session" in page and s.president.full_name in page
     assert s.member.full_name in page
     assert "Épreuve théorique" in page and "(10 minutes)" in page and "(20 minutes)" in page
-    assert f"La délibération de {second.candidate.full_name} (Jury 1) n&#39;est pas close" in page
+    of_second = of(second.candidate.full_name).replace("'", "&#39;")
+    assert f"La délibération {of_second} (Jury 1) n&#39;est pas close" in page
     assert "20,00/20" in page
     # The pad is offered only once nothing remains.
     assert "Signer le procès-verbal</button>" not in page
@@ -92,7 +97,7 @@ def test_a_president_edits_times_place_and_observations(closed_setup, make_web):
     assert minutes.place == "Lyon" and minutes.observations == "Connexion coupée 2 minutes."
     assert (minutes.opened_at.hour, minutes.opened_at.minute) == (7, 45)  # Paris → UTC
     assert len(audit("minutes.update")) == 1
-    text = pdf_text(services.general_minutes_pdf(s.session))
+    text = pdf_text(minutes_documents.general_minutes_pdf(s.session))
     assert "à Lyon" in text and "Connexion coupée 2 minutes." in text
     assert "clôturée à 12 h 30" in text and "PROJET" in text
 
@@ -120,8 +125,9 @@ def test_signing_is_refused_while_a_deliberation_is_open(app, make_web):
     grade(s, second)
     r = make_web(s.president).post(url(s, "/signature"), sign_form(content_sha256=shown_hash(s.session.id)))
     assert r.status_code == 409
-    assert f"la délibération de {second.candidate.full_name} (Jury 1) n&#39;est pas close" in r.text
-    assert db.session.scalar(db.select(Signature.id)) is None
+    of_second = of(second.candidate.full_name).replace("'", "&#39;")
+    assert f"la délibération {of_second} (Jury 1) n&#39;est pas close" in r.text
+    assert db.session.scalar(db.select(Signature.id).filter_by(document=MINUTES)) is None
     minutes = minutes_row(s)
     assert minutes is None or minutes.locked_at is None
 
@@ -130,9 +136,9 @@ def test_signing_is_refused_while_a_conflict_is_open(app, make_web):
     s = make_exam("RS6240", candidates=2, declared=False)
     first, second = exams_of(s)
     for juror in (s.president, s.member):
-        grading.declare(juror, first.id, "none")
-    grading.declare(s.president, second.id, "none")
-    grading.declare(s.member, second.id, "conflict")
+        declarations.declare(juror, first.id, "none")
+    declarations.declare(s.president, second.id, "none")
+    declarations.declare(s.member, second.id, "conflict")
     close(s, first)
     r = make_web(s.president).post(url(s, "/signature"), sign_form(content_sha256=shown_hash(s.session.id)))
     assert r.status_code == 409 and "a déclaré connaître" in r.text
@@ -208,9 +214,9 @@ def test_lock_applies_to_services_in_deliberation(app):
 
 # --- Visa ---------------------------------------------------------------------------------
 
-def test_visa_refused_before_every_juror_signed(closed_setup, make_web, organiser):
+def test_visa_refused_before_every_juror_signed(closed_setup, make_web, organiser_user):
     s = closed_setup
-    org = make_web(organiser)
+    org = make_web(organiser_user)
     visa_url = f"/sessions/{s.session.id}/proces-verbal/visa"
     r = org.post(visa_url, sign_form("Olga", shown_hash(s.session.id)))
     assert r.status_code == 409 and "après la signature du procès-verbal par tous les jurés" in r.text
@@ -220,16 +226,16 @@ def test_visa_refused_before_every_juror_signed(closed_setup, make_web, organise
     assert minutes_row(s).visa_at is None
 
 
-def test_visa_seals_the_general_minutes(closed_setup, make_web, organiser):
+def test_visa_seals_the_general_minutes(closed_setup, make_web, organiser_user):
     s = closed_setup
     sign_all(s, make_web)
-    org = make_web(organiser)
+    org = make_web(organiser_user)
     page = org.get(f"/sessions/{s.session.id}/proces-verbal")
     assert page.status_code == 200 and "Apposer le visa" in page.text
     r = give_visa(org, s)
     assert r.status_code == 303, r.text
     minutes = minutes_row(s)
-    assert minutes.visa_at is not None and minutes.visa_by_id == organiser.id
+    assert minutes.visa_at is not None and minutes.visa_by_id == organiser_user.id
     visa = db.session.scalar(db.select(Signature).filter_by(document=MINUTES, signer_role="organiser"))
     assert visa.content_sha256 == minutes.content_sha256
     assert db.session.scalar(db.select(SealedDocument).filter_by(kind=SEALED_MINUTES,
@@ -250,37 +256,37 @@ def test_visa_seals_the_general_minutes(closed_setup, make_web, organiser):
     one = org.get(f"/examens/{first.id}/grille.pdf")
     assert one.status_code == 200 and verify_pdf(one.data).intact
     assert org.get(f"/examens/{first.id}/grille.pdf").data == one.data
-    documents = services.exam_documents(first)
+    documents = minutes_documents.exam_documents(first)
     assert [name for name, _ in documents][0].startswith("proces-verbal-individuel-")
     assert all(verify_pdf(data).intact for _, data in documents)
 
 
 # --- Session steps ------------------------------------------------------------------------
 
-def test_session_steps_need_signed_minutes_and_the_visa(closed_setup, make_web, organiser):
+def test_session_steps_need_signed_minutes_and_the_visa(closed_setup, make_web, organiser_user):
     s = closed_setup
     session = s.session
     session.status = "in_progress"
     db.session.commit()
-    org = make_web(organiser)
+    org = make_web(organiser_user)
 
     def advance(target):
         return org.post(f"/sessions/{session.id}/statut", {"target": target})
 
-    facts = sessions.session_facts(session)
-    assert "procès-verbal" in sessions.deliberate_problem(facts)
+    facts = lifecycle.session_facts(session)
+    assert "procès-verbal" in lifecycle.deliberate_problem(facts)
     sign(make_web(s.president), s)
-    assert "par tous les jurés" in sessions.deliberate_problem(sessions.session_facts(session))
+    assert "par tous les jurés" in lifecycle.deliberate_problem(lifecycle.session_facts(session))
     sign(make_web(s.member), s, "Marc Membre")
     db.session.refresh(session)
-    assert sessions.deliberate_problem(sessions.session_facts(session)) is None
+    assert lifecycle.deliberate_problem(lifecycle.session_facts(session)) is None
     session.status = "deliberated"
     db.session.commit()
-    step = sessions.next_step(sessions.session_facts(session))
+    step = lifecycle.next_step(lifecycle.session_facts(session))
     assert step.target == "closed" and "visa" in step.problem
     assert give_visa(org, s).status_code == 303
     db.session.refresh(session)
-    assert sessions.next_step(sessions.session_facts(session)).problem is None
+    assert lifecycle.next_step(lifecycle.session_facts(session)).problem is None
 
 
 # --- PDFs -----------------------------------------------------------------------------------
@@ -288,7 +294,7 @@ def test_session_steps_need_signed_minutes_and_the_visa(closed_setup, make_web, 
 def test_rs6240_pdfs_text(closed_setup, make_web):
     s = closed_setup
     first, second = exams_of(s)
-    text = pdf_text(services.general_minutes_pdf(s.session))
+    text = pdf_text(minutes_documents.general_minutes_pdf(s.session))
     for expected in ("PROCES VERBAL DE LA CERTIFICATION", "GERER LA COMMUNICATION DIGITALE",
                      "Procès-verbal général de la session de certification du 1er décembre 2026",
                      "Arrêté du 25 janvier 2023", "1. OUVERTURE DE LA SESSION", "2. EPREUVE REALISEE",
@@ -300,17 +306,17 @@ def test_rs6240_pdfs_text(closed_setup, make_web):
                      "PROJET"):
         assert expected in text, expected
     sign_all(s, make_web)
-    text = pdf_text(services.general_minutes_pdf(s.session))
+    text = pdf_text(minutes_documents.general_minutes_pdf(s.session))
     assert "PROJET" not in text and "Paule Presidente" in text and "signé le" in text
 
-    grid = pdf_text(services.grid_pdf(second))
+    grid = pdf_text(minutes_documents.grid_pdf(second))
     for expected in ("GRILLE D'EVALUATION", "SYNTHESE DE L'EVALUATION", "Commentaires du président du Jury",
                      "C1 à retravailler.", "Non Acquise", "18,00/20", "14 points/20",
                      "La création de page professionnelle (2 points)", "Cr24-",
                      s.member.full_name):
         assert expected in grid, expected
     assert grid.count("X") >= 25  # 24 criteria + the decision
-    individual = pdf_text(services.individual_minutes_pdf(second))
+    individual = pdf_text(minutes_documents.individual_minutes_pdf(second))
     assert second.candidate.full_name in individual and "Avis défavorable" in individual
     assert "C1 à retravailler." in individual and "Non acquise" in individual
 
@@ -318,20 +324,20 @@ def test_rs6240_pdfs_text(closed_setup, make_web):
 def test_rncp_pdfs_have_blocks_and_no_points(app):
     s = make_exam("RNCP-CM", candidates=1)
     close(s, s.exam)
-    general = pdf_text(services.general_minutes_pdf(s.session))
+    general = pdf_text(minutes_documents.general_minutes_pdf(s.session))
     assert "COMMUNITY MANAGER" in general and "Entretien technique" in general
     assert "BC01 : validé" in general and "titre attribué" in general
     assert "minutes)" not in general  # no durations in this referential
-    grid = pdf_text(services.grid_pdf(s.exam))
+    grid = pdf_text(minutes_documents.grid_pdf(s.exam))
     assert "BC01" in grid and "Avis favorable" in grid and "points)" not in grid
     assert "bloc validé" in grid
 
 
-def test_juror_gets_no_grid_before_the_deliberation_is_closed(app, make_web, organiser):
+def test_juror_gets_no_grid_before_the_deliberation_is_closed(app, make_web, organiser_user):
     s = make_exam("RS6240", candidates=1)
     r = make_web(s.president).get(f"/examens/{s.exam.id}/grille.pdf")
     assert r.status_code == 409 and "délibération close" in r.text
-    assert make_web(organiser).get(f"/examens/{s.exam.id}/grille.pdf").status_code == 200
+    assert make_web(organiser_user).get(f"/examens/{s.exam.id}/grille.pdf").status_code == 200
     close(s, s.exam)
     r = make_web(s.member).get(f"/examens/{s.exam.id}/grille.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
@@ -357,13 +363,13 @@ def test_general_minutes_queries_do_not_grow_with_candidates(app):
     for setup in (small, big):
         fast_close(setup, exams_of(setup))
     db.session.expire_all()
-    services.general_minutes_pdf(small.session)  # warm the referential's layout cache
-    services.general_minutes_pdf(big.session)
-    assert count_statements(lambda: services.general_minutes_pdf(small.session)) == \
-        count_statements(lambda: services.general_minutes_pdf(big.session))
+    minutes_documents.general_minutes_pdf(small.session)  # warm the referential's layout cache
+    minutes_documents.general_minutes_pdf(big.session)
+    assert count_statements(lambda: minutes_documents.general_minutes_pdf(small.session)) == \
+        count_statements(lambda: minutes_documents.general_minutes_pdf(big.session))
     import time
     started = time.perf_counter()
-    data = services.general_minutes_pdf(big.session)
+    data = minutes_documents.general_minutes_pdf(big.session)
     elapsed = time.perf_counter() - started
     assert elapsed < 2, elapsed
     text = pdf_text(data)

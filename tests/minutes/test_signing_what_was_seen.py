@@ -10,8 +10,8 @@ from certif.minutes.models import Minutes
 from certif.sessions.models import Exam, Jury, JuryMember
 from certif.signatures.models import MINUTES, Signature
 
-from ..factories import make_juror
-from .conftest import give_visa, page_hash, sign, sign_form
+from ..factories.jurors import make_juror
+from .helpers import give_visa, page_hash, sign, sign_form
 
 CHANGED = "Le document a changé depuis que vous"
 INCOMPLETE = "Le formulaire de signature est incomplet : rechargez la page."
@@ -107,10 +107,10 @@ def nothing_visaed(setup):
     assert db.session.scalar(db.select(SealedDocument).filter_by(kind=SEALED_MINUTES)) is None
 
 
-def test_visa_refused_with_a_stale_or_missing_fingerprint(closed_setup, make_web, organiser):
+def test_visa_refused_with_a_stale_or_missing_fingerprint(closed_setup, make_web, organiser_user):
     s = closed_setup
     sign_all(s, make_web)
-    org = make_web(organiser)
+    org = make_web(organiser_user)
     r = org.post(visa_url(s), sign_form("Olga Organisatrice", "c" * 64))
     assert r.status_code == 409 and CHANGED in r.text
     nothing_visaed(s)
@@ -121,10 +121,10 @@ def test_visa_refused_with_a_stale_or_missing_fingerprint(closed_setup, make_web
     assert minutes_row(s).visa_at is not None
 
 
-def test_visa_signature_time_is_the_one_sealed(closed_setup, make_web, organiser):
+def test_visa_signature_time_is_the_one_sealed(closed_setup, make_web, organiser_user):
     s = closed_setup
     sign_all(s, make_web)
-    assert give_visa(make_web(organiser), s).status_code == 303
+    assert give_visa(make_web(organiser_user), s).status_code == 303
     minutes = minutes_row(s)
     visa = next(sig for sig in signatures() if sig.signer_role == "organiser")
     assert visa.signed_at == minutes.visa_at
@@ -146,7 +146,7 @@ def add_second_jury(setup):
     return president, member
 
 
-def test_a_juror_of_another_jury_gets_no_individual_papers(closed_setup, make_web, organiser):
+def test_a_juror_of_another_jury_gets_no_individual_papers(closed_setup, make_web, organiser_user):
     s = closed_setup
     other_president, other_member = add_second_jury(s)
     for juror in (other_president, other_member):
@@ -157,7 +157,7 @@ def test_a_juror_of_another_jury_gets_no_individual_papers(closed_setup, make_we
         r = client.get(f"/sessions/{s.session.id}/proces-verbal.pdf")
         assert r.status_code == 200 and r.mimetype == "application/pdf"
     # The exam's own jurors and the organiser still get them.
-    for user in (s.president, s.member, organiser):
+    for user in (s.president, s.member, organiser_user):
         client = make_web(user)
         assert client.get(f"/examens/{s.exam.id}/proces-verbal.pdf").status_code == 200
         assert client.get(f"/examens/{s.exam.id}/grille.pdf").status_code == 200

@@ -7,7 +7,7 @@ from certif.candidates.links import make_token
 from certif.extensions import db
 from certif.portal.services import LINK_LIMIT
 
-from ..conftest import Browserless
+from ..factories.web import Browserless
 
 ATTACKER, NEIGHBOUR = "203.0.113.9", "198.51.100.30"
 LOCKED = "Trop de liens non valides ou expirés ont été ouverts depuis votre connexion"

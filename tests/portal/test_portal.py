@@ -13,8 +13,8 @@ from certif.candidates.models import RetakeRequest, new_link_nonce
 from certif.extensions import db
 from certif.timeutil import utcnow
 
-from ..conftest import CSRF_RE
-from ..convocations.helpers import make_session
+from ..factories.convocations import make_session_to_convene
+from ..factories.web import CSRF_RE
 
 
 def text(response) -> str:
@@ -49,8 +49,8 @@ def test_valid_link_shows_the_sitting_and_convocation(app, setup, web, token):
     assert r.headers["Cache-Control"] == "private, no-store"
 
 
-def test_no_staff_navigation_even_when_staff_is_logged_in(app, setup, staff, token):
-    page = text(staff.get(f"/c/{token}"))
+def test_no_staff_navigation_even_when_staff_is_logged_in(app, setup, organiser, token):
+    page = text(organiser.get(f"/c/{token}"))
     assert "Déconnexion" not in page and "Courriels" not in page
 
 
@@ -67,7 +67,7 @@ def test_another_candidates_exam_is_404(app, setup, web, token):
     other = setup.exams[1]
     r = web.get(f"/c/{token}/convocations/{other.id}.pdf")
     assert r.status_code == 404
-    elsewhere = make_session(candidates=1).exam
+    elsewhere = make_session_to_convene(candidates=1).exam
     assert web.get(f"/c/{token}/convocations/{elsewhere.id}.pdf").status_code == 404
     assert web.get(f"/c/{token}/convocations/999999.pdf").status_code == 404
 

@@ -1,69 +1,25 @@
-"""Helpers shared by the sessions tests (and the dashboard tests): exams some days from today,
-habilitated jurors, other sessions, closed deliberations, replacement plans, the session form,
-audit entries and counted SQL statements."""
-from contextlib import contextmanager
-from datetime import date, time, timedelta
-from decimal import Decimal
-
-from sqlalchemy import event
+"""Helpers of the sessions tests: the page's text, Paris times, audit entries, replacement
+plans, the session form. (Rows are made by tests/factories.)"""
+import html
+from datetime import time
 
 from certif.audit.models import AuditEntry
 from certif.extensions import db
-from certif.grading.rules import UNFAVORABLE
-from certif.jurors.models import JurorProfile
-from certif.sessions import exceptions as ex
-from certif.sessions.models import CLOSED, ExamSession, Jury, JuryMember
-from certif.timeutil import paris_to_utc
+from certif.sessions.changes import carence
+from certif.sessions.models import ExamSession
+from certif.timeutil import to_paris
 
-from ..factories import JUROR, make_exam, make_user, referential
-from .conftest import FUTURE
+from ..factories.sessions import FUTURE, referential
 
 
-def today() -> date:
-    return ex.paris_today()
+def text(response) -> str:
+    """The page's text as a reader sees it (entities such as &#39; decoded)."""
+    return html.unescape(response.get_data(as_text=True))
 
 
-def habilitated(first_name="Claire", last_name=None):
-    user = make_user(JUROR, first_name=first_name, last_name=last_name)
-    db.session.add(JurorProfile(user_id=user.id, habilitation_result="favourable"))
-    db.session.commit()
-    return user
-
-
-def upcoming_exam(days=5, code="RS6240", candidates=1, training_end=None):
-    """make_exam, with the session `days` from today at 9:00 (Paris)."""
-    setup = make_exam(code, candidates=candidates)
-    start = paris_to_utc(today() + timedelta(days=days), time(9, 0))
-    setup.session.starts_at = start
-    for i, exam in enumerate(setup.jury.exams):
-        exam.starts_at = start + timedelta(minutes=30 * i)
-        exam.candidate.training_end_date = training_end
-    db.session.commit()
-    return setup
-
-
-def open_session(days, code="RS6240", number=None, status="draft"):
-    """Another session with one jury of two habilitated jurors and no candidate."""
-    first, second = habilitated("Jeanne"), habilitated("Hugo")
-    session = ExamSession(number=number or f"AUTRE-{first.id}", referential=referential(code),
-                          starts_at=paris_to_utc(today() + timedelta(days=days), time(14, 0)),
-                          status=status)
-    jury = Jury(position=1, president=first)
-    jury.members = [JuryMember(juror=first, seat=1), JuryMember(juror=second, seat=2)]
-    session.juries.append(jury)
-    db.session.add(session)
-    db.session.commit()
-    return session
-
-
-def close(exam, decision=UNFAVORABLE, on: date | None = None):
-    """A deliberation closed on `on` (Paris) with this decision."""
-    exam.phase = CLOSED
-    exam.decision = decision
-    exam.total = Decimal("9.50") if decision == UNFAVORABLE else Decimal("16.00")
-    exam.closed_at = paris_to_utc(on or today(), time(17, 0))
-    db.session.commit()
-    return exam
+def paris(value):
+    """A stored UTC time as Paris "HH:MM"."""
+    return to_paris(value).strftime("%H:%M")
 
 
 def audit(action, entity_id=None):
@@ -79,13 +35,7 @@ def plan(day, jurors, president=None, number="REMPL-1", **overrides):
                   juror_ids=tuple(j.id for j in jurors),
                   president_id=(president or jurors[0]).id)
     values.update(overrides)
-    return ex.ReplacementPlan(**values)
-
-
-def failed(on: date, **kwargs):
-    setup = upcoming_exam(days=-1, **kwargs)
-    close(setup.exam, UNFAVORABLE, on=on)
-    return setup
+    return carence.ReplacementPlan(**values)
 
 
 def form(**overrides):
@@ -98,18 +48,3 @@ def form(**overrides):
 
 def sessions_count():
     return db.session.scalar(db.select(db.func.count(ExamSession.id)))
-
-
-@contextmanager
-def counting_statements():
-    """The SQL statements sent to the database inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)

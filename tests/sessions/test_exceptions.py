@@ -5,13 +5,14 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from certif.auth.models import JUROR
 from certif.candidates.models import Appeal, RetakeRequest
 from certif.errors import Conflict, InvalidInput, NotFound
 from certif.extensions import db
 from certif.grading.models import Grid, Mark
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.minutes.models import Minutes
-from certif.sessions import exceptions as ex
+from certif.sessions.changes import absences, appeals, carence, moves, retakes
 from certif.sessions.models import (
     ABSENT_EXCUSED,
     ABSENT_UNEXCUSED,
@@ -24,10 +25,13 @@ from certif.sessions.models import (
     Jury,
 )
 from certif.sessions.rules import add_months, replacement_deadline
-from certif.timeutil import french_date, paris_to_utc
+from certif.timeutil import french_date, paris_to_utc, paris_today
 
-from ..factories import JUROR, make_user
-from .helpers import audit, close, failed, habilitated, open_session, plan, today, upcoming_exam
+from ..factories.grading import close_exam, failed_exam
+from ..factories.jurors import make_juror
+from ..factories.sessions import open_session, upcoming_exam
+from ..factories.users import make_user
+from .helpers import audit, plan
 
 # --- Helpers --------------------------------------------------------------------------
 
@@ -44,7 +48,7 @@ def give_a_mark(setup, exam=None):
 
 def test_a_carence_stops_the_jury_and_is_audited(organiser_user):
     setup = upcoming_exam(days=0, candidates=2)
-    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "  Malade le matin même  ")
+    carence.stop_jury(organiser_user, setup.jury.id, setup.member.id, "  Malade le matin même  ")
     jury = db.session.get(Jury, setup.jury.id)
     assert jury.stopped_at is not None
     assert jury.absent_juror_id == setup.member.id
@@ -57,17 +61,17 @@ def test_a_carence_stops_the_jury_and_is_audited(organiser_user):
 
 def test_a_jury_is_stopped_only_once(organiser_user):
     setup = upcoming_exam(days=0)
-    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
+    carence.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     with pytest.raises(Conflict, match="déjà été constatée"):
-        ex.stop_jury(organiser_user, setup.jury.id, setup.president.id, "Absent aussi")
+        carence.stop_jury(organiser_user, setup.jury.id, setup.president.id, "Absent aussi")
     assert len(audit("jury.stop")) == 1
 
 
 def test_a_carence_is_refused_when_every_exam_is_closed(organiser_user):
     setup = upcoming_exam(days=0)
-    close(setup.exam, FAVORABLE)
+    close_exam(setup.exam, FAVORABLE)
     with pytest.raises(Conflict, match="Aucun candidat ne reste à évaluer"):
-        ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
+        carence.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
     assert db.session.get(Jury, setup.jury.id).stopped_at is None
 
 
@@ -80,30 +84,30 @@ def test_a_carence_needs_one_of_the_jurors_and_a_reason(organiser_user, juror, r
     setup = upcoming_exam(days=0)
     juror_id = {"stranger": make_user(JUROR).id, "member": setup.member.id, None: None}[juror]
     with pytest.raises(InvalidInput, match=message):
-        ex.stop_jury(organiser_user, setup.jury.id, juror_id, reason)
+        carence.stop_jury(organiser_user, setup.jury.id, juror_id, reason)
     assert db.session.get(Jury, setup.jury.id).stopped_at is None
     assert audit("jury.stop") == []
 
 
 def test_unknown_jury_is_not_found(organiser_user):
     with pytest.raises(NotFound):
-        ex.stop_jury(organiser_user, 999999, 1, "x")
+        carence.stop_jury(organiser_user, 999999, 1, "x")
 
 
 # --- Replacement session ----------------------------------------------------------------
 
 def stopped(candidates=2, days=0):
     setup = upcoming_exam(days=days, candidates=candidates)
-    ex.stop_jury(None, setup.jury.id, setup.member.id, "Absent")
+    carence.stop_jury(None, setup.jury.id, setup.member.id, "Absent")
     return setup
 
 
 def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(organiser_user):
     setup = stopped(candidates=2)
     old = list(setup.jury.exams)
-    jurors = [habilitated("Ana"), habilitated("Bruno")]
-    day = replacement_deadline(today())
-    session = ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, jurors[1]))
+    jurors = [make_juror("Ana"), make_juror("Bruno")]
+    day = replacement_deadline(paris_today())
+    session = carence.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, jurors[1]))
 
     session = db.session.get(ExamSession, session.id)
     assert session.replaces_jury_id == setup.jury.id
@@ -130,11 +134,11 @@ def test_replacement_on_day_30_moves_the_candidates_and_convenes_them_again(orga
 
 def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written(organiser_user):
     setup = stopped()
-    jurors = [habilitated(), habilitated()]
-    deadline = replacement_deadline(today())
+    jurors = [make_juror(), make_juror()]
+    deadline = replacement_deadline(paris_today())
     sessions_before = db.session.scalar(db.select(db.func.count(ExamSession.id)))
     with pytest.raises(InvalidInput) as refused:
-        ex.create_replacement(organiser_user, setup.jury.id,
+        carence.create_replacement(organiser_user, setup.jury.id,
                               plan(deadline + timedelta(days=1), jurors))
     assert french_date(deadline) in refused.value.message
     assert db.session.scalar(db.select(db.func.count(ExamSession.id))) == sessions_before
@@ -144,55 +148,56 @@ def test_replacement_on_day_31_is_refused_with_the_last_date_and_nothing_written
 
 def test_replacement_before_the_original_session_is_refused(organiser_user):
     setup = stopped(days=0)
-    jurors = [habilitated(), habilitated()]
+    jurors = [make_juror(), make_juror()]
     with pytest.raises(InvalidInput, match="avant la session initiale"):
-        ex.create_replacement(organiser_user, setup.jury.id,
-                              plan(today() - timedelta(days=1), jurors))
+        carence.create_replacement(organiser_user, setup.jury.id,
+                              plan(paris_today() - timedelta(days=1), jurors))
 
 
 def test_only_one_replacement_per_stopped_jury(organiser_user):
     setup = stopped()
-    jurors = [habilitated(), habilitated()]
-    day = today() + timedelta(days=10)
-    ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors))
+    jurors = [make_juror(), make_juror()]
+    day = paris_today() + timedelta(days=10)
+    carence.create_replacement(organiser_user, setup.jury.id, plan(day, jurors))
     with pytest.raises(Conflict, match="existe déjà"):
-        ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, number="REMPL-2"))
+        carence.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, number="REMPL-2"))
 
 
 def test_no_replacement_without_a_carence(organiser_user):
     setup = upcoming_exam()
-    jurors = [habilitated(), habilitated()]
+    jurors = [make_juror(), make_juror()]
     with pytest.raises(Conflict, match="constatez d'abord la carence"):
-        ex.create_replacement(organiser_user, setup.jury.id, plan(today() + timedelta(days=6), jurors))
+        carence.create_replacement(organiser_user, setup.jury.id,
+                                   plan(paris_today() + timedelta(days=6), jurors))
 
 
 def test_replacement_jurors_must_be_habilitated_distinct_and_preside(organiser_user):
     setup = stopped()
-    good, other = habilitated(), habilitated()
+    good, other = make_juror(), make_juror()
     not_habilitated = make_user(JUROR, first_name="Zoé", last_name="Nouvelle")
-    day = today() + timedelta(days=6)
+    day = paris_today() + timedelta(days=6)
     with pytest.raises(InvalidInput, match="Zoé NOUVELLE.*ne peut pas siéger"):
-        ex.create_replacement(organiser_user, setup.jury.id, plan(day, [good, not_habilitated]))
+        carence.create_replacement(organiser_user, setup.jury.id, plan(day, [good, not_habilitated]))
     with pytest.raises(InvalidInput, match="deux personnes différentes"):
-        ex.create_replacement(organiser_user, setup.jury.id, plan(day, [good, good]))
+        carence.create_replacement(organiser_user, setup.jury.id, plan(day, [good, good]))
     with pytest.raises(InvalidInput, match="Le président doit être l'un des deux"):
-        ex.create_replacement(organiser_user, setup.jury.id,
+        carence.create_replacement(organiser_user, setup.jury.id,
                               plan(day, [good, other], president=setup.president))
-    assert ex.replacement_session_of(setup.jury.id) is None
+    assert carence.replacement_session_of(setup.jury.id) is None
 
 
 def test_replacement_checks_number_place_and_link(organiser_user):
     setup = stopped()
-    jurors = [habilitated(), habilitated()]
-    day = today() + timedelta(days=6)
+    jurors = [make_juror(), make_juror()]
+    day = paris_today() + timedelta(days=6)
     with pytest.raises(InvalidInput, match="déjà utilisé"):
-        ex.create_replacement(organiser_user, setup.jury.id,
+        carence.create_replacement(organiser_user, setup.jury.id,
                               plan(day, jurors, number=setup.session.number))
     with pytest.raises(InvalidInput, match="https://"):
-        ex.create_replacement(organiser_user, setup.jury.id,
+        carence.create_replacement(organiser_user, setup.jury.id,
                               plan(day, jurors, video_link="http://visio.example.fr"))
     with pytest.raises(InvalidInput, match="lieu"):
-        ex.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, mode="on_site"))
+        carence.create_replacement(organiser_user, setup.jury.id, plan(day, jurors, mode="on_site"))
 
 
 def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser_user):
@@ -200,10 +205,10 @@ def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser_user):
     deliberating = setup.jury.exams[1]
     deliberating.phase = DELIBERATION
     db.session.commit()
-    ex.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
-    jurors = [habilitated(), habilitated()]
-    session = ex.create_replacement(organiser_user, setup.jury.id,
-                                    plan(today() + timedelta(days=7), jurors))
+    carence.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
+    jurors = [make_juror(), make_juror()]
+    session = carence.create_replacement(organiser_user, setup.jury.id,
+                                    plan(paris_today() + timedelta(days=7), jurors))
     assert db.session.get(Exam, deliberating.id).status == SCHEDULED
     assert db.session.get(Exam, setup.exam.id).status == MOVED
     assert len(db.session.get(ExamSession, session.id).juries[0].exams) == 1
@@ -214,7 +219,7 @@ def test_a_carence_leaves_deliberations_under_way_with_the_jury(organiser_user):
 @pytest.mark.parametrize("excused, status", [(True, ABSENT_EXCUSED), (False, ABSENT_UNEXCUSED)])
 def test_an_absent_candidate_is_recorded_excused_or_not(organiser_user, excused, status):
     setup = upcoming_exam()
-    ex.mark_absent(organiser_user, setup.exam.id, excused=excused, note="Prévenu par téléphone")
+    absences.mark_absent(organiser_user, setup.exam.id, excused=excused, note="Prévenu par téléphone")
     assert db.session.get(Exam, setup.exam.id).status == status
     [entry] = audit("exam.absent", setup.exam.id)
     assert (entry.old_value, entry.new_value) == (SCHEDULED, status)
@@ -225,18 +230,18 @@ def test_absence_is_refused_once_graded_or_not_scheduled(organiser_user):
     setup = upcoming_exam(candidates=2)
     give_a_mark(setup)
     with pytest.raises(Conflict, match="commencé à noter"):
-        ex.mark_absent(organiser_user, setup.exam.id, excused=True, note="")
+        absences.mark_absent(organiser_user, setup.exam.id, excused=True, note="")
     second = setup.jury.exams[1]
-    ex.mark_absent(organiser_user, second.id, excused=True, note="")
+    absences.mark_absent(organiser_user, second.id, excused=True, note="")
     with pytest.raises(Conflict, match="ne peut plus être déclaré absent"):
-        ex.mark_absent(organiser_user, second.id, excused=False, note="")
+        absences.mark_absent(organiser_user, second.id, excused=False, note="")
 
 
 def test_an_absent_candidate_moves_to_another_session(organiser_user):
     setup = upcoming_exam()
-    ex.mark_absent(organiser_user, setup.exam.id, excused=True, note=None)
+    absences.mark_absent(organiser_user, setup.exam.id, excused=True, note=None)
     target = open_session(days=20)
-    new = ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
+    new = absences.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
     old = db.session.get(Exam, setup.exam.id)
     assert old.status == MOVED and old.moved_to_id == new.id
     new = db.session.get(Exam, new.id)
@@ -247,28 +252,28 @@ def test_an_absent_candidate_moves_to_another_session(organiser_user):
     assert entry.details["reason"] == "absence"
     assert "warning" not in entry.details
     with pytest.raises(Conflict, match="déjà été reporté"):
-        ex.move_exam(organiser_user, old.id, target.juries[0].id)
+        absences.move_exam(organiser_user, old.id, target.juries[0].id)
 
 
 def test_moving_beyond_3_months_after_training_needs_confirmation(organiser_user):
     # Training ended long enough ago that the target session is past the 3-month limit.
-    setup = upcoming_exam(training_end=today() - timedelta(days=100))
+    setup = upcoming_exam(training_end=paris_today() - timedelta(days=100))
     target = open_session(days=10)
-    [choice] = [t for t in ex.open_targets(setup.exam) if t.jury.id == target.juries[0].id]
+    [choice] = [t for t in moves.open_targets(setup.exam) if t.jury.id == target.juries[0].id]
     assert "plus de 3 mois" in choice.warning
     with pytest.raises(InvalidInput, match="Cochez la case de confirmation"):
-        ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
+        absences.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
     assert db.session.get(Exam, setup.exam.id).status == SCHEDULED
-    ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id, confirmed=True)
+    absences.move_exam(organiser_user, setup.exam.id, target.juries[0].id, confirmed=True)
     [entry] = audit("exam.move", setup.exam.id)
     assert "plus de 3 mois" in entry.details["warning"]
 
 
 def test_the_3_month_limit_itself_does_not_warn(organiser_user):
-    target_day = today() + timedelta(days=10)
+    target_day = paris_today() + timedelta(days=10)
     setup = upcoming_exam(training_end=add_months(target_day, -3))
     target = open_session(days=10)
-    [choice] = [t for t in ex.open_targets(setup.exam) if t.jury.id == target.juries[0].id]
+    [choice] = [t for t in moves.open_targets(setup.exam) if t.jury.id == target.juries[0].id]
     assert choice.warning is None
 
 
@@ -284,12 +289,12 @@ def test_only_open_future_sessions_of_the_same_certification_are_targets(organis
     signed = open_session(days=15, status="in_progress")  # its minutes are signed: final
     db.session.add(Minutes(session_id=signed.id, locked_at=datetime(2026, 1, 1)))
     db.session.commit()
-    ids = {t.jury.id for t in ex.open_targets(setup.exam)}
+    ids = {t.jury.id for t in moves.open_targets(setup.exam)}
     assert good.juries[0].id in ids
     for session in (cancelled, closed, past, other_cert, stopped_session, signed):
         assert session.juries[0].id not in ids
     with pytest.raises(InvalidInput, match="Choisissez une session"):
-        ex.move_exam(organiser_user, setup.exam.id, cancelled.juries[0].id)
+        absences.move_exam(organiser_user, setup.exam.id, cancelled.juries[0].id)
 
 
 def test_a_graded_sitting_cannot_be_moved(organiser_user):
@@ -297,30 +302,30 @@ def test_a_graded_sitting_cannot_be_moved(organiser_user):
     give_a_mark(setup)
     target = open_session(days=15)
     with pytest.raises(Conflict, match="commencé à noter"):
-        ex.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
+        absences.move_exam(organiser_user, setup.exam.id, target.juries[0].id)
 
 
 # --- Retakes --------------------------------------------------------------------------------
 
 def test_retake_window_from_the_result_day(app):
-    setup = failed(on=date(2027, 1, 15))
-    status = ex.retake_status(setup.exam, today=date(2027, 3, 15))
+    setup = failed_exam(on=date(2027, 1, 15))
+    status = retakes.retake_status(setup.exam, today=date(2027, 3, 15))
     assert status.can_request and status.deadline == date(2027, 3, 15) and status.reason is None
-    late = ex.retake_status(setup.exam, today=date(2027, 3, 16))
+    late = retakes.retake_status(setup.exam, today=date(2027, 3, 16))
     assert not late.can_request
     assert "15 mars 2027" in late.reason
 
 
 def test_retake_request_on_the_last_day_then_refused_the_day_after(organiser_user):
-    first = failed(on=date(2027, 1, 15))
-    request = ex.request_retake(first.exam.id, today=date(2027, 3, 15))
+    first = failed_exam(on=date(2027, 1, 15))
+    request = retakes.request_retake(first.exam.id, today=date(2027, 3, 15))
     assert request.channel == "candidate" and request.requested_by_id is None
     [entry] = audit("retake.request", first.exam.id)
     assert entry.actor_id is None and entry.details["channel"] == "candidate"
 
-    second = failed(on=date(2027, 1, 15))
+    second = failed_exam(on=date(2027, 1, 15))
     with pytest.raises(Conflict) as refused:
-        ex.request_retake(second.exam.id, actor=organiser_user, channel="organiser",
+        retakes.request_retake(second.exam.id, actor=organiser_user, channel="organiser",
                           today=date(2027, 3, 16))
     assert "a pris fin le 15 mars 2027" in refused.value.message
     assert db.session.scalar(db.select(RetakeRequest).filter_by(exam_id=second.exam.id)) is None
@@ -329,66 +334,65 @@ def test_retake_request_on_the_last_day_then_refused_the_day_after(organiser_use
 def test_retake_only_after_an_unfavourable_result_and_once(organiser_user):
     setup = upcoming_exam()
     with pytest.raises(Conflict, match="résultat défavorable"):
-        ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
-    close(setup.exam, FAVORABLE)
+        retakes.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+    close_exam(setup.exam, FAVORABLE)
     with pytest.raises(Conflict, match="résultat défavorable"):
-        ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+        retakes.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
 
-    failing = failed(on=today())
-    ex.request_retake(failing.exam.id, actor=organiser_user, channel="organiser")
+    failing = failed_exam(on=paris_today())
+    retakes.request_retake(failing.exam.id, actor=organiser_user, channel="organiser")
     with pytest.raises(Conflict, match="déjà été enregistrée"):
-        ex.request_retake(failing.exam.id, channel="candidate")
-    status = ex.retake_status(failing.exam)
+        retakes.request_retake(failing.exam.id, channel="candidate")
+    status = retakes.retake_status(failing.exam)
     assert not status.can_request and status.request.channel == "organiser"
 
 
 def test_rncp_unfavourable_result_allows_a_retake(app):
     setup = upcoming_exam(days=-1, code="RNCP-CM")
-    close(setup.exam, UNFAVORABLE, on=today())
-    assert ex.retake_status(setup.exam).can_request
+    close_exam(setup.exam, UNFAVORABLE, on=paris_today())
+    assert retakes.retake_status(setup.exam).can_request
 
 
 def test_unknown_channel_is_refused(app):
-    setup = failed(on=today())
+    setup = failed_exam(on=paris_today())
     with pytest.raises(InvalidInput):
-        ex.request_retake(setup.exam.id, channel="pigeon")
+        retakes.request_retake(setup.exam.id, channel="pigeon")
 
 
 def test_a_scheduled_retake_is_attempt_2_and_keeps_the_failed_attempt(organiser_user):
-    setup = failed(on=today())
+    setup = failed_exam(on=paris_today())
     target = open_session(days=20)
     with pytest.raises(Conflict, match="Aucune demande"):
-        ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
-    ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
-    new = ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
+        retakes.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
+    retakes.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+    new = retakes.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
 
     new = db.session.get(Exam, new.id)
     assert new.attempt == 2 and new.retake_of_id == setup.exam.id
     assert new.jury_id == target.juries[0].id and new.status == SCHEDULED
-    failed_exam = db.session.get(Exam, setup.exam.id)
-    assert (failed_exam.phase, failed_exam.decision, failed_exam.status) == (CLOSED, UNFAVORABLE,
-                                                                              SCHEDULED)
+    failed = db.session.get(Exam, setup.exam.id)
+    assert (failed.phase, failed.decision, failed.status) == (CLOSED, UNFAVORABLE, SCHEDULED)
     request = db.session.scalar(db.select(RetakeRequest).filter_by(exam_id=setup.exam.id))
     assert request.new_exam_id == new.id and request.scheduled_at is not None
     assert len(audit("retake.schedule", setup.exam.id)) == 1
     with pytest.raises(Conflict, match="déjà planifié"):
-        ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
+        retakes.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)
 
 
 def test_a_retake_is_not_warned_about_the_3_months(organiser_user):
-    setup = failed(on=today(), training_end=today() - timedelta(days=200))
+    setup = failed_exam(on=paris_today(), training_end=paris_today() - timedelta(days=200))
     target = open_session(days=20)
-    assert all(t.warning is None for t in ex.retake_targets(setup.exam))
-    ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
-    ex.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)  # no confirmation needed
+    assert all(t.warning is None for t in retakes.retake_targets(setup.exam))
+    retakes.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+    retakes.schedule_retake(organiser_user, setup.exam.id, target.juries[0].id)  # no confirmation needed
 
 
 def test_a_moved_retake_stays_the_retake_of_the_request(organiser_user):
-    setup = failed(on=today())
-    ex.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
+    setup = failed_exam(on=paris_today())
+    retakes.request_retake(setup.exam.id, actor=organiser_user, channel="organiser")
     first_target, second_target = open_session(days=20), open_session(days=25)
-    retake = ex.schedule_retake(organiser_user, setup.exam.id, first_target.juries[0].id)
-    moved = ex.move_exam(organiser_user, retake.id, second_target.juries[0].id)
+    retake = retakes.schedule_retake(organiser_user, setup.exam.id, first_target.juries[0].id)
+    moved = absences.move_exam(organiser_user, retake.id, second_target.juries[0].id)
     moved = db.session.get(Exam, moved.id)
     assert moved.attempt == 2 and moved.retake_of_id == setup.exam.id
     request = db.session.scalar(db.select(RetakeRequest).filter_by(exam_id=setup.exam.id))
@@ -398,37 +402,37 @@ def test_a_moved_retake_stays_the_retake_of_the_request(organiser_user):
 # --- Appeals --------------------------------------------------------------------------------
 
 def test_an_appeal_is_recorded_then_decided(organiser_user):
-    setup = failed(on=today() - timedelta(days=3))
-    appeal = ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() - timedelta(days=1),
+    setup = failed_exam(on=paris_today() - timedelta(days=3))
+    appeal = appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today() - timedelta(days=1),
                               grounds="  Le temps de passage a été écourté.  ")
     appeal = db.session.get(Appeal, appeal.id)
     assert appeal.outcome == "pending" and appeal.grounds == "Le temps de passage a été écourté."
     assert appeal.recorded_by_id == organiser_user.id
-    ex.decide_appeal(organiser_user, appeal.id, outcome="rejected", outcome_text="Durée respectée.",
-                     decided_on=today())
+    appeals.decide_appeal(organiser_user, appeal.id, outcome="rejected", outcome_text="Durée respectée.",
+                     decided_on=paris_today())
     appeal = db.session.get(Appeal, appeal.id)
     assert (appeal.outcome, appeal.outcome_text, appeal.decided_on) == ("rejected",
-                                                                       "Durée respectée.", today())
+                                                                       "Durée respectée.", paris_today())
     assert [e.action for e in audit("appeal.record") + audit("appeal.decide")] == [
         "appeal.record", "appeal.decide"]
     with pytest.raises(Conflict, match="déjà été tranché"):
-        ex.decide_appeal(organiser_user, appeal.id, outcome="upheld", outcome_text="x",
-                         decided_on=today())
+        appeals.decide_appeal(organiser_user, appeal.id, outcome="upheld", outcome_text="x",
+                         decided_on=paris_today())
 
 
 def test_an_appeal_needs_a_result_a_past_date_and_grounds(organiser_user):
     pending = upcoming_exam()
     with pytest.raises(Conflict, match="résultat connu"):
-        ex.record_appeal(organiser_user, pending.exam.id, filed_on=today(), grounds="x")
-    setup = failed(on=today() - timedelta(days=3))
+        appeals.record_appeal(organiser_user, pending.exam.id, filed_on=paris_today(), grounds="x")
+    setup = failed_exam(on=paris_today() - timedelta(days=3))
     with pytest.raises(InvalidInput, match="futur"):
-        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() + timedelta(days=1),
+        appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today() + timedelta(days=1),
                          grounds="x")
     with pytest.raises(InvalidInput, match="précéder le résultat"):
-        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() - timedelta(days=4),
+        appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today() - timedelta(days=4),
                          grounds="x")
     with pytest.raises(InvalidInput, match="motifs"):
-        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="  ")
+        appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today(), grounds="  ")
     assert db.session.scalar(db.select(db.func.count(Appeal.id))) == 0
 
 
@@ -440,11 +444,11 @@ def test_an_appeal_needs_a_result_a_past_date_and_grounds(organiser_user):
     ("upheld", "x", None, "date de la décision"),
 ])
 def test_an_appeal_decision_is_checked(organiser_user, outcome, text, decided, message):
-    setup = failed(on=today() - timedelta(days=5))
-    appeal = ex.record_appeal(organiser_user, setup.exam.id, filed_on=today() - timedelta(days=1),
+    setup = failed_exam(on=paris_today() - timedelta(days=5))
+    appeal = appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today() - timedelta(days=1),
                               grounds="Motif")
-    decided_on = None if decided is None else today() + timedelta(days=decided)
+    decided_on = None if decided is None else paris_today() + timedelta(days=decided)
     with pytest.raises(InvalidInput, match=message):
-        ex.decide_appeal(organiser_user, appeal.id, outcome=outcome, outcome_text=text,
+        appeals.decide_appeal(organiser_user, appeal.id, outcome=outcome, outcome_text=text,
                          decided_on=decided_on)
     assert db.session.get(Appeal, appeal.id).outcome == "pending"

@@ -7,17 +7,20 @@ from datetime import date, timedelta
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import ORGANISER
 from certif.errors import InvalidInput
 from certif.extensions import db
-from certif.sessions import exceptions as ex
 from certif.sessions import rules
-from certif.sessions.exception_forms import _int_or_none
+from certif.sessions.changes import carence
 from certif.sessions.forms import int_or_none
 from certif.sessions.models import Exam, ExamSession, Jury
+from certif.timeutil import paris_today
 
-from ..factories import ORGANISER, make_user
-from .conftest import candidate, jury_row, place, session_row, text
-from .helpers import form, habilitated, plan, sessions_count, today, upcoming_exam
+from ..factories.candidates import make_candidate
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_jury, make_session, place, upcoming_exam
+from ..factories.users import make_user
+from .helpers import form, plan, sessions_count, text
 
 HUGE = "99999999999999999999"
 
@@ -39,7 +42,7 @@ def audit_count():
 ])
 def test_an_absurd_year_is_refused_when_editing_and_the_list_keeps_working(
         app, organiser, day, start, message):
-    session = session_row(number="BORNES")
+    session = make_session(number="BORNES")
     before = session.starts_at
     r = organiser.post(f"/sessions/{session.id}/modifier",
                        form(number="BORNES", day=day, start=start))
@@ -73,21 +76,20 @@ def test_the_last_accepted_day_still_computes_its_deadlines(app, organiser):
     ("0", None), ("-5", None), ("", None), (None, None), ("abc", None),
 ])
 def test_ids_outside_the_integer_range_become_none(raw, expected):
-    assert int_or_none(raw) == expected
-    assert _int_or_none(raw) == expected
+    assert int_or_none(raw) == expected  # the coercion of every sessions form, changes included
 
 
 def test_placing_a_huge_candidate_id_is_a_400(app, organiser):
-    jury = jury_row(session_row())
+    jury = make_jury(make_session())
     r = organiser.post(f"/sessions/jurys/{jury.id}/candidats", {"candidate_id": HUGE})
     assert r.status_code == 400 and "Choisissez un candidat." in text(r)
     assert db.session.scalar(db.select(db.func.count(Exam.id))) == 0
 
 
 def test_moving_to_a_huge_jury_id_is_a_400(app, organiser):
-    session = session_row()
-    exam = place(jury_row(session), candidate())
-    jury_row(session)
+    session = make_session()
+    exam = place(make_jury(session), make_candidate())
+    make_jury(session)
     r = organiser.post(f"/sessions/examens/{exam.id}/jury", {"jury_id": HUGE})
     assert r.status_code == 400 and "Choisissez le jury" in text(r)
     assert db.session.get(Exam, exam.id).jury_id == exam.jury_id
@@ -104,9 +106,9 @@ def test_exception_forms_refuse_huge_ids_with_a_400(app, make_web):
 
     web.post(f"/sessions/jurys/{setup.jury.id}/carence",
              {"absent_juror": setup.member.id, "reason": "Absent"})
-    other = habilitated()
+    other = make_juror()
     r = web.post(f"/sessions/jurys/{setup.jury.id}/remplacement", {
-        "number": "R-1", "day": (today() + timedelta(days=6)).isoformat(), "start": "09:00",
+        "number": "R-1", "day": (paris_today() + timedelta(days=6)).isoformat(), "start": "09:00",
         "mode": "remote", "video_link": "https://v.example.fr", "juror_1": HUGE,
         "juror_2": other.id, "president": other.id})
     assert r.status_code == 400 and "Choisissez les deux jurés" in text(r)
@@ -127,7 +129,7 @@ def test_a_session_number_with_a_line_break_is_refused(app, organiser, number):
 
 
 def test_editing_the_number_or_the_place_with_a_line_break_is_refused(app, organiser):
-    session = session_row(number="PROPRE")
+    session = make_session(number="PROPRE")
     r = organiser.post(f"/sessions/{session.id}/modifier", form(number="PROPRE\nBcc: x"))
     assert r.status_code == 400 and "ni retour à la ligne" in text(r)
     r = organiser.post(f"/sessions/{session.id}/modifier",
@@ -154,11 +156,11 @@ def test_technical_requirements_keep_their_lines_but_not_control_characters(app,
 def test_a_replacement_plan_with_a_line_break_is_refused(app, overrides, message):
     organiser = make_user(ORGANISER)
     setup = upcoming_exam(days=0)
-    ex.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
-    jurors = [habilitated(), habilitated()]
+    carence.stop_jury(organiser, setup.jury.id, setup.member.id, "Absent")
+    jurors = [make_juror(), make_juror()]
     with pytest.raises(InvalidInput, match=message):
-        ex.create_replacement(organiser, setup.jury.id,
-                              plan(today() + timedelta(days=6), jurors, **overrides))
+        carence.create_replacement(organiser, setup.jury.id,
+                              plan(paris_today() + timedelta(days=6), jurors, **overrides))
     assert db.session.scalar(db.select(ExamSession).where(
         ExamSession.replaces_jury_id == setup.jury.id)) is None
 

@@ -2,12 +2,16 @@
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import ORGANISER
 from certif.extensions import db
 from certif.grading.models import Grid
 from certif.sessions.models import Jury, JuryMember
 
-from ..factories import ORGANISER, make_user
-from .conftest import candidate, juror, jury_row, place, session_row, text
+from ..factories.candidates import make_candidate
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_jury, make_session, place
+from ..factories.users import make_user
+from .helpers import text
 
 
 def jury_form(first, second, president="1"):
@@ -23,8 +27,8 @@ def audit(action):
 
 
 def test_add_a_jury(app, organiser):
-    session = session_row()
-    claire, karim = juror("Claire", "Fontaine"), juror("Karim", "Benali")
+    session = make_session()
+    claire, karim = make_juror("Claire", "Fontaine"), make_juror("Karim", "Benali")
     page = organiser.get(f"/sessions/{session.id}/jurys")
     assert page.status_code == 200 and "Claire FONTAINE" in text(page)
     r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(claire, karim, president="2"))
@@ -34,7 +38,7 @@ def test_add_a_jury(app, organiser):
     assert jury.president_id == karim.id and jury.position == 1
     entry = audit("jury.create")[0]
     assert entry.new_value == "Claire FONTAINE, Karim BENALI (président)"
-    second = organiser.post(f"/sessions/{session.id}/jurys", jury_form(juror(), juror()))
+    second = organiser.post(f"/sessions/{session.id}/jurys", jury_form(make_juror(), make_juror()))
     assert second.status_code == 303
     assert [j.position for j in db.session.scalars(db.select(Jury).order_by(Jury.id))] == [1, 2]
     page = text(organiser.get(f"/sessions/{session.id}"))
@@ -42,31 +46,32 @@ def test_add_a_jury(app, organiser):
 
 
 def test_the_session_page_offers_the_jury_form(app, organiser):
-    session = session_row()
-    juror("Claire", "Fontaine")
-    juror("Samia", "Haddad", result=None)
+    session = make_session()
+    make_juror("Claire", "Fontaine")
+    make_juror("Samia", "Haddad", profile=False)
     page = text(organiser.get(f"/sessions/{session.id}"))
     assert "Ajouter un jury" in page and "Claire FONTAINE" in page
     assert "Samia HADDAD (non habilité)" in page
 
 
-@pytest.mark.parametrize("result, message", [
-    ("unfavourable", "Claire FONTAINE : habilitation défavorable, ne peut pas siéger dans un jury."),
-    ("pending", "Claire FONTAINE : habilitation en attente de décision"),
-    (None, "Claire FONTAINE : fiche d'habilitation non renseignée"),
+@pytest.mark.parametrize("habilitation, message", [
+    ({"result": "unfavourable"},
+     "Claire FONTAINE : habilitation défavorable, ne peut pas siéger dans un jury."),
+    ({"result": None}, "Claire FONTAINE : habilitation en attente de décision"),
+    ({"profile": False}, "Claire FONTAINE : fiche d'habilitation non renseignée"),
 ])
-def test_a_juror_without_favourable_habilitation_cannot_sit(app, organiser, result, message):
-    session = session_row()
-    claire = juror("Claire", "Fontaine", result=result)
-    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(claire, juror()))
+def test_a_juror_without_favourable_habilitation_cannot_sit(app, organiser, habilitation, message):
+    session = make_session()
+    claire = make_juror("Claire", "Fontaine", **habilitation)
+    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(claire, make_juror()))
     assert r.status_code == 400 and message in text(r)
     assert juries_count() == 0 and not audit("jury.create")
 
 
 def test_a_user_without_the_juror_role_cannot_sit(app, organiser):
-    session = session_row()
+    session = make_session()
     boss = make_user(ORGANISER, first_name="Sephora", last_name="Labi")
-    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(juror(), boss))
+    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(make_juror(), boss))
     assert r.status_code == 400 and "Choisissez un juré dans la liste." in text(r)
     assert juries_count() == 0
 
@@ -79,36 +84,36 @@ def test_a_user_without_the_juror_role_cannot_sit(app, organiser):
     (lambda a, b: {**jury_form(a, b), "president_id": ""}, "Choisissez le président du jury."),
 ])
 def test_a_jury_needs_two_distinct_jurors_and_a_president(app, organiser, build, message):
-    session = session_row()
-    r = organiser.post(f"/sessions/{session.id}/jurys", build(juror(), juror()))
+    session = make_session()
+    r = organiser.post(f"/sessions/{session.id}/jurys", build(make_juror(), make_juror()))
     assert r.status_code == 400 and message in text(r)
     assert juries_count() == 0
 
 
 def test_a_juror_sits_on_one_jury_per_session(app, organiser):
-    session = session_row()
-    first = jury_row(session)
+    session = make_session()
+    first = make_jury(session)
     busy = first.members[0].juror
-    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(busy, juror()))
+    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(busy, make_juror()))
     assert r.status_code == 409
     assert f"{busy.full_name} siège déjà dans le Jury 1 de cette session" in text(r)
     assert juries_count() == 1
     # Another session is fine.
-    other = session_row()
-    assert organiser.post(f"/sessions/{other.id}/jurys", jury_form(busy, juror())).status_code == 303
+    other = make_session()
+    assert organiser.post(f"/sessions/{other.id}/jurys", jury_form(busy, make_juror())).status_code == 303
 
 
 @pytest.mark.parametrize("status", ["in_progress", "deliberated", "closed", "cancelled"])
 def test_juries_are_composed_before_the_day(app, organiser, status):
-    session = session_row(status=status)
-    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(juror(), juror()))
+    session = make_session(status=status)
+    r = organiser.post(f"/sessions/{session.id}/jurys", jury_form(make_juror(), make_juror()))
     assert r.status_code == 409 and "ne peuvent plus être composés" in text(r)
     assert juries_count() == 0
 
 
 def test_change_the_president_and_a_juror(app, organiser):
-    session = session_row()
-    jury = jury_row(session)
+    session = make_session()
+    jury = make_jury(session)
     first, second = jury.jurors
     page = organiser.get(f"/sessions/jurys/{jury.id}")
     assert page.status_code == 200 and "Modifier le Jury 1" in text(page)
@@ -116,7 +121,7 @@ def test_change_the_president_and_a_juror(app, organiser):
     assert r.status_code == 303
     db.session.refresh(jury)
     assert jury.president_id == second.id
-    newcomer = juror("Élodie", "Marchand")
+    newcomer = make_juror("Élodie", "Marchand")
     r = organiser.post(f"/sessions/jurys/{jury.id}", jury_form(newcomer, second, president="1"))
     assert r.status_code == 303
     db.session.refresh(jury)
@@ -130,9 +135,9 @@ def test_change_the_president_and_a_juror(app, organiser):
 
 
 def test_a_jury_that_started_grading_cannot_change(app, organiser):
-    session = session_row()
-    jury = jury_row(session)
-    exam = place(jury, candidate())
+    session = make_session()
+    jury = make_jury(session)
+    exam = place(jury, make_candidate())
     first, second = jury.jurors
     db.session.add(Grid(exam_id=exam.id, juror_id=first.id))
     db.session.commit()
@@ -143,15 +148,15 @@ def test_a_jury_that_started_grading_cannot_change(app, organiser):
 
 
 def test_edit_jury_with_a_juror_of_another_jury_is_a_conflict(app, organiser):
-    session = session_row()
-    one, two = jury_row(session), jury_row(session)
+    session = make_session()
+    one, two = make_jury(session), make_jury(session)
     r = organiser.post(f"/sessions/jurys/{two.id}", jury_form(one.jurors[0], two.jurors[1]))
     assert r.status_code == 409 and "siège déjà dans le Jury 1" in text(r)
 
 
 def test_delete_an_empty_jury_renumbers_the_others(app, organiser):
-    session = session_row()
-    one, two = jury_row(session).id, jury_row(session).id
+    session = make_session()
+    one, two = make_jury(session).id, make_jury(session).id
     r = organiser.post(f"/sessions/jurys/{one}/suppression")
     assert r.status_code == 303
     assert db.session.get(Jury, one) is None
@@ -160,18 +165,18 @@ def test_delete_an_empty_jury_renumbers_the_others(app, organiser):
 
 
 def test_a_jury_with_candidates_cannot_be_deleted(app, organiser):
-    session = session_row()
-    jury = jury_row(session)
-    place(jury, candidate())
+    session = make_session()
+    jury = make_jury(session)
+    place(jury, make_candidate())
     r = organiser.post(f"/sessions/jurys/{jury.id}/suppression")
     assert r.status_code == 409 and "a des candidats" in text(r)
     assert juries_count() == 1
 
 
-def test_jury_routes_refuse_council_and_jurors(app, council, juror_web):
-    session = session_row()
-    jury = jury_row(session)
-    for web in (council, juror_web):
+def test_jury_routes_refuse_council_and_jurors(app, council, juror):
+    session = make_session()
+    jury = make_jury(session)
+    for web in (council, juror):
         assert web.get(f"/sessions/jurys/{jury.id}").status_code == 403
         assert web.post(f"/sessions/jurys/{jury.id}", jury_form(*jury.jurors, "2")).status_code == 403
         assert web.post(f"/sessions/jurys/{jury.id}/suppression").status_code == 403

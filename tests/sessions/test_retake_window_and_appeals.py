@@ -8,18 +8,19 @@ import pytest
 from certif.candidates.models import Appeal, RetakeRequest
 from certif.errors import Conflict, InvalidInput
 from certif.extensions import db
-from certif.sessions import exceptions as ex
+from certif.sessions.changes import absences, appeals, moves, retakes
 from certif.sessions.models import Exam
 from certif.sessions.rules import retake_deadline
-from certif.timeutil import french_date
+from certif.timeutil import french_date, paris_today
 
-from .conftest import text
-from .helpers import audit, failed, open_session, today
+from ..factories.grading import failed_exam
+from ..factories.sessions import open_session
+from .helpers import audit, text
 
 
 def requested(organiser, days_ago=10):
-    setup = failed(on=today() - timedelta(days=days_ago))
-    ex.request_retake(setup.exam.id, actor=organiser, channel="organiser")
+    setup = failed_exam(on=paris_today() - timedelta(days=days_ago))
+    retakes.request_retake(setup.exam.id, actor=organiser, channel="organiser")
     return setup
 
 
@@ -27,9 +28,9 @@ def requested(organiser, days_ago=10):
 
 def test_sessions_after_the_2_months_are_flagged(app, organiser_user):
     setup = requested(organiser_user, days_ago=10)
-    deadline = retake_deadline(today() - timedelta(days=10))
+    deadline = retake_deadline(paris_today() - timedelta(days=10))
     within, beyond = open_session(days=20), open_session(days=730)
-    targets = {t.jury.id: t for t in ex.retake_targets(setup.exam)}
+    targets = {t.jury.id: t for t in retakes.retake_targets(setup.exam)}
     assert targets[within.juries[0].id].warning is None
     warning = targets[beyond.juries[0].id].warning
     assert warning.startswith("Le rattrapage aurait lieu plus de 2 mois après le résultat")
@@ -40,11 +41,11 @@ def test_a_late_retake_needs_a_confirmation_kept_in_the_audit(app, organiser_use
     setup = requested(organiser_user)
     beyond = open_session(days=730)
     with pytest.raises(InvalidInput, match="Cochez la case de confirmation"):
-        ex.schedule_retake(organiser_user, setup.exam.id, beyond.juries[0].id)
+        retakes.schedule_retake(organiser_user, setup.exam.id, beyond.juries[0].id)
     assert db.session.scalar(db.select(Exam).filter_by(retake_of_id=setup.exam.id)) is None
     assert not audit("retake.schedule")
 
-    new = ex.schedule_retake(organiser_user, setup.exam.id, beyond.juries[0].id, confirmed=True)
+    new = retakes.schedule_retake(organiser_user, setup.exam.id, beyond.juries[0].id, confirmed=True)
     assert db.session.get(Exam, new.id).jury_id == beyond.juries[0].id
     [entry] = audit("retake.schedule", setup.exam.id)
     assert entry.details["confirmed"] is True
@@ -54,22 +55,22 @@ def test_a_late_retake_needs_a_confirmation_kept_in_the_audit(app, organiser_use
 def test_a_retake_within_the_2_months_needs_no_confirmation(app, organiser_user):
     setup = requested(organiser_user)
     within = open_session(days=20)
-    ex.schedule_retake(organiser_user, setup.exam.id, within.juries[0].id)
+    retakes.schedule_retake(organiser_user, setup.exam.id, within.juries[0].id)
     [entry] = audit("retake.schedule", setup.exam.id)
     assert "warning" not in entry.details and "confirmed" not in entry.details
 
 
-def test_the_retake_page_warns_and_asks_for_the_confirmation(app, organiser_user, web_org):
+def test_the_retake_page_warns_and_asks_for_the_confirmation(app, organiser_user, organiser):
     setup = requested(organiser_user)
     beyond = open_session(days=730)
     url = f"/sessions/examens/{setup.exam.id}/rattrapage/planifier"
-    page = web_org.get(url)
+    page = organiser.get(url)
     assert "Le rattrapage aurait lieu plus de 2 mois après le résultat" in text(page)
     assert "Je confirme le rattrapage malgré l'avertissement des 2 mois" in text(page)
-    r = web_org.post(url, {"jury_id": beyond.juries[0].id})
+    r = organiser.post(url, {"jury_id": beyond.juries[0].id})
     assert r.status_code == 400 and "Cochez la case de confirmation" in text(r)
     assert db.session.scalar(db.select(RetakeRequest)).new_exam_id is None
-    r = web_org.post(url, {"jury_id": beyond.juries[0].id, "confirm": "y"})
+    r = organiser.post(url, {"jury_id": beyond.juries[0].id, "confirm": "y"})
     assert r.status_code == 303
     assert db.session.scalar(db.select(RetakeRequest)).new_exam_id is not None
 
@@ -77,12 +78,12 @@ def test_the_retake_page_warns_and_asks_for_the_confirmation(app, organiser_user
 def test_moving_a_retake_later_is_flagged_by_the_2_months_too(app, organiser_user):
     setup = requested(organiser_user)
     within, beyond = open_session(days=20), open_session(days=400)
-    retake = ex.schedule_retake(organiser_user, setup.exam.id, within.juries[0].id)
-    [target] = [t for t in ex.open_targets(retake) if t.jury.id == beyond.juries[0].id]
+    retake = retakes.schedule_retake(organiser_user, setup.exam.id, within.juries[0].id)
+    [target] = [t for t in moves.open_targets(retake) if t.jury.id == beyond.juries[0].id]
     assert target.warning.startswith("Le rattrapage aurait lieu plus de 2 mois")
     with pytest.raises(InvalidInput, match="Cochez la case de confirmation"):
-        ex.move_exam(organiser_user, retake.id, beyond.juries[0].id)
-    moved = ex.move_exam(organiser_user, retake.id, beyond.juries[0].id, confirmed=True)
+        absences.move_exam(organiser_user, retake.id, beyond.juries[0].id)
+    moved = absences.move_exam(organiser_user, retake.id, beyond.juries[0].id, confirmed=True)
     entry = audit("exam.move", retake.id)[-1]
     assert entry.details["confirmed"] is True and "2 mois" in entry.details["warning"]
     assert db.session.get(Exam, moved.id).retake_of_id == setup.exam.id
@@ -90,24 +91,24 @@ def test_moving_a_retake_later_is_flagged_by_the_2_months_too(app, organiser_use
 
 # --- Appeals: the same pending appeal once ------------------------------------------------------
 
-def test_the_same_pending_appeal_is_refused_with_409(app, organiser_user, web_org):
-    setup = failed(on=today() - timedelta(days=3))
+def test_the_same_pending_appeal_is_refused_with_409(app, organiser_user, organiser):
+    setup = failed_exam(on=paris_today() - timedelta(days=3))
     url = f"/sessions/examens/{setup.exam.id}/recours"
-    data = {"filed_on": today().isoformat(), "grounds": "Le temps a été écourté."}
-    assert web_org.post(url, data).status_code == 303
-    again = web_org.post(url, {**data, "grounds": "  Le temps a été écourté.  "})
+    data = {"filed_on": paris_today().isoformat(), "grounds": "Le temps a été écourté."}
+    assert organiser.post(url, data).status_code == 303
+    again = organiser.post(url, {**data, "grounds": "  Le temps a été écourté.  "})
     assert again.status_code == 409 and "déjà enregistré" in text(again)
     assert db.session.scalar(db.select(db.func.count(Appeal.id))) == 1
     assert len(audit("appeal.record", setup.exam.id)) == 1
 
 
 def test_a_different_or_decided_appeal_is_still_recorded(app, organiser_user):
-    setup = failed(on=today() - timedelta(days=3))
-    first = ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif A")
-    ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif B")
+    setup = failed_exam(on=paris_today() - timedelta(days=3))
+    first = appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today(), grounds="Motif A")
+    appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today(), grounds="Motif B")
     with pytest.raises(Conflict):
-        ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif A")
-    ex.decide_appeal(organiser_user, first.id, outcome="rejected", outcome_text="Non fondé",
-                     decided_on=today())
-    ex.record_appeal(organiser_user, setup.exam.id, filed_on=today(), grounds="Motif A")
+        appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today(), grounds="Motif A")
+    appeals.decide_appeal(organiser_user, first.id, outcome="rejected", outcome_text="Non fondé",
+                     decided_on=paris_today())
+    appeals.record_appeal(organiser_user, setup.exam.id, filed_on=paris_today(), grounds="Motif A")
     assert db.session.scalar(db.select(db.func.count(Appeal.id))) == 3

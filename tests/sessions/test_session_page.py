@@ -5,7 +5,10 @@ from certif.extensions import db
 from certif.sessions.models import ExamSession
 from certif.timeutil import paris_today
 
-from .conftest import candidate, convene, jury_row, place, session_row, text
+from ..factories.candidates import make_candidate
+from ..factories.convocations import make_convocation
+from ..factories.sessions import make_jury, make_session, place
+from .helpers import text
 
 
 def page_of(web, session):
@@ -15,7 +18,7 @@ def page_of(web, session):
 
 
 def test_facts_of_the_session(app, organiser):
-    session = session_row(number="2030-RS-07", day=date(2030, 7, 1), at=time(14, 0), mode="both",
+    session = make_session(number="2030-RS-07", day=date(2030, 7, 1), at=time(14, 0), mode="both",
                           video_link="https://visio.test/salle")
     session.place = "Salle 3, Lyon"
     session.technical_requirements = "Webcam obligatoire"
@@ -29,18 +32,18 @@ def test_facts_of_the_session(app, organiser):
 
 
 def test_missing_items_before_the_day(app, organiser):
-    session = session_row()
+    session = make_session()
     assert "Aucun jury n'est constitué." in page_of(organiser, session)
-    jury = jury_row(session)
+    jury = make_jury(session)
     page = page_of(organiser, session)
     assert "Jury 1 n'a aucun candidat." in page
-    exam = place(jury, candidate())
-    convene(session, juror_user=jury.jurors[0])
+    exam = place(jury, make_candidate())
+    make_convocation(session, juror_user=jury.jurors[0])
     page = page_of(organiser, session)
     assert "Convocations des candidats : 1 à envoyer." in page
     assert "Convocations des jurés : 1 à envoyer." in page
-    convene(session, exam)
-    convene(session, juror_user=jury.jurors[1])
+    make_convocation(session, exam)
+    make_convocation(session, juror_user=jury.jurors[1])
     page = page_of(organiser, session)
     assert "Convocations des" not in page
     assert "Rien : tout est prêt pour cette étape." in page
@@ -48,8 +51,8 @@ def test_missing_items_before_the_day(app, organiser):
 
 
 def test_a_juror_whose_habilitation_was_withdrawn_is_listed(app, organiser):
-    session = session_row()
-    jury = jury_row(session)
+    session = make_session()
+    jury = make_jury(session)
     withdrawn = jury.jurors[1]
     withdrawn.juror_profile.habilitation_result = "unfavourable"
     db.session.commit()
@@ -59,9 +62,9 @@ def test_a_juror_whose_habilitation_was_withdrawn_is_listed(app, organiser):
 
 
 def test_a_stopped_jury_without_replacement_links_to_the_replacement(app, organiser):
-    session = session_row(status="in_progress", day=date.today())
-    jury = jury_row(session)
-    place(jury, candidate())
+    session = make_session(status="in_progress", day=date.today())
+    jury = make_jury(session)
+    place(jury, make_candidate())
     jury.stopped_at = session.starts_at
     jury.stop_reason = "Juré absent"
     db.session.commit()
@@ -69,7 +72,7 @@ def test_a_stopped_jury_without_replacement_links_to_the_replacement(app, organi
     assert "Jury 1 n'a pas pu siéger (carence)" in page
     assert f'href="/sessions/jurys/{jury.id}/remplacement"' in page
     assert "Arrêté (carence)" in page
-    replacement = session_row(number="REMPLACE")
+    replacement = make_session(number="REMPLACE")
     replacement.replaces_jury_id = jury.id
     db.session.commit()
     assert "n'a pas pu siéger" not in page_of(organiser, session)
@@ -77,27 +80,27 @@ def test_a_stopped_jury_without_replacement_links_to_the_replacement(app, organi
 
 
 def test_links_to_the_sitting_page_and_carence(app, organiser):
-    session = session_row(status="convened", day=paris_today())
-    jury = jury_row(session)
-    exam = place(jury, candidate())
+    session = make_session(status="convened", day=paris_today())
+    jury = make_jury(session)
+    exam = place(jury, make_candidate())
     page = page_of(organiser, session)
     assert f'href="/sessions/examens/{exam.id}"' in page
     assert f'href="/sessions/jurys/{jury.id}/carence"' in page
 
 
 def test_no_carence_link_before_the_exam_day(app, organiser):
-    session = session_row(status="convened")  # 60 days ahead
-    jury = jury_row(session)
-    place(jury, candidate())
+    session = make_session(status="convened")  # 60 days ahead
+    jury = make_jury(session)
+    place(jury, make_candidate())
     page = page_of(organiser, session)
     assert f'href="/sessions/jurys/{jury.id}/carence"' not in page
     assert "Déclarer une carence" not in page
 
 
 def test_council_sees_the_missing_items_without_actions(app, council):
-    session = session_row()
-    jury = jury_row(session)
-    place(jury, candidate())
+    session = make_session()
+    jury = make_jury(session)
+    place(jury, make_candidate())
     page = page_of(council, session)
     assert "Convocations des candidats : 1 à envoyer." in page
     assert "Envoyer les convocations" not in page
@@ -105,11 +108,11 @@ def test_council_sees_the_missing_items_without_actions(app, council):
 
 
 def test_the_list_shows_status_and_counts(app, organiser):
-    session = session_row(number="LISTE-1")
-    jury = jury_row(session)
-    place(jury, candidate())
-    place(jury, candidate())
-    session_row(number="VIDE")
+    session = make_session(number="LISTE-1")
+    jury = make_jury(session)
+    place(jury, make_candidate())
+    place(jury, make_candidate())
+    make_session(number="VIDE")
     page = " ".join(text(organiser.get("/sessions/")).split())
     assert f'href="/sessions/{session.id}"' in page
     assert "En préparation" in page and "1 jury · 2 candidats" in page

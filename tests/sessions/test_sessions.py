@@ -4,16 +4,19 @@ from datetime import date, time, timedelta
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import ORGANISER
 from certif.extensions import db
 from certif.grading.models import Grid
 from certif.minutes.models import Minutes
-from certif.sessions import services
+from certif.sessions import lifecycle, queries, services
 from certif.sessions.models import ExamSession
 from certif.timeutil import paris_to_utc, utcnow
 
-from ..factories import ORGANISER, make_user, referential
-from .conftest import FUTURE, candidate, convene, jury_row, paris, place, session_row, text
-from .helpers import form, sessions_count
+from ..factories.candidates import make_candidate
+from ..factories.convocations import make_convocation
+from ..factories.sessions import FUTURE, make_jury, make_session, place, referential
+from ..factories.users import make_user
+from .helpers import form, paris, sessions_count, text
 
 
 def audit(action):
@@ -24,25 +27,25 @@ def audit(action):
 # --- Who may do what ---------------------------------------------------------------------
 
 def test_anonymous_users_are_sent_to_the_login_page(client, app):
-    session = session_row()
+    session = make_session()
     for url in ("/sessions/nouvelle", f"/sessions/{session.id}", f"/sessions/{session.id}/modifier"):
         r = client.get(url)
         assert r.status_code == 302 and "/connexion" in r.headers["Location"]
 
 
-def test_jurors_are_refused(app, juror_web):
-    session = session_row()
+def test_jurors_are_refused(app, juror):
+    session = make_session()
     for url in ("/sessions/nouvelle", f"/sessions/{session.id}", f"/sessions/{session.id}/modifier",
                 f"/sessions/{session.id}/annulation", f"/sessions/{session.id}/jurys"):
-        assert juror_web.get(url).status_code == 403
-    assert juror_web.post("/sessions/nouvelle", form()).status_code == 403
+        assert juror.get(url).status_code == 403
+    assert juror.post("/sessions/nouvelle", form()).status_code == 403
     assert sessions_count() == 1
 
 
 def test_council_reads_the_list_and_the_page_without_actions(app, council):
-    session = session_row(number="LECTURE-1")
-    jury = jury_row(session)
-    place(jury, candidate())
+    session = make_session(number="LECTURE-1")
+    jury = make_jury(session)
+    place(jury, make_candidate())
     assert "LECTURE-1" in council.get("/sessions/").text
     page = council.get(f"/sessions/{session.id}")
     assert page.status_code == 200
@@ -60,7 +63,7 @@ def test_council_reads_the_list_and_the_page_without_actions(app, council):
     ("/sessions/{id}/jurys", lambda: {"juror_1_id": "1", "juror_2_id": "2", "president_id": "1"}),
 ])
 def test_council_cannot_write(app, council, url, data):
-    session = session_row(number="LECTURE-2")
+    session = make_session(number="LECTURE-2")
     r = council.post(url.format(id=session.id), data())
     assert r.status_code == 403
     db.session.refresh(session)
@@ -139,7 +142,7 @@ def test_an_older_referential_version_cannot_be_pinned(app):
 
 
 def test_a_number_already_taken_is_a_conflict(app, organiser):
-    session_row(number="2026-RS-01")
+    make_session(number="2026-RS-01")
     r = organiser.post("/sessions/nouvelle", form())
     assert r.status_code == 409
     assert "Le numéro de session « 2026-RS-01 » est déjà utilisé" in text(r)
@@ -154,10 +157,10 @@ def test_csrf_is_required(app, organiser):
 # --- Edit --------------------------------------------------------------------------------
 
 def test_changing_the_time_reschedules_every_jury_and_is_audited(app, organiser):
-    session = session_row(day=date(2030, 6, 3), at=time(9, 0))
-    jury = jury_row(session)
-    first, second = place(jury, candidate()), place(jury, candidate(extra_minutes=10))
-    other = place(jury_row(session), candidate())
+    session = make_session(day=date(2030, 6, 3), at=time(9, 0))
+    jury = make_jury(session)
+    first, second = place(jury, make_candidate()), place(jury, make_candidate(extra_minutes=10))
+    other = place(make_jury(session), make_candidate())
     r = organiser.post(f"/sessions/{session.id}/modifier",
                        form(number=session.number, day="2030-06-04", start="14:00"))
     assert r.status_code == 303
@@ -170,10 +173,10 @@ def test_changing_the_time_reschedules_every_jury_and_is_audited(app, organiser)
 
 
 def test_a_sent_convocation_must_be_sent_again_after_a_time_change(app, organiser):
-    session = session_row(day=date(2030, 6, 3))
-    jury = jury_row(session)
-    exam = place(jury, candidate())
-    convene(session, exam)
+    session = make_session(day=date(2030, 6, 3))
+    jury = make_jury(session)
+    exam = place(jury, make_candidate())
+    make_convocation(session, exam)
     organiser.post(f"/sessions/{session.id}/modifier", form(number=session.number, start="10:00",
                                                             day="2030-06-03"))
     page = organiser.get(f"/sessions/{session.id}")
@@ -182,7 +185,7 @@ def test_a_sent_convocation_must_be_sent_again_after_a_time_change(app, organise
 
 
 def test_edit_with_bad_input_writes_nothing(app, organiser):
-    session = session_row(number="AVANT")
+    session = make_session(number="AVANT")
     r = organiser.post(f"/sessions/{session.id}/modifier",
                        form(number="APRES", mode="remote", video_link="ftp://x"))
     assert r.status_code == 400 and "https://" in text(r)
@@ -191,22 +194,22 @@ def test_edit_with_bad_input_writes_nothing(app, organiser):
 
 
 def test_edit_to_a_number_taken_is_a_conflict(app, organiser):
-    session_row(number="PRISE")
-    session = session_row(number="LIBRE")
+    make_session(number="PRISE")
+    session = make_session(number="LIBRE")
     r = organiser.post(f"/sessions/{session.id}/modifier", form(number="PRISE"))
     assert r.status_code == 409 and "déjà utilisé" in text(r)
 
 
 def test_the_referential_is_locked_once_candidates_are_placed(app, organiser):
-    session = session_row()
+    session = make_session()
     page = organiser.get(f"/sessions/{session.id}/modifier")
     assert 'name="referential_id"' in text(page)
-    place(jury_row(session), candidate())
+    place(make_jury(session), make_candidate())
     page = organiser.get(f"/sessions/{session.id}/modifier")
     assert 'name="referential_id"' not in text(page)
     assert "des candidats sont déjà placés" in text(page)
     # Posting another referential anyway changes nothing (the field is not read) …
-    rncp = referential("RNCP_CM") or next(r for r in services.latest_referentials()
+    rncp = referential("RNCP_CM") or next(r for r in queries.latest_referentials()
                                           if r.code != "RS6240")
     r = organiser.post(f"/sessions/{session.id}/modifier",
                        form(number=session.number, referential_id=str(rncp.id)))
@@ -221,8 +224,8 @@ def test_the_referential_is_locked_once_candidates_are_placed(app, organiser):
 
 
 def test_the_referential_can_change_while_in_draft_without_candidates(app, organiser):
-    session = session_row()
-    other = next(r for r in services.latest_referentials() if r.code != "RS6240")
+    session = make_session()
+    other = next(r for r in queries.latest_referentials() if r.code != "RS6240")
     r = organiser.post(f"/sessions/{session.id}/modifier",
                        form(number=session.number, referential_id=str(other.id),
                             day=FUTURE.isoformat()))
@@ -235,7 +238,7 @@ def test_the_referential_can_change_while_in_draft_without_candidates(app, organ
 
 @pytest.mark.parametrize("status", ["deliberated", "closed", "cancelled"])
 def test_a_finished_session_cannot_be_edited(app, organiser, status):
-    session = session_row(status=status)
+    session = make_session(status=status)
     assert organiser.get(f"/sessions/{session.id}/modifier").status_code == 409
     r = organiser.post(f"/sessions/{session.id}/modifier", form(number="NOUVEAU"))
     assert r.status_code == 409 and "ne peut plus être modifiée" in text(r)
@@ -244,7 +247,7 @@ def test_a_finished_session_cannot_be_edited(app, organiser, status):
 
 
 def test_a_session_in_progress_keeps_its_time_but_its_link_can_change(app, organiser):
-    session = session_row(status="in_progress", day=date.today())
+    session = make_session(status="in_progress", day=date.today())
     local = form(number=session.number, day=date.today().isoformat(), start="09:00",
                  video_link="https://visio.test/nouvelle-salle")
     assert organiser.post(f"/sessions/{session.id}/modifier", local).status_code == 303
@@ -257,7 +260,7 @@ def test_a_session_in_progress_keeps_its_time_but_its_link_can_change(app, organ
 # --- Cancel ------------------------------------------------------------------------------
 
 def test_cancel_requires_a_reason(app, organiser):
-    session = session_row()
+    session = make_session()
     assert organiser.get(f"/sessions/{session.id}/annulation").status_code == 200
     r = organiser.post(f"/sessions/{session.id}/annulation", {"reason": "   "})
     assert r.status_code == 400 and "Indiquez le motif de l'annulation." in text(r)
@@ -266,7 +269,7 @@ def test_cancel_requires_a_reason(app, organiser):
 
 
 def test_cancel_a_session(app, organiser):
-    session = session_row(status="convened")
+    session = make_session(status="convened")
     r = organiser.post(f"/sessions/{session.id}/annulation", {"reason": "Salle indisponible"})
     assert r.status_code == 303
     db.session.refresh(session)
@@ -284,7 +287,7 @@ def test_cancel_a_session(app, organiser):
 
 @pytest.mark.parametrize("status", ["in_progress", "deliberated", "closed"])
 def test_a_started_session_cannot_be_cancelled(app, organiser, status):
-    session = session_row(status=status)
+    session = make_session(status=status)
     r = organiser.post(f"/sessions/{session.id}/annulation", {"reason": "Trop tard"})
     assert r.status_code == 409 and "ne peut plus être annulée" in text(r)
     db.session.refresh(session)
@@ -298,20 +301,20 @@ def advance(web, session, target):
 
 
 def test_convened_needs_juries_candidates_and_convocations(app, organiser):
-    session = session_row()
+    session = make_session()
     r = advance(organiser, session, "convened")
     assert r.status_code == 409 and "Aucun jury n'est constitué" in text(r)
-    jury = jury_row(session)
+    jury = make_jury(session)
     r = advance(organiser, session, "convened")
     assert r.status_code == 409 and "Aucun candidat" in text(r)
-    exam = place(jury, candidate())
+    exam = place(jury, make_candidate())
     r = advance(organiser, session, "convened")
     assert r.status_code == 409 and "1 candidat n'a pas reçu de convocation à jour" in text(r)
-    convene(session, exam)
+    make_convocation(session, exam)
     r = advance(organiser, session, "convened")
     assert r.status_code == 409 and "2 jurés n'ont pas reçu de convocation" in text(r)
     for member in jury.members:
-        convene(session, juror_user=member.juror)
+        make_convocation(session, juror_user=member.juror)
     page = organiser.get(f"/sessions/{session.id}")
     assert "Marquer la session comme convoquée" in text(page)
     assert advance(organiser, session, "convened").status_code == 303
@@ -325,12 +328,12 @@ def test_convened_needs_juries_candidates_and_convocations(app, organiser):
 
 
 def test_convened_refuses_a_juror_whose_habilitation_was_withdrawn(app, organiser):
-    session = session_row()
-    jury = jury_row(session)
-    exam = place(jury, candidate())
-    convene(session, exam)
+    session = make_session()
+    jury = make_jury(session)
+    exam = place(jury, make_candidate())
+    make_convocation(session, exam)
     for member in jury.members:
-        convene(session, juror_user=member.juror)
+        make_convocation(session, juror_user=member.juror)
     jury.members[0].juror.juror_profile.habilitation_result = "unfavourable"
     db.session.commit()
     r = advance(organiser, session, "convened")
@@ -338,7 +341,7 @@ def test_convened_refuses_a_juror_whose_habilitation_was_withdrawn(app, organise
 
 
 def test_in_progress_only_from_the_day_of_the_exam(app, organiser):
-    session = session_row(status="convened", day=date(2030, 3, 1))
+    session = make_session(status="convened", day=date(2030, 3, 1))
     r = advance(organiser, session, "in_progress")
     assert r.status_code == 409 and "à partir du jour de l'épreuve, le 1er mars 2030" in text(r)
     session.starts_at = paris_to_utc(date.today(), time(0, 5))
@@ -349,9 +352,9 @@ def test_in_progress_only_from_the_day_of_the_exam(app, organiser):
 
 
 def test_deliberated_needs_every_deliberation_closed(app, organiser):
-    session = session_row(status="in_progress", day=date.today())
-    jury = jury_row(session)
-    exam = place(jury, candidate(first_name="Léa", last_name="Dubois"))
+    session = make_session(status="in_progress", day=date.today())
+    jury = make_jury(session)
+    exam = place(jury, make_candidate(first_name="Léa", last_name="Dubois"))
     r = advance(organiser, session, "deliberated")
     assert r.status_code == 409 and "La délibération de Léa DUBOIS n'est pas encore close." in text(r)
     exam.phase = "closed"
@@ -374,8 +377,8 @@ def test_deliberated_needs_every_deliberation_closed(app, organiser):
 
 
 def test_an_absent_candidate_does_not_block_the_deliberated_status(app, organiser):
-    session = session_row(status="in_progress", day=date.today())
-    exam = place(jury_row(session), candidate())
+    session = make_session(status="in_progress", day=date.today())
+    exam = place(make_jury(session), make_candidate())
     exam.status = "absent_unexcused"
     db.session.add(Minutes(session_id=session.id, locked_at=utcnow(), signed_at=utcnow()))
     db.session.commit()
@@ -387,7 +390,7 @@ def test_an_absent_candidate_does_not_block_the_deliberated_status(app, organise
     ("closed", "convened"), ("cancelled", "convened"), ("in_progress", "convened"),
 ])
 def test_the_status_moves_one_step_forward_only(app, organiser, status, target):
-    session = session_row(status=status)
+    session = make_session(status=status)
     r = advance(organiser, session, target)
     assert r.status_code == 409 and "ne peut pas passer à" in text(r)
     db.session.refresh(session)
@@ -395,22 +398,22 @@ def test_the_status_moves_one_step_forward_only(app, organiser, status, target):
 
 
 def test_an_unknown_status_is_bad_input(app, organiser):
-    session = session_row()
+    session = make_session()
     assert advance(organiser, session, "cancelled").status_code == 400
     assert advance(organiser, session, "").status_code == 400
 
 
 def test_the_page_shows_why_the_next_step_is_not_possible(app, organiser):
-    session = session_row()
+    session = make_session()
     page = organiser.get(f"/sessions/{session.id}")
     assert "Étape suivante : Convocations envoyées." in text(page)
     assert "Pas encore possible : Aucun jury n'est constitué" in text(page)
 
 
 def test_grids_are_counted_as_an_evaluation_started(app):
-    session = session_row(status="in_progress", day=date.today())
-    jury = jury_row(session)
-    exam = place(jury, candidate())
+    session = make_session(status="in_progress", day=date.today())
+    jury = make_jury(session)
+    exam = place(jury, make_candidate())
     db.session.add(Grid(exam_id=exam.id, juror_id=jury.members[0].juror_id))
     db.session.commit()
-    assert services.session_facts(session).graded == {exam.id}
+    assert lifecycle.session_facts(session).graded == {exam.id}

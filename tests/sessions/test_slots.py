@@ -9,7 +9,10 @@ from certif.grading.models import Grid
 from certif.jurors.models import ConflictDeclaration
 from certif.sessions.models import Exam
 
-from .conftest import candidate, convene, jury_row, paris, place, session_row, text
+from ..factories.candidates import make_candidate
+from ..factories.convocations import make_convocation
+from ..factories.sessions import make_jury, make_session, place
+from .helpers import paris, text
 
 
 def audit(action):
@@ -27,12 +30,12 @@ def slots(jury):
 
 @pytest.fixture
 def jury(app):
-    return jury_row(session_row(day=date(2030, 12, 2), at=time(9, 0)))
+    return make_jury(make_session(day=date(2030, 12, 2), at=time(9, 0)))
 
 
 def test_candidates_get_consecutive_slots_with_their_extra_time(app, organiser, jury):
-    people = [candidate(last_name="Dubois"), candidate(last_name="Petit", extra_minutes=15),
-              candidate(last_name="Roux")]
+    people = [make_candidate(last_name="Dubois"), make_candidate(last_name="Petit", extra_minutes=15),
+              make_candidate(last_name="Roux")]
     for person in people:
         r = organiser.post(f"/sessions/jurys/{jury.id}/candidats", {"candidate_id": person.id})
         assert r.status_code == 303 and r.headers["Location"].endswith(f"#jury-{jury.id}")
@@ -44,7 +47,7 @@ def test_candidates_get_consecutive_slots_with_their_extra_time(app, organiser, 
 
 
 def test_assign_answers_htmx_with_the_jury_fragment(app, organiser, jury):
-    person = candidate(last_name="Dubois")
+    person = make_candidate(last_name="Dubois")
     r = organiser.post(f"/sessions/jurys/{jury.id}/candidats", {"candidate_id": person.id}, htmx=True)
     assert r.status_code == 200
     body = text(r)
@@ -55,26 +58,26 @@ def test_assign_answers_htmx_with_the_jury_fragment(app, organiser, jury):
 
 
 def test_sitting_late_after_training_is_a_warning_not_a_refusal(app, organiser, jury):
-    late = candidate(last_name="Tardif", training_end=date(2030, 1, 15))
+    late = make_candidate(last_name="Tardif", training_end_date=date(2030, 1, 15))
     r = organiser.post(f"/sessions/jurys/{jury.id}/candidats", {"candidate_id": late.id}, htmx=True)
     assert r.status_code == 200
     assert "plus de 3 mois après la fin de sa formation" in text(r)
     assert len(exams_of(jury)) == 1
     organiser.post(f"/sessions/jurys/{jury.id}/candidats",
-                   {"candidate_id": candidate(training_end=date(2030, 2, 1)).id})
+                   {"candidate_id": make_candidate(training_end_date=date(2030, 2, 1)).id})
     page = text(organiser.get(f"/sessions/{jury.session_id}"))
     assert "flash-warning" in page and "la limite était le 1er mai 2030" in page
 
 
 def test_a_candidate_is_placed_once_per_session(app, organiser, jury):
-    person = candidate(last_name="Dubois")
+    person = make_candidate(last_name="Dubois")
     place(jury, person)
-    other = jury_row(jury.session)
+    other = make_jury(jury.session)
     r = organiser.post(f"/sessions/jurys/{other.id}/candidats", {"candidate_id": person.id})
     assert r.status_code == 409 and "Alex DUBOIS est déjà placé dans cette session (Jury 1)." in text(r)
     assert len(exams_of(other)) == 0
     # Absent from the choices too, unlike a candidate not placed yet.
-    candidate(last_name="Libre")
+    make_candidate(last_name="Libre")
     page = text(organiser.get(f"/sessions/{jury.session_id}"))
     assert "DUBOIS Alex</option>" not in page and "LIBRE Alex</option>" in page
 
@@ -86,15 +89,15 @@ def test_assign_bad_candidate(app, organiser, jury, value, status):
 
 
 def test_assign_once_the_session_is_running_is_refused(app, organiser):
-    jury = jury_row(session_row(status="in_progress", day=date.today()))
-    r = organiser.post(f"/sessions/jurys/{jury.id}/candidats", {"candidate_id": candidate().id},
+    jury = make_jury(make_session(status="in_progress", day=date.today()))
+    r = organiser.post(f"/sessions/jurys/{jury.id}/candidats", {"candidate_id": make_candidate().id},
                        htmx=True)
     assert r.status_code == 409 and r.mimetype == "text/plain"
     assert not exams_of(jury)
 
 
 def test_reorder_swaps_with_the_neighbour_and_retimes(app, organiser, jury):
-    a, b, c = (place(jury, candidate(last_name=n, extra_minutes=x))
+    a, b, c = (place(jury, make_candidate(last_name=n, extra_minutes=x))
                for n, x in (("Un", 0), ("Deux", 10), ("Trois", 0)))
     r = organiser.post(f"/sessions/examens/{c.id}/ordre", {"direction": "up"}, htmx=True)
     assert r.status_code == 200 and "Alex TROIS passe maintenant à 9 h 30." in text(r)
@@ -106,7 +109,7 @@ def test_reorder_swaps_with_the_neighbour_and_retimes(app, organiser, jury):
 
 
 def test_reorder_at_the_ends_and_bad_direction(app, organiser, jury):
-    first, last = place(jury, candidate()), place(jury, candidate())
+    first, last = place(jury, make_candidate()), place(jury, make_candidate())
     r = organiser.post(f"/sessions/examens/{first.id}/ordre", {"direction": "up"})
     assert r.status_code == 409 and "déjà le premier" in text(r)
     assert organiser.post(f"/sessions/examens/{last.id}/ordre", {"direction": "down"}).status_code == 409
@@ -115,7 +118,7 @@ def test_reorder_at_the_ends_and_bad_direction(app, organiser, jury):
 
 
 def test_a_slot_being_graded_stays_put(app, organiser, jury):
-    first, second = place(jury, candidate()), place(jury, candidate())
+    first, second = place(jury, make_candidate()), place(jury, make_candidate())
     db.session.add(Grid(exam_id=first.id, juror_id=jury.members[0].juror_id))
     db.session.commit()
     for exam, direction in ((first, "down"), (second, "up")):
@@ -125,10 +128,10 @@ def test_a_slot_being_graded_stays_put(app, organiser, jury):
 
 
 def test_move_to_another_jury_retimes_both(app, organiser, jury):
-    a = place(jury, candidate(last_name="Un"))
-    place(jury, candidate(last_name="Deux"))
-    other = jury_row(jury.session)
-    place(other, candidate(last_name="Trois"))
+    a = place(jury, make_candidate(last_name="Un"))
+    place(jury, make_candidate(last_name="Deux"))
+    other = make_jury(jury.session)
+    place(other, make_candidate(last_name="Trois"))
     r = organiser.post(f"/sessions/examens/{a.id}/jury", {"jury_id": other.id})
     assert r.status_code == 303 and r.headers["Location"].endswith(f"#jury-{other.id}")
     assert slots(jury) == [("Deux", "09:00", 30)]
@@ -138,10 +141,10 @@ def test_move_to_another_jury_retimes_both(app, organiser, jury):
 
 
 def test_move_to_a_jury_whose_juror_declared_a_conflict_is_refused(app, organiser, jury):
-    exam = place(jury, candidate(first_name="Léa", last_name="Dubois"))
-    other = jury_row(jury.session)
+    exam = place(jury, make_candidate(first_name="Léa", last_name="Dubois"))
+    other = make_jury(jury.session)
     # Declared about this candidate for another sitting (e.g. an earlier attempt).
-    earlier = place(jury_row(session_row()), exam.candidate)
+    earlier = place(make_jury(make_session()), exam.candidate)
     db.session.add(ConflictDeclaration(exam_id=earlier.id, juror_id=other.jurors[1].id,
                                        has_conflict=True))
     db.session.commit()
@@ -153,12 +156,12 @@ def test_move_to_a_jury_whose_juror_declared_a_conflict_is_refused(app, organise
 
 
 def test_a_declared_conflict_shows_on_the_page_and_is_resolved_by_moving(app, organiser, jury):
-    exam = place(jury, candidate(first_name="Léa", last_name="Dubois"))
+    exam = place(jury, make_candidate(first_name="Léa", last_name="Dubois"))
     claimer = jury.jurors[0]
     db.session.add(ConflictDeclaration(exam_id=exam.id, juror_id=claimer.id, has_conflict=True,
                                        comment="Ancienne collègue"))
     db.session.commit()
-    other = jury_row(jury.session)
+    other = make_jury(jury.session)
     page = text(organiser.get(f"/sessions/{jury.session_id}"))
     assert (f"Conflit d'intérêts : {claimer.full_name} (Jury 1) a déclaré connaître Léa DUBOIS"
             in page)
@@ -171,8 +174,8 @@ def test_a_declared_conflict_shows_on_the_page_and_is_resolved_by_moving(app, or
 
 @pytest.mark.parametrize("target", ["", "999999", "same"])
 def test_move_needs_another_jury_of_the_session(app, organiser, jury, target):
-    exam = place(jury, candidate())
-    foreign = jury_row(session_row())
+    exam = place(jury, make_candidate())
+    foreign = make_jury(make_session())
     value = {"same": jury.id}.get(target, target)
     r = organiser.post(f"/sessions/examens/{exam.id}/jury", {"jury_id": value})
     assert r.status_code == 400
@@ -181,8 +184,8 @@ def test_move_needs_another_jury_of_the_session(app, organiser, jury, target):
 
 
 def test_a_graded_candidate_cannot_change_jury(app, organiser, jury):
-    exam = place(jury, candidate())
-    other = jury_row(jury.session)
+    exam = place(jury, make_candidate())
+    other = make_jury(jury.session)
     db.session.add(Grid(exam_id=exam.id, juror_id=jury.jurors[0].id))
     db.session.commit()
     r = organiser.post(f"/sessions/examens/{exam.id}/jury", {"jury_id": other.id})
@@ -190,8 +193,8 @@ def test_a_graded_candidate_cannot_change_jury(app, organiser, jury):
 
 
 def test_unassign_before_convocation(app, organiser, jury):
-    a = place(jury, candidate(last_name="Un"))
-    place(jury, candidate(last_name="Deux"))
+    a = place(jury, make_candidate(last_name="Un"))
+    place(jury, make_candidate(last_name="Deux"))
     db.session.add(ConflictDeclaration(exam_id=a.id, juror_id=jury.jurors[0].id, has_conflict=False))
     db.session.commit()
     a_id = a.id
@@ -203,19 +206,19 @@ def test_unassign_before_convocation(app, organiser, jury):
 
 
 def test_unassign_after_a_convocation_is_refused(app, organiser, jury):
-    exam = place(jury, candidate())
-    convene(jury.session, exam)
+    exam = place(jury, make_candidate())
+    make_convocation(jury.session, exam)
     r = organiser.post(f"/sessions/examens/{exam.id}/retrait")
     assert r.status_code == 409 and "Une convocation a déjà été envoyée" in text(r)
     assert db.session.get(Exam, exam.id) is not None
 
 
-def test_slot_routes_refuse_council_and_jurors(app, council, juror_web, jury):
-    exam, other = place(jury, candidate()), place(jury, candidate())
-    second = jury_row(jury.session)
-    for web in (council, juror_web):
+def test_slot_routes_refuse_council_and_jurors(app, council, juror, jury):
+    exam, other = place(jury, make_candidate()), place(jury, make_candidate())
+    second = make_jury(jury.session)
+    for web in (council, juror):
         assert web.post(f"/sessions/jurys/{jury.id}/candidats",
-                        {"candidate_id": candidate().id}).status_code == 403
+                        {"candidate_id": make_candidate().id}).status_code == 403
         assert web.post(f"/sessions/examens/{other.id}/ordre", {"direction": "up"}).status_code == 403
         assert web.post(f"/sessions/examens/{exam.id}/jury", {"jury_id": second.id}).status_code == 403
         assert web.post(f"/sessions/examens/{exam.id}/retrait").status_code == 403
@@ -231,16 +234,16 @@ def test_anonymous_posts_are_sent_to_the_login_page(client, app, jury):
 
 
 def test_slots_of_a_stopped_jury_stay_as_they_are(app, organiser):
-    session = session_row(status="in_progress", day=date.today())
-    jury, other = jury_row(session), jury_row(session)
-    first, second = place(jury, candidate()), place(jury, candidate())
+    session = make_session(status="in_progress", day=date.today())
+    jury, other = make_jury(session), make_jury(session)
+    first, second = place(jury, make_candidate()), place(jury, make_candidate())
     jury.stopped_at = session.starts_at
     db.session.commit()
     r = organiser.post(f"/sessions/examens/{second.id}/ordre", {"direction": "up"})
     assert r.status_code == 409 and "carence" in text(r)
     r = organiser.post(f"/sessions/examens/{first.id}/jury", {"jury_id": other.id})
     assert r.status_code == 409 and "carence" in text(r)
-    r = organiser.post(f"/sessions/jurys/{other.id}/candidats", {"candidate_id": candidate().id})
+    r = organiser.post(f"/sessions/jurys/{other.id}/candidats", {"candidate_id": make_candidate().id})
     assert r.status_code == 409  # the day has come: placing is done before it
     assert [e.id for e in exams_of(jury)] == [first.id, second.id]
 
@@ -248,7 +251,7 @@ def test_slots_of_a_stopped_jury_stay_as_they_are(app, organiser):
 def test_slots_stay_put_once_the_minutes_are_signed(app, organiser, jury):
     from certif.minutes.models import Minutes
     from certif.timeutil import utcnow
-    first, second = place(jury, candidate()), place(jury, candidate())
+    first, second = place(jury, make_candidate()), place(jury, make_candidate())
     db.session.add(Minutes(session_id=jury.session_id, locked_at=utcnow()))
     db.session.commit()
     r = organiser.post(f"/sessions/examens/{second.id}/ordre", {"direction": "up"})

@@ -4,24 +4,27 @@ candidates and declared conflicts a session holds (no N+1)."""
 from certif.extensions import db
 from certif.jurors.models import ConflictDeclaration
 
-from .conftest import candidate, convene, juror, jury_row, place, session_row
-from .helpers import counting_statements
+from ..factories.candidates import make_candidate
+from ..factories.convocations import make_convocation
+from ..factories.database import counting_statements
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_jury, make_session, place
 
 
 def build(juries: int, candidates_per_jury: int, idle_jurors: int = 0):
     """A session whose candidates each have a declared conflict, and jurors who do not sit."""
-    session = session_row()
+    session = make_session()
     for _ in range(juries):
-        jury = jury_row(session)
+        jury = make_jury(session)
         for _ in range(candidates_per_jury):
-            exam = place(jury, candidate())
-            convene(session, exam=exam)
+            exam = place(jury, make_candidate())
+            make_convocation(session, exam=exam)
             db.session.add(ConflictDeclaration(exam_id=exam.id, juror_id=jury.members[0].juror_id,
                                                has_conflict=True, comment="Ancien collègue"))
         for member in jury.members:
-            convene(session, juror_user=member.juror)
+            make_convocation(session, juror_user=member.juror)
     for i in range(idle_jurors):
-        juror(last_name=f"Libre{i}", result="pending" if i % 2 else "favourable")
+        make_juror(last_name=f"Libre{i}", result=None if i % 2 else "favourable")
     db.session.commit()
     return session
 
@@ -51,7 +54,7 @@ def test_the_jury_form_costs_the_same_for_one_or_many_jurors(app, organiser):
     organiser.get(url)
     few = statements_for(organiser, url)
     for i in range(12):
-        juror(last_name=f"Autre{i}", result="pending" if i % 3 else "favourable")
+        make_juror(last_name=f"Autre{i}", result=None if i % 3 else "favourable")
     assert statements_for(organiser, url) == few
 
 

@@ -5,18 +5,11 @@ import io
 import json
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from certif.signatures import rules
 
-
-def png_url(ink: bool = True, size=(300, 90), fmt="PNG") -> str:
-    image = Image.new("RGBA", size, (0, 0, 0, 0))
-    if ink:
-        ImageDraw.Draw(image).line((10, 60, 290, 20), fill=(16, 36, 62, 255), width=4)
-    out = io.BytesIO()
-    (image.convert("RGB") if fmt == "JPEG" else image).save(out, fmt)
-    return rules.DATA_URL_PREFIX + base64.b64encode(out.getvalue()).decode()
+from ..factories.files import png_url
 
 
 def test_canonical_json_is_one_text_for_one_content():
@@ -80,7 +73,6 @@ def test_a_drawing_is_reencoded_and_cropped_to_its_ink():
 def test_canonical_json_round_trips():
     content = {"candidate": "Léa DUBOIS", "date": "2026-12-01", "n": [1, 2]}
     assert json.loads(rules.canonical_json(content)) == content
-
 
 
 def test_seen_problem():

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from certif.audit.models import AuditEntry
+from certif.auth.models import ORGANISER
 from certif.database import write_transaction
 from certif.errors import Conflict, NotFound
 from certif.examday.models import ConditionsSheet
@@ -13,8 +14,10 @@ from certif.minutes.models import Minutes
 from certif.signatures import rules, services
 from certif.signatures.models import CANDIDATE_ATTENDANCE, CONDITIONS, JURY_ATTENDANCE, MINUTES, Signature
 
-from ..factories import ORGANISER, make_exam, make_juror, make_user
-from .test_rules import png_url
+from ..factories.files import png_url
+from ..factories.jurors import make_juror
+from ..factories.sessions import make_exam
+from ..factories.users import make_user
 
 
 def _sign(setup, juror, mark=None, content=None):
@@ -27,7 +30,7 @@ def _sign(setup, juror, mark=None, content=None):
 
 
 def test_evidence_hash_matches_the_exact_content_signed(app):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.7"},
                                   headers={"User-Agent": "Firefox/140 (test)"}):
         signature = _sign(setup, setup.president)
@@ -48,7 +51,7 @@ def test_evidence_hash_matches_the_exact_content_signed(app):
 
 
 def test_a_signer_signs_a_document_once(app):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     _sign(setup, setup.president)
     with pytest.raises(Conflict, match="déjà signé"):
         _sign(setup, setup.president)
@@ -56,7 +59,7 @@ def test_a_signer_signs_a_document_once(app):
 
 
 def test_a_drawn_signature_keeps_its_image_and_its_hash(app):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     signature = _sign(setup, setup.member, mark=rules.parse_mark("drawn", png_url(), None))
     evidence = services.evidence(signature)
     assert evidence["mark"]["method"] == "drawn"
@@ -64,7 +67,7 @@ def test_a_drawn_signature_keeps_its_image_and_its_hash(app):
 
 
 def test_who_may_see_a_signature(app):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     signature = _sign(setup, setup.president)
     outsider = make_juror("Otto", "Dehors")
     organiser = make_user(ORGANISER)
@@ -80,8 +83,8 @@ def test_who_may_see_a_signature(app):
 @pytest.mark.parametrize("document", [CONDITIONS, MINUTES])
 def test_the_jurors_of_the_documents_jury_see_its_signatures(app, document):
     # The exam day (conditions sheets) and the minutes tell signatures which jury a document is of.
-    setup = make_exam()
-    other = make_exam()  # another session's jury
+    setup = make_exam(attendance_signed=False)
+    other = make_exam(attendance_signed=False)  # another session's jury
     if document == CONDITIONS:
         subject = ConditionsSheet(jury_id=setup.jury.id, day=setup.session.starts_at.date())
     else:
@@ -101,7 +104,7 @@ def test_the_jurors_of_the_documents_jury_see_its_signatures(app, document):
 
 
 def test_signatures_of_groups_by_subject(app):
-    setup = make_exam(candidates=2)
+    setup = make_exam(candidates=2, attendance_signed=False)
     _sign(setup, setup.president)
     _sign(setup, setup.member)
     grouped = services.signatures_of(JURY_ATTENDANCE, [setup.exam.id, setup.exam.id + 1])
@@ -112,7 +115,7 @@ def test_signatures_of_groups_by_subject(app):
 
 
 def test_evidence_route_exports_json_for_those_concerned(app, make_web):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     signature = _sign(setup, setup.president)
     response = make_web(setup.member).get(f"/signatures/{signature.id}/preuve.json")
     assert response.status_code == 200
@@ -126,7 +129,7 @@ def test_evidence_route_exports_json_for_those_concerned(app, make_web):
 
 
 def test_image_route_serves_a_drawn_signature_only(app, make_web):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     typed = _sign(setup, setup.president)
     drawn = _sign(setup, setup.member, mark=rules.parse_mark("drawn", png_url(), None))
     web = make_web(setup.president)
@@ -137,7 +140,7 @@ def test_image_route_serves_a_drawn_signature_only(app, make_web):
 
 
 def test_anonymous_is_sent_to_login(app, web):
-    setup = make_exam()
+    setup = make_exam(attendance_signed=False)
     signature = _sign(setup, setup.president)
     response = web.get(f"/signatures/{signature.id}/preuve.json")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]

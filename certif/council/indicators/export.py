@@ -1,0 +1,82 @@
+"""The indicators in French: figures with a decimal comma for the page, and the CSV for Excel."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from .figures import Figures, Indicators
+
+NONE_SHOWN = "—"  # what the page shows for a figure without data
+
+
+def decimal_fr(value: Decimal | int | None, empty: str = NONE_SHOWN) -> str:
+    """12,5 (decimal comma); `empty` when there is no figure."""
+    if value is None:
+        return empty
+    return str(value).replace(".", ",")
+
+
+def percent_fr(value: Decimal | None) -> str:
+    return NONE_SHOWN if value is None else f"{decimal_fr(value)}\u00a0%"
+
+
+def days_fr(value: Decimal | None) -> str:
+    if value is None:
+        return NONE_SHOWN
+    return f"{decimal_fr(value)}\u00a0jour{'s' if value >= 2 else ''}"
+
+
+CSV_HEADERS = (
+    "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Nombre de sessions",
+    "Candidats inscrits", "Candidats présents", "Décisions rendues", "Admis",
+    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session tenue",
+    "Fiches conditions avec manquement", "Conditions non respectées", "Actions vérifiées",
+    "Délai moyen adoption → vérification (jours)",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A text cell Excel will not run as a formula."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _figure_cells(f: Figures) -> list[str]:
+    return [str(f.registered), str(f.present), str(f.decided), str(f.admitted),
+            decimal_fr(f.pass_rate, ""), str(f.retakes)]
+
+
+def _quality_cells(f: Figures, per_session: str) -> list[str]:
+    return [str(f.anomalies), per_session, str(f.breach_sheets), str(f.breaches),
+            str(f.verified_actions), decimal_fr(f.average_delay_days, "")]
+
+
+def csv_rows(indicators: Indicators) -> list[list[str]]:
+    """Header, one row per session, one per certification, the total. Empty cell: no figure."""
+    rows = [list(CSV_HEADERS)]
+    for s in indicators.sessions:
+        rows.append(["Session", _cell(s.code), _cell(s.title), _cell(s.number),
+                     s.day.strftime("%d/%m/%Y"), ""]
+                    + _figure_cells(s.figures) + _quality_cells(s.figures, ""))
+    for c in (*indicators.certifications, indicators.total):
+        is_total = c.code is None
+        rows.append(["Total" if is_total else "Certification",
+                     "Toutes" if is_total else _cell(c.code), _cell(c.title), "", "",
+                     str(c.sessions)]
+                    + _figure_cells(c.figures)
+                    + _quality_cells(c.figures, decimal_fr(c.anomalies_per_session, "")))
+    return rows
+
+
+def to_csv(indicators: Indicators) -> str:
+    """The CSV text for Excel (France): `;` separator, decimal comma (encode it utf-8-sig)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows(csv_rows(indicators))
+    return out.getvalue()
+
+
+def csv_filename(today: date) -> str:
+    return f"indicateurs-{today.isoformat()}.csv"
