@@ -15,8 +15,9 @@ these shapes, and no other:
   service becomes one of these with its status.
 - **Out-of-band updates.** A piece of a page that an htmx answer also refreshes elsewhere is
   a macro with an `oob=false` parameter (`templates/<area>/_macros.html`): the page calls it,
-  the htmx answer calls it again with `oob=true`, which adds `hx-swap-oob` to its root
-  element. Never an `{% include %}` inside `{% with oob=true %}`.
+  the htmx answer calls it again with `oob=true`, which adds `data-hx-swap-oob` to its root
+  element. Never an `{% include %}` inside `{% with oob=true %}`. htmx attributes are always
+  written `data-hx-*` (valid HTML, which htmx reads as well as `hx-*`).
 """
 from __future__ import annotations
 

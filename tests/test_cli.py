@@ -5,7 +5,7 @@ from certif.candidates.links import make_token
 from certif.candidates.models import Appeal
 from certif.certificates import verification
 from certif.certificates.queries import certificate_of, sealed_certificate
-from certif.dashboard.services import appeals_to_answer
+from certif.dashboard.result_items import appeals_to_answer
 from certif.documents.seal import verify_pdf
 from certif.extensions import db
 from certif.grading.models import Grid

@@ -101,7 +101,7 @@ def test_certificate_email_and_pdf_link_the_verification_page_from_the_base_url(
 @pytest.mark.parametrize("base,prefix", CASES)
 def test_attendance_link_email_and_reception_page_use_the_base_url(app, set_paris_today, base, prefix):
     app.config["BASE_URL"] = base
-    setup = make_exam("RS6240")  # identity checked, both jurors declared
+    setup = make_exam("RS6240", attendance_signed=False)  # identity checked, nobody signed yet
     setup.exam.candidate.email = "alex@example.org"
     db.session.commit()
     set_paris_today(date(2026, 12, 1))  # the link's day check, the reception page

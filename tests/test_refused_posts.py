@@ -35,8 +35,9 @@ from .factories.sessions import make_exam
 from .factories.users import make_user
 from .factories.web import CSRF_RE
 
-HTMX_METHODS = {"hx-get": "GET", "hx-post": "POST", "hx-put": "PUT", "hx-patch": "PATCH",
-                "hx-delete": "DELETE"}
+# htmx reads each attribute in both spellings; certif writes the valid one, data-hx-*.
+HTMX_METHODS = {f"{prefix}hx-{verb}": verb.upper() for prefix in ("", "data-")
+                for verb in ("get", "post", "put", "patch", "delete")}
 # Bodies posted besides the empty one, to reach a refusal that shows the page again (with the
 # world's ids: {sheet} the anomaly sheet). Every route gets the empty form.
 BODIES = {

@@ -3,12 +3,13 @@ from flask import Blueprint, current_app, render_template, url_for
 
 from ..auth.models import ORGANISER
 from ..web import role_required
-from . import services
+from .items import DueItem
+from .page import counts, due_items
 
 bp = Blueprint("dashboard", __name__, url_prefix="/tableau-de-bord")
 
 
-def item_url(item: services.DueItem) -> str | None:
+def item_url(item: DueItem) -> str | None:
     """The first of the item's pages that exists (some are written by other screens)."""
     for endpoint, values in item.links:
         if endpoint in current_app.view_functions:
@@ -19,6 +20,6 @@ def item_url(item: services.DueItem) -> str | None:
 @bp.get("/")
 @role_required(ORGANISER)
 def index():
-    items = services.due_items()
-    return render_template("dashboard/index.html", items=items, counts=services.counts(items),
+    items = due_items()
+    return render_template("dashboard/index.html", items=items, counts=counts(items),
                            item_url=item_url)

@@ -17,13 +17,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from ..examday.access import ExamAccess, exam_access
 from ..extensions import db
 from ..jurors.models import ConflictDeclaration
-from ..sessions.models import (
-    CLOSED,
-    DELIBERATION,
-    GRADING,
-    Exam,
-    JuryMember,
-)
+from ..sessions.models import CLOSED, DELIBERATION, GRADING, Exam, JuryMember
 from ..text import clean_text
 from ..timeutil import utcnow
 from ..web import fr_number
@@ -87,11 +81,11 @@ class GridState:
 
     @property
     def is_grading(self) -> bool:
-        return self.access.exam.phase == GRADING
+        return self.access.exam.is_grading
 
     @property
     def is_closed(self) -> bool:
-        return self.access.exam.phase == CLOSED
+        return self.access.exam.is_closed
 
     @property
     def must_declare(self) -> bool:
@@ -222,11 +216,11 @@ class Deliberation:
 
     @property
     def is_open(self) -> bool:
-        return self.access.exam.phase == DELIBERATION
+        return self.access.exam.is_deliberating
 
     @property
     def is_closed(self) -> bool:
-        return self.access.exam.phase == CLOSED
+        return self.access.exam.is_closed
 
     def locked_reason(self, user) -> str | None:
         """Why `user` cannot write this deliberation now (French, what a write would be

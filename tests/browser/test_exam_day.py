@@ -60,7 +60,7 @@ def test_the_other_juror_is_told_at_once_when_the_deliberation_opens(live):
 
     grade_server_side(server, close=True)
     expect(j.page.locator(".banner-closed")).to_contain_text("Délibération close", timeout=5_000)
-    expect(j.progress).not_to_have_attribute("hx-trigger", re.compile("."))  # no more polling
+    expect(j.progress).not_to_have_attribute("data-hx-trigger", re.compile("."))  # no more polling
 
 
 @pytest.mark.browser

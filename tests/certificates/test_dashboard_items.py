@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from certif.certificates.models import Certificate
-from certif.dashboard import services
+from certif.dashboard.page import due_items
 from certif.extensions import db
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.timeutil import paris_today
@@ -12,7 +12,7 @@ from ..factories.minutes import make_minutes
 
 
 def items_of(kind, today=None):
-    return [i for i in services.due_items(today) if i.kind == kind]
+    return [i for i in due_items(today) if i.kind == kind]
 
 
 def test_certificate_due_three_weeks_after_the_session(app):

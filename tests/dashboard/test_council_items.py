@@ -5,7 +5,8 @@ from html import unescape
 
 from certif.auth.models import ORGANISER
 from certif.council.models import ADOPTED, APPLIED, IN_PROGRESS, PROPOSED, SET_ASIDE, VERIFIED
-from certif.dashboard import services
+from certif.dashboard.organisation_items import MEETING_NOTICE_DAYS, council_actions, council_meetings
+from certif.dashboard.page import counts, due_items
 from certif.extensions import db
 
 from ..factories.council import make_action, make_anomaly, make_meeting, make_review
@@ -27,35 +28,35 @@ def test_adopted_and_started_actions_are_listed_by_due_date_overdue_flagged(app)
     make_action(review, title="Vérifiée", status=VERIFIED, verified_at=datetime(2026, 12, 9),
                 evidence_text="Vu.", due_on=TODAY - timedelta(days=3))
 
-    items = kinds(services.due_items(TODAY), "council_action")
+    items = kinds(due_items(TODAY), "council_action")
     assert [(i.due, i.overdue) for i in items] == [(late.due_on, True), (today.due_on, False)]
     assert "« En retard »" in items[0].label
     assert items[0].links == [("council.action", {"action_id": late.id})]
-    counted = {kind: n for kind, _, n in services.counts(items)}
+    counted = {kind: n for kind, _, n in counts(items)}
     assert counted == {"council_action": 2}
 
 
 def test_the_exceptional_meeting_after_a_session_with_an_anomaly_is_listed(app):
     setup = make_exam()  # session on 1 December 2026
     make_anomaly(setup.session, setup.president)
-    [item] = kinds(services.due_items(TODAY), "council_meeting")[1:]  # after the annual one
+    [item] = kinds(due_items(TODAY), "council_meeting")[1:]  # after the annual one
     assert item.due == date(2027, 1, 1) and not item.overdue
     assert f"session n° {setup.session.number}" in item.label
     assert item.links == [("meetings.index", {})]
-    overdue = kinds(services.due_items(date(2027, 1, 2)), "council_meeting")
+    overdue = kinds(due_items(date(2027, 1, 2)), "council_meeting")
     assert [i.overdue for i in overdue if "exceptionnelle" in i.label] == [True]
     make_meeting(sessions=[setup.session], held_on=date(2026, 12, 15))
-    meetings = kinds(services.due_items(TODAY), "council_meeting")
+    meetings = kinds(due_items(TODAY), "council_meeting")
     assert [i for i in meetings if "exceptionnelle" in i.label] == []
 
 
 def test_the_annual_meeting_shows_two_months_ahead_once_a_session_exists(app):
-    assert kinds(services.due_items(TODAY), "council_meeting") == []  # no session yet
+    assert kinds(due_items(TODAY), "council_meeting") == []  # no session yet
     make_exam()  # first session in 2026: the first annual meeting by 31 December 2026
-    [annual] = kinds(services.due_items(TODAY), "council_meeting")
+    [annual] = kinds(due_items(TODAY), "council_meeting")
     assert annual.due == date(2026, 12, 31) and "annuelle" in annual.label
-    far = date(2026, 12, 31) - timedelta(days=services.MEETING_NOTICE_DAYS + 1)
-    assert kinds(services.due_items(far), "council_meeting") == []
+    far = date(2026, 12, 31) - timedelta(days=MEETING_NOTICE_DAYS + 1)
+    assert kinds(due_items(far), "council_meeting") == []
 
 
 def test_the_dashboard_page_links_to_the_action_and_flags_it(app, make_web, set_paris_today):
@@ -83,8 +84,8 @@ def test_the_council_items_cost_a_fixed_number_of_queries(app):
     def statements() -> int:
         db.session.expire_all()
         with counting_statements() as sent:
-            services.council_actions(TODAY)
-            services.council_meetings(TODAY)
+            council_actions(TODAY)
+            council_meetings(TODAY)
         return len(sent)
 
     council_case()
@@ -92,4 +93,4 @@ def test_the_council_items_cost_a_fixed_number_of_queries(app):
     for _ in range(4):
         council_case()
     assert statements() == few
-    assert len(kinds(services.due_items(TODAY), "council_action")) == 10
+    assert len(kinds(due_items(TODAY), "council_action")) == 10

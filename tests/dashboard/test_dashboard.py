@@ -6,7 +6,9 @@ from html import unescape
 from certif.auth.models import COUNCIL, JUROR, ORGANISER
 from certif.candidates.models import RetakeRequest
 from certif.convocations.models import Convocation
-from certif.dashboard import services
+from certif.dashboard.page import counts, due_items
+from certif.dashboard.result_items import RETAKE_ANSWER_DAYS
+from certif.dashboard.session_items import CONVENE_LEAD_DAYS
 from certif.extensions import db
 from certif.grading.rules import UNFAVORABLE
 from certif.jurors.models import JurorProfile
@@ -50,7 +52,7 @@ def test_the_organiser_lands_on_the_dashboard(app, web, organiser_user):
 
 
 def test_nothing_to_do(app, make_web, organiser_user):
-    assert services.due_items() == []
+    assert due_items() == []
     page = make_web(organiser_user).get("/tableau-de-bord/")
     assert "Rien à faire pour l'instant." in unescape(page.text)
 
@@ -59,16 +61,16 @@ def test_nothing_to_do(app, make_web, organiser_user):
 
 def test_a_session_to_convene_is_due_two_weeks_before(app):
     setup = upcoming_exam(days=20, candidates=2)
-    [item] = kinds(services.due_items(), "convene")
-    assert item.due == paris_today() + timedelta(days=20 - services.CONVENE_LEAD_DAYS)
+    [item] = kinds(due_items(), "convene")
+    assert item.due == paris_today() + timedelta(days=20 - CONVENE_LEAD_DAYS)
     assert "2 candidats et 2 jurés" in item.label
     assert item.links[0] == ("convocations.session", {"session_id": setup.session.id})
     convene_all(setup)
-    assert kinds(services.due_items(), "convene") == []
+    assert kinds(due_items(), "convene") == []
     # A later change of time makes the convocations outdated: to send again.
     setup.exam.starts_at += timedelta(minutes=15)
     db.session.commit()
-    [item] = kinds(services.due_items(), "convene")
+    [item] = kinds(due_items(), "convene")
     assert "1 candidat)" in item.label
 
 
@@ -77,21 +79,21 @@ def test_cancelled_and_past_sessions_are_not_to_convene(app):
     cancelled.session.status = "cancelled"
     upcoming_exam(days=-2)
     db.session.commit()
-    assert kinds(services.due_items(), "convene") == []
+    assert kinds(due_items(), "convene") == []
 
 
 def test_a_stopped_jury_waits_for_its_replacement_until_day_30(app, organiser_user):
     setup = upcoming_exam(days=0)
     convene_all(setup)
     carence.stop_jury(organiser_user, setup.jury.id, setup.member.id, "Absent")
-    [item] = kinds(services.due_items(), "replacement")
+    [item] = kinds(due_items(), "replacement")
     assert item.due == replacement_deadline(paris_today())
     assert item.links == [("exceptions.replacement", {"jury_id": setup.jury.id})]
     plan = carence.ReplacementPlan("R-1", paris_today() + timedelta(days=10), time(9), "remote", None,
                               "https://v.example.fr", (make_juror().id, make_juror().id), None)
     plan.president_id = plan.juror_ids[0]
     carence.create_replacement(organiser_user, setup.jury.id, plan)
-    items = services.due_items()
+    items = due_items()
     assert kinds(items, "replacement") == []
     # The replacement session now has its candidates and jurors to convene.
     assert any("R-1" in i.label for i in kinds(items, "convene"))
@@ -108,9 +110,9 @@ def test_retake_requests_to_schedule_and_windows_closing(app, organiser_user):
     gone = upcoming_exam(days=-90)
     close_exam(gone.exam, UNFAVORABLE, on=paris_today() - timedelta(days=90))  # window closed
 
-    items = services.due_items()
+    items = due_items()
     [to_schedule] = kinds(items, "retake_schedule")
-    assert to_schedule.due == paris_today() + timedelta(days=services.RETAKE_ANSWER_DAYS)
+    assert to_schedule.due == paris_today() + timedelta(days=RETAKE_ANSWER_DAYS)
     assert to_schedule.links == [("exceptions.schedule_retake", {"exam_id": requested.exam.id})]
     [window] = kinds(items, "retake_window")
     assert window.due == retake_deadline(paris_today() - timedelta(days=50))
@@ -121,12 +123,12 @@ def test_a_declared_conflict_is_due_on_the_sitting_day_until_the_candidate_moves
     setup = upcoming_exam(days=8)
     declare_conflict(setup.exam, setup.member)
     declare_conflict(setup.exam, setup.president, False)
-    [item] = kinds(services.due_items(), "conflict")
+    [item] = kinds(due_items(), "conflict")
     assert item.due == paris_today() + timedelta(days=8)
     assert setup.member.full_name in item.label and setup.exam.candidate.full_name in item.label
     setup.exam.status = "absent_excused"
     db.session.commit()
-    assert kinds(services.due_items(), "conflict") == []
+    assert kinds(due_items(), "conflict") == []
 
 
 def test_habilitations_to_decide(app):
@@ -135,7 +137,7 @@ def test_habilitations_to_decide(app):
     decided = make_user(JUROR)
     db.session.add(JurorProfile(user_id=decided.id, habilitation_result="unfavourable"))
     db.session.commit()
-    [item] = kinds(services.due_items(), "habilitation")
+    [item] = kinds(due_items(), "habilitation")
     assert waiting.full_name in item.label
     assert item.overdue
     assert item.links[0] == ("jurors.show", {"user_id": waiting.id})
@@ -145,7 +147,7 @@ def test_a_sitting_more_than_3_months_after_training(app):
     day = paris_today() + timedelta(days=9)
     late = upcoming_exam(days=9, training_end=add_months(day, -3) - timedelta(days=1))
     upcoming_exam(days=9, training_end=add_months(day, -3))  # on the limit: fine
-    [item] = kinds(services.due_items(), "late_sitting")
+    [item] = kinds(due_items(), "late_sitting")
     assert late.exam.candidate.full_name in item.label
     assert item.due == day
 
@@ -160,12 +162,12 @@ def test_items_come_soonest_first_with_overdue_ones_flagged(app, organiser_user,
     db.session.add(RetakeRequest(exam_id=close_exam(upcoming_exam(days=-1).exam, UNFAVORABLE).id,
                                  channel="candidate"))
     db.session.commit()
-    items = services.due_items()
+    items = due_items()
     assert [i.due for i in items] == sorted(i.due for i in items)
     assert items[0].overdue and items[0].kind == "convene"
     assert soon.session.number in items[0].label
     assert not items[-1].overdue
-    counted = {kind: n for kind, _, n in services.counts(items)}
+    counted = {kind: n for kind, _, n in counts(items)}
     assert counted["conflict"] == 1 and counted["retake_schedule"] == 1
 
     page = make_web(organiser_user).get("/tableau-de-bord/")

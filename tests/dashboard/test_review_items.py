@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 from html import unescape
 
 from certif.auth.models import JUROR
-from certif.dashboard import services
+from certif.dashboard.juror_items import HABILITATION_REVIEW_DAYS
+from certif.dashboard.page import due_items
 from certif.extensions import db
 from certif.jurors.models import JurorProfile
 from certif.people import of
@@ -30,11 +31,11 @@ def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organis
     profile("unfavourable", decided, decided + timedelta(days=3), "Refusé")  # cannot sit anyway
     profile("favourable", None, decided, "Ancien")  # no decision date: nothing to compare
 
-    [item] = kinds(services.due_items(), "habilitation_review")
+    [item] = kinds(due_items(), "habilitation_review")
     assert changed.full_name in item.label and "à revoir" in item.label
     assert item.links[0] == ("jurors.show", {"user_id": changed.id})
     assert item.due == (decided + timedelta(days=3)).date() + timedelta(
-        days=services.HABILITATION_REVIEW_DAYS)
+        days=HABILITATION_REVIEW_DAYS)
     assert item.overdue
 
     page = unescape(make_web(organiser_user).get("/tableau-de-bord/").text)
@@ -48,7 +49,7 @@ def test_a_juror_to_review_who_sits_soon_is_due_on_that_day(app):
     juror_profile.habilitation_decided_at = datetime(2026, 1, 10)
     juror_profile.updated_at = datetime(2026, 1, 11)
     db.session.commit()
-    [item] = kinds(services.due_items(), "habilitation_review")
+    [item] = kinds(due_items(), "habilitation_review")
     assert item.due == paris_today() + timedelta(days=12)
     assert "siège le" in item.detail
 
@@ -57,11 +58,11 @@ def test_candidates_left_in_a_cancelled_session_are_to_move(app):
     setup = upcoming_exam(days=9, candidates=2)
     setup.session.status = "cancelled"  # as sessions cancelled before the check was made
     db.session.commit()
-    items = kinds(services.due_items(), "stranded")
+    items = kinds(due_items(), "stranded")
     assert len(items) == 2
     assert all(setup.session.number in i.label and "annulée" in i.label for i in items)
     assert items[0].links == [("exceptions.exam", {"exam_id": setup.jury.exams[0].id})]
     assert items[0].due == paris_today() + timedelta(days=9)
     setup.jury.exams[0].status = "absent_excused"
     db.session.commit()
-    assert len(kinds(services.due_items(), "stranded")) == 1
+    assert len(kinds(due_items(), "stranded")) == 1

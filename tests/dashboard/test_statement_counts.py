@@ -3,7 +3,7 @@ conflicts, stopped juries and retake requests there are (no N+1)."""
 from datetime import datetime, timedelta
 
 from certif.auth.models import ORGANISER
-from certif.dashboard import services
+from certif.dashboard.page import counts, due_items
 from certif.extensions import db
 from certif.grading.rules import UNFAVORABLE
 from certif.sessions.changes import carence, retakes
@@ -52,7 +52,7 @@ def test_the_dashboard_costs_the_same_for_one_or_many_items(app, make_web):
     few = statements_for(web)
     everything_due(organiser_user, 5)
     assert statements_for(web) == few
-    counted = {kind: n for kind, _, n in services.counts(services.due_items())}
+    counted = {kind: n for kind, _, n in counts(due_items())}
     for kind in ("convene", "conflict", "replacement", "retake_schedule", "retake_window",
                  "stranded", "habilitation_review"):
         assert counted.get(kind, 0) >= 2, (kind, counted)

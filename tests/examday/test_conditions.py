@@ -138,7 +138,7 @@ def test_save_answers_and_observations(setup, president, member):
     # The other juror goes on with the same sheet; unposted observations are kept.
     response = member.post(url(setup), {"condition_2": "respectee"}, htmx=True)
     assert response.status_code == 200 and "Enregistré" in response.text
-    assert "hx-swap-oob" in response.text and "3. Convocation écrite des jurés" in response.text
+    assert "data-hx-swap-oob" in response.text and "3. Convocation écrite des jurés" in response.text
     db.session.expire_all()
     sheet = the_sheet(setup)
     assert queries.sheet_answers(sheet) == {1: True, 2: True}

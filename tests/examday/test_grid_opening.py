@@ -92,7 +92,7 @@ def test_grading_before_the_slot_asks_for_a_recorded_confirmation(checked, presi
 def test_the_other_jurors_signature_shows_without_a_reload(checked, president, member):
     setup = checked
     page = president.get(f"{base(setup)}/accueil").text
-    assert 'id="emargements-jury"' in page and 'hx-trigger="every 3s"' in page
+    assert 'id="emargements-jury"' in page and 'data-hx-trigger="every 3s"' in page
     poll = f"{base(setup)}/emargements-jury"
     version = page.split(f'{poll}?version=')[1].split('"')[0]
     assert president.get(f"{poll}?version={version}", htmx=True).status_code == 204
@@ -101,7 +101,7 @@ def test_the_other_jurors_signature_shows_without_a_reload(checked, president, m
     fragment = president.get(f"{poll}?version={version}", htmx=True)
     assert fragment.status_code == 200
     assert setup.member.full_name in fragment.text and "signé le" in fragment.text
-    assert 'id="ouverture-grille" hx-swap-oob="true"' in fragment.text
+    assert 'id="ouverture-grille" data-hx-swap-oob="true"' in fragment.text
     assert "Émargement des deux jurés (feuille du jury) : 1/2" in fragment.text
 
 

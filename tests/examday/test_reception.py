@@ -177,7 +177,7 @@ def test_live_fragment_204_until_the_candidate_signs(setup, president, member):
     fragment = president.get(poll, htmx=True)
     assert fragment.status_code == 200
     assert "Le candidat a émargé le" in fragment.text and "Alex Candidat" in fragment.text
-    assert "hx-trigger" not in fragment.text  # polling stops
+    assert "hx-trigger" not in fragment.text  # polling stops (also matches data-hx-trigger)
 
 
 def test_reception_link_on_the_juror_list(setup, president):

@@ -155,7 +155,7 @@ def test_conditions_autosave_refreshes_the_fingerprint(setup, sheet_day, preside
                                               "observations": "Habilitation expirée"}, htmx=True)
     assert saved.status_code == 200
     oob = re.search(r'name="content_sha256" id="fiche-empreinte" value="([0-9a-f]{64})" '
-                    r'hx-swap-oob="true"', saved.text)
+                    r'data-hx-swap-oob="true"', saved.text)
     assert oob
     assert oob.group(1) == seen_hash(president, sheet_url(setup), sheet_url(setup, "/signature"))
     signed = president.post(sheet_url(setup, "/signature"), {**TYPED, "content_sha256": oob.group(1)})

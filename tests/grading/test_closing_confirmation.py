@@ -40,7 +40,7 @@ def test_the_confirmation_follows_the_result_the_jury_records(president, deliber
     assert confirmation(page) == "Je confirme la décision du jury : Avis favorable (20,00/20)."
     fragment = president.post(url(setup, f"/deliberation/criteres/{setup.criteria[18]}"),
                               {"value": "non_acquis"}, htmx=True).text
-    assert 'id="confirmation-cloture" hx-swap-oob="true"' in fragment
+    assert 'id="confirmation-cloture" data-hx-swap-oob="true"' in fragment
     assert confirmation(fragment) == "Je confirme la décision du jury : Avis favorable (18,50/20)."
     assert 'name="shown_total" value="18.50"' in fragment
     assert 'name="shown_decision" value="favorable"' in fragment

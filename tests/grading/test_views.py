@@ -90,7 +90,7 @@ def test_htmx_click_returns_only_the_fragments_that_changed(president, setup):
     assert "<html" not in r.text
     assert len(r.data) <= 4096
     assert pressed(r.text) == {first: "a"}
-    assert 'id="statut-C1" class="comp-status" hx-swap-oob="true"' in r.text
+    assert 'id="statut-C1" class="comp-status" data-hx-swap-oob="true"' in r.text
     assert "Note : <strong>0,67</strong> / 2" in r.text
     assert 'id="synthese"' in r.text and "Critères non notés : <strong>23</strong>" in r.text
     assert marks_of(setup.exam, setup.president) == {first: True}

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from certif.audit.models import AuditEntry
 from certif.convocations.models import Convocation
-from certif.dashboard.services import due_items
+from certif.dashboard.page import due_items
 from certif.extensions import db
 from certif.organisation.models import InsurancePolicy
 from certif.sessions.lifecycle import convene_problem, session_facts

@@ -212,7 +212,7 @@ def test_the_hint_follows_an_htmx_placement(app, organiser):
     r = organiser.post(f"/sessions/jurys/{first.id}/candidats",
                        {"candidate_id": make_candidate().id}, htmx=True)
     body = text(r)
-    assert r.status_code == 200 and 'id="deplacer-aide" hx-swap-oob="true"' in body
+    assert r.status_code == 200 and 'id="deplacer-aide" data-hx-swap-oob="true"' in body
     assert MOVE_HINT in body and "<summary>Déplacer" in body  # to the second jury
 
 

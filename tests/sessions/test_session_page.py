@@ -118,4 +118,4 @@ def test_the_list_shows_status_and_counts(app, organiser):
     assert "En préparation" in page and "1 jury · 2 candidats" in page
     assert "aucun jury · aucun candidat" in page
     # Its live refresh asks for the same page.
-    assert 'hx-get="/sessions/"' in page and 'hx-trigger="every 20s"' in page
+    assert 'data-hx-get="/sessions/"' in page and 'data-hx-trigger="every 20s"' in page
