@@ -22,6 +22,9 @@ from .certificates.revocation import revoke_certificate
 from .certificates.sending import send_all_results
 from .convocations.sending import send_candidate, send_juror
 from .examday.attendance import sign_candidate_here, sign_jury_attendance
+from .examday.conditions.pages import juror_sheet
+from .examday.conditions.rules import NOT_APPLICABLE_POSITIONS, POSITIONS
+from .examday.conditions.writes import save_sheet, sign_sheet
 from .examday.content import candidate_content, jury_content
 from .examday.identity import IdentityFields, check_identity
 from .extensions import db
@@ -92,6 +95,7 @@ def load(organiser, president, member) -> ExamSession:
         exams = sorted(session.juries[0].exams, key=lambda e: e.starts_at)
         for exam, (*_, failing, disputed), comment in zip(exams, CANDIDATES, COMMENTS, strict=True):
             _sit(exam.id, president, member, set(failing), disputed, comment)
+        _conditions(president, member, session.juries[0].id, day)
         _minutes(organiser, president, member, session.id, day)
         with clock_set_to(paris_to_utc(day + timedelta(days=1), time(10, 0))):
             send_all_results(organiser, session.id)  # to the outbox when no SMTP server is set
@@ -174,6 +178,17 @@ def _sit(exam_id: int, president, member, failing: set[str], disputed: str | Non
         result = grading.deliberation(president, exam_id).result
         grading.close_deliberation(president, exam_id, confirmed=True, comment=comment,
                                    shown=ShownResult(result.total, result.decision))
+
+
+def _conditions(president, member, jury_id: int, day: date) -> None:
+    """At the end of the day the jurors fill the conditions sheet (annex 4): every condition
+    respected, none of the day's candidates has an accommodation; both sign, which hands it."""
+    answers = {n: None if n in NOT_APPLICABLE_POSITIONS else True for n in POSITIONS}
+    with clock_set_to(paris_to_utc(day, time(10, 35))):
+        save_sheet(president, jury_id, answers, "")
+        for juror in (president, member):
+            sign_sheet(juror, jury_id, _typed(juror),
+                       seen_sha256=juror_sheet(juror, jury_id).content_sha256)
 
 
 def _minutes(organiser, president, member, session_id: int, day: date) -> None:

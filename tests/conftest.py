@@ -17,6 +17,7 @@ from .factories.database import POSTGRES_URL
 # The makers' shared fixtures (users and their logged-in clients, the clock, an SMTP server).
 pytest_plugins = ["tests.factories.fixtures"]
 SHIPPED_REFERENTIALS = [0]  # the highest referential id after the template's import
+SHIPPED_ROWS: list[dict] = []  # the shipped referentials as imported, restored after each test
 KEPT_TABLES = {"alembic_version", "referentials", "ref_blocks", "ref_competencies", "ref_criteria"}
 
 
@@ -38,6 +39,8 @@ def template_db(tmp_path_factory):
         import_all()
         if POSTGRES_URL:
             SHIPPED_REFERENTIALS[0] = db.session.scalar(db.text("SELECT max(id) FROM referentials"))
+            SHIPPED_ROWS[:] = [dict(row) for row in db.session.execute(
+                db.select(db.metadata.tables["referentials"])).mappings()]
         if not POSTGRES_URL:
             db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
@@ -68,4 +71,8 @@ def _empty_postgres_tables():
     for table in ("ref_criteria", "ref_competencies", "ref_blocks"):
         db.session.execute(db.text(f"DELETE FROM {table} WHERE referential_id > :n"), {"n": shipped})
     db.session.execute(db.text("DELETE FROM referentials WHERE id > :n"), {"n": shipped})
+    # A test may change a shipped version in place (its registration's end, its titles): undone.
+    referentials = db.metadata.tables["referentials"]
+    for row in SHIPPED_ROWS:
+        db.session.execute(referentials.update().where(referentials.c.id == row["id"]).values(**row))
     db.session.commit()

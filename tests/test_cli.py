@@ -5,8 +5,9 @@ from certif.candidates.links import make_token
 from certif.candidates.models import Appeal
 from certif.certificates import verification
 from certif.certificates.queries import certificate_of, sealed_certificate
-from certif.dashboard.result_items import appeals_to_answer
+from certif.dashboard.result_items import appeals_to_answer, conditions_not_handed
 from certif.documents.seal import verify_pdf
+from certif.examday.models import ConditionsSheet
 from certif.extensions import db
 from certif.grading.models import Grid
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
@@ -80,6 +81,10 @@ def assert_finished_session(app, output):
     signatures = signatures_of(MINUTES, [minutes_of(session.id).id])[minutes_of(session.id).id]
     assert {s.signer_role for s in signatures} >= {"organiser"} and len(signatures) == 3
     assert minutes_of(session.id).visa_at is not None
+    # Its conditions sheet was signed and handed: nothing of it is left to do on the dashboard.
+    sheet = db.session.scalar(db.select(ConditionsSheet).filter_by(jury_id=session.juries[0].id))
+    assert sheet is not None and sheet.handed_at is not None and not sheet.has_breach
+    assert not [i for i in conditions_not_handed(paris_today()) if session.number in i.label]
     valid, revoked = (certificate_of(e.id) for e in exams[:2])
     assert certificate_of(exams[2].id) is None
     assert valid.revoked_at is None and revoked.revoked_at is not None and revoked.revocation_reason
