@@ -20,6 +20,16 @@ from .live import (
 )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test here is a browser test, marked or not: `-m "not browser"` (the PostgreSQL
+    pass) never starts one by accident."""
+    here = __file__.rsplit("/", 1)[0] + "/"
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
