@@ -22,6 +22,8 @@ from certif.jurors.models import ConflictDeclaration, JurorProfile
 from certif.referentials.models import Referential
 from certif.referentials.services import import_all, layout
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
+from certif.signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
+from certif.signatures.rules import sha256_text
 
 PASSWORD = "bench-mot-de-passe"
 REFERENTIAL = "RS6240"
@@ -100,6 +102,11 @@ def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
             db.session.add(IdentityCheck(exam=exam, document_type="cni", convocation_checked=True,
                                          mode="camera", checked_by=president))
         db.session.commit()
+        # Both jurors and the candidate signed the attendance sheets (annexes 1 and 2):
+        # with the identity check, this is what opens the grid.
+        db.session.add_all(signature for jury in jury_rows for exam in jury.exams
+                           for signature in _attendance(exam, jury))
+        db.session.commit()
         for i, user in enumerate(jurors):
             out.jurors.append(JurorInfo(user.id, user.email, i // 2, i % 2 == 0))
         for jury in jury_rows:
@@ -109,3 +116,19 @@ def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
         db.session.remove()
         db.engine.dispose()
     return out
+
+
+def _signed(document, exam, key, role, name, **ids) -> Signature:
+    content = f'{{"document": "{document}", "exam": {exam.id}, "signer": "{key}"}}'
+    return Signature(document=document, subject_id=exam.id, signer_key=key, signer_role=role,
+                     signer_name=name, method="typed", typed_name=name,
+                     auth_method="login" if role == "juror" else "jury_device",
+                     content=content, content_sha256=sha256_text(content), **ids)
+
+
+def _attendance(exam, jury) -> list[Signature]:
+    jurors = [m.juror for m in jury.members]
+    return [*(_signed(JURY_ATTENDANCE, exam, f"user:{j.id}", "juror", j.full_name, user_id=j.id)
+              for j in jurors),
+            _signed(CANDIDATE_ATTENDANCE, exam, f"candidate:{exam.candidate_id}", "candidate",
+                    exam.candidate.full_name, candidate_id=exam.candidate_id)]
