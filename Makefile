@@ -31,19 +31,23 @@ run: $(STAMP)
 	@echo "certif : http://127.0.0.1:$(PORT)"
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-## The whole suite: rules, routes and real-browser tests (Debian's Chromium).
+## The whole suite: rules, routes and real-browser tests (Debian's Chromium), spread over
+## the machine's cores (pytest-xdist; every test has its own SQLite file and server port);
+## `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= auto
 test: $(STAMP) $(VNU)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --durations 15
 
 ## Lint with ruff (rules in pyproject.toml); any finding fails.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## The same suite (less the SQLite checks and browser tests) on PostgreSQL:
+## The same suite (less the SQLite checks and browser tests) on PostgreSQL, in one process
+## (the tests share the one database):
 ## CERTIF_TEST_DATABASE_URL=postgresql://user:pass@host/db make test-postgres (the database is wiped).
 test-postgres: $(STAMP) $(VNU)
 	@test -n "$$CERTIF_TEST_DATABASE_URL" || { echo "CERTIF_TEST_DATABASE_URL n'est pas défini"; exit 2; }
-	$(BIN)/python -m pytest -m "not sqlite_only and not browser"
+	$(BIN)/python -m pytest -p no:xdist -m "not sqlite_only and not browser" --durations 15
 
 ## 40 simulated jurors against gunicorn; prints the figures the README quotes.
 bench: $(STAMP)

@@ -18,7 +18,7 @@ from certif.auth.models import JUROR, User
 from certif.candidates.models import Candidate
 from certif.examday.models import IdentityCheck
 from certif.extensions import db
-from certif.jurors.models import ConflictDeclaration, JurorProfile
+from certif.jurors.models import ConflictDeclaration, JurorHabilitation, JurorProfile
 from certif.referentials.models import Referential
 from certif.referentials.services import import_all, layout
 from certif.sessions.models import Exam, ExamSession, Jury, JuryMember
@@ -72,7 +72,9 @@ def seed(path: Path, candidates: int, juries: int = JURIES) -> Seeded:
                         last_name=f"Bench{i + 1:02d}", password_hash=password_hash)
             user.grant(JUROR)
             user.juror_profile = JurorProfile(profession="Community manager", years_experience=8,
-                                              external=True, habilitation_result="favourable")
+                                              external=True)
+            user.juror_habilitations = [JurorHabilitation(referential_code=ref.code,
+                                                          result="favourable")]
             jurors.append(user)
         db.session.add_all(jurors)
         starts = datetime(2026, 12, 1, 8, 0)

@@ -65,6 +65,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.twofactor_views import bp as twofactor_bp
     from .auth.views import bp as auth_bp
     from .candidates.accommodation_views import bp as accommodations_bp
+    from .candidates.livret.views import bp as livret_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
     from .council.anomaly_views import bp as anomalies_bp
@@ -75,7 +76,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .documents import cli as documents_cli
     from .documents.views import bp as documents_bp
     from .examday.conditions.views import bp as conditions_bp
+    from .examday.dossier_views import bp as jury_dossier_bp
     from .examday.views import bp as examday_bp
+    from .grading.parts.views import bp as exam_parts_bp
     from .grading.views import bp as grading_bp
     from .jurors.professionalisation.views import bp as professionalisation_bp
     from .mail.views import bp as mail_bp
@@ -84,6 +87,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .portal.views import bp as portal_bp
     from .sessions.candidate_views import bp as candidates_bp
     from .sessions.changes.views import bp as exceptions_bp
+    from .sessions.dossier.candidate_views import bp as dossier_bp
+    from .sessions.dossier.views import bp as session_dossiers_bp
     from .sessions.juror_views import bp as jurors_bp
     from .sessions.views import bp as sessions_bp
     from .signatures.views import bp as signatures_bp
@@ -91,8 +96,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                       council_bp, dashboard_bp, documents_bp, examday_bp, exceptions_bp, grading_bp,
                       indicators_bp, jurors_bp, mail_bp, meetings_bp, minutes_bp, portal_bp, sessions_bp,
                       signatures_bp, staff_bp, twofactor_bp, account_bp, passwords_bp,
-                      professionalisation_bp, organisation_bp, accommodations_bp):
+                      professionalisation_bp, organisation_bp, accommodations_bp, exam_parts_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(dossier_bp)  # the candidate's file (issue 14)
+    app.register_blueprint(session_dossiers_bp)
+    app.register_blueprint(jury_dossier_bp)
+    app.register_blueprint(livret_bp)
     documents_cli.init_app(app)
     if not app.testing:
         from .documents.seal import ensure_seal

@@ -48,6 +48,8 @@ class Config:
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     CV_MAX_BYTES = 5 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # a corrective action's proof of application
+    # A piece of a candidate's file (technical dossier PDF, letters, CV): its own request limit.
+    DOSSIER_MAX_BYTES = int(os.environ.get("CERTIF_DOSSIER_MAX_BYTES", str(20 * 1024 * 1024)))
     # A candidate's personal link (convocation, later signing and reporting) expires.
     CANDIDATE_LINK_DAYS = int(os.environ.get("CERTIF_CANDIDATE_LINK_DAYS", "120"))
     # Email: SMTP when MAIL_SERVER is set; otherwise messages go to instance/outbox.

@@ -15,7 +15,9 @@ from .auth.accounts import create_account
 from .auth.invitations import send_invitation
 from .auth.models import COUNCIL, JUROR, ORGANISER, ROLES, User
 from .candidates import accommodation_demo
+from .candidates.livret import demo as livret_demo
 from .candidates.models import Candidate
+from .certificates.blocks import demo as blocks_demo
 from .convocations.sending import send_candidate, send_juror
 from .council import anomalies, meetings
 from .council.actions import operations as action_ops
@@ -24,12 +26,16 @@ from .council.reviews import operations as review_ops
 from .council.reviews import opinion, sheets
 from .database import write_transaction
 from .extensions import db
+from .jurors.habilitations import habilitated_codes
 from .jurors.models import JurorProfile
 from .jurors.professionalisation import demo as professionalisation_demo
 from .organisation import demo as insurance_demo
 from .referentials.models import Referential
+from .sessions import habilitation_demo
+from .sessions.dossier import demo as dossier_demo
 from .sessions.lifecycle import advance_session
 from .sessions.models import CONVENED, DRAFT, Exam, ExamSession, Jury, JuryMember
+from .sessions.slots import assign_candidate
 from .signatures.rules import content_sha256, parse_mark
 from .timeutil import paris_to_utc, paris_today, utcnow
 
@@ -82,15 +88,10 @@ def _user(email, first, last, roles):
 
 def _juror(email, first, last, profession, years):
     user = _user(email, first, last, [JUROR])
-    decided = years >= 5
-    now = utcnow()
-    user.juror_profile = JurorProfile(updated_at=now,
+    user.juror_profile = JurorProfile(updated_at=utcnow(),
         profession=profession, years_experience=years, external=True, city="Paris",
         postal_code="75011", phone="06 12 34 56 78", workplace="Indépendant",
-        professionalisation_date=paris_today() - timedelta(days=40),
-        habilitation_result="favourable" if decided else None,
-        habilitation_comment="Conditions remplies (annexe 7)." if decided else None,
-        habilitation_decided_at=now if decided else None)
+        professionalisation_date=paris_today() - timedelta(days=40))
     return user
 
 
@@ -148,13 +149,17 @@ def load_demo() -> bool:
                                    video_link="https://visio.example.org/certif-2026-rs6240-02"))
         db.session.flush()
         record(None, "demo.load", "database", None, new="demo")
+    habilitation_demo.load(db.session.scalar(db.select(User).filter_by(email=STAFF[0][0])))
     insurance_demo.load(paris_today())  # before convening: the sessions must be covered
     accommodation_demo.load(ACCOMMODATION[:2], paris_today())
+    livret_demo.load(paris_today(), lambda c: assign_candidate(None, db.session.scalar(db.select(Jury.id).join(ExamSession, Jury.session_id == ExamSession.id).filter(ExamSession.number == "2026-CM-01")), c.id))  # noqa: E501
     _convene_by_hand(today_session.id)
     _council_cases(today_session.id)
     _invited_account()
     _professionalisation()
     _finished_session()
+    dossier_demo.load()  # the candidates' files of 2026-CM-01 (issue 14)
+    blocks_demo.load()  # Manon Faure's previous RNCP attempt: BC01, BC02 kept (issue 14)
     return True
 
 
@@ -252,12 +257,13 @@ def print_logins() -> None:
             db.select(Jury).join(JuryMember).where(JuryMember.juror_id == user.id)).all()
         seats = [f"juré {j.session.number}" + (" (aujourd'hui)" if j.session.number.endswith("-00") else "")
                  + (" (préside le jury)" if j.president_id == user.id else "") for j in juries]
-        profile = getattr(user, "juror_profile", None)
-        if profile is not None and not profile.is_habilitated:
-            seats.append("juré, habilitation à décider")
+        if user.has_role(JUROR):
+            seats.append(f"habilité(e) : {', '.join(habilitated_codes(user))}" if habilitated_codes(user)
+                         else "juré, habilitation à décider")
         click.echo(f"  {user.email:<28} {user.full_name:<20} {', '.join(filter(None, [roles, *seats]))}")
     invited = f"{INVITED[1]} {INVITED[2].upper()}"
     click.echo(f"  {INVITED[0]:<28} {invited:<20} invité au conseil : "
                "son lien pour choisir un mot de passe est dans Courriels")
     click.echo(demo_finished.summary() or "")
+    click.echo(blocks_demo.summary() or "")
     click.echo("")

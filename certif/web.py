@@ -135,6 +135,31 @@ def error_response(status: int, message: str):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+MSG_CANDIDATE_FORM_EXPIRED = "Le formulaire a expiré : rechargez la page puis recommencez."
+
+
+def candidate_pages(bp) -> None:
+    """What every blueprint of pages reached through a candidate's link answers (no account):
+    the token is in the URL, so no referrer leaks it and no cache keeps the page; a refusal is
+    the candidate's own error page, without the staff's links."""
+    @bp.after_request
+    def private_headers(response):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @bp.errorhandler(ServiceError)
+    def candidate_error(exc: ServiceError):
+        db.session.rollback()
+        return (render_template("portal/error.html", status=exc.status, message=exc.message),
+                exc.status, retry_headers(exc))
+
+    @bp.errorhandler(CSRFError)
+    def candidate_csrf_error(exc: CSRFError):
+        return render_template("portal/error.html", status=400,
+                               message=MSG_CANDIDATE_FORM_EXPIRED), 400
+
+
 def fr_number(value, places: int = 2) -> str:
     if value is None:
         return "–"

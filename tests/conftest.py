@@ -16,6 +16,15 @@ from .factories.database import POSTGRES_URL
 
 # The makers' shared fixtures (users and their logged-in clients, the clock, an SMTP server).
 pytest_plugins = ["tests.factories.fixtures"]
+
+
+def pytest_configure(config):
+    # The PostgreSQL pass empties the one test database after each test: one process only.
+    if POSTGRES_URL and config.getoption("numprocesses", None):
+        raise pytest.UsageError("Sur PostgreSQL, la suite tourne dans un seul processus : "
+                                "lancez-la sans -n (make test-postgres).")
+
+
 SHIPPED_REFERENTIALS = [0]  # the highest referential id after the template's import
 SHIPPED_ROWS: list[dict] = []  # the shipped referentials as imported, restored after each test
 KEPT_TABLES = {"alembic_version", "referentials", "ref_blocks", "ref_competencies", "ref_criteria"}

@@ -41,6 +41,7 @@ def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
     assert "jure1@certif.test" in result.output and "certif-demo" in result.output
     assert "(préside le jury)" in result.output
     assert "habilitation à décider" in result.output  # jure7 awaits the organiser's decision
+    assert "habilité(e) : RNCP-CM, RS6240" in result.output  # jure5 (issue 14: per certification)
     db.session.commit()
     sessions = db.session.scalars(db.select(ExamSession).order_by(ExamSession.number)
                                   .where(ExamSession.number.not_like("%-P1"))).all()
@@ -50,7 +51,8 @@ def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
     today = sessions[1]
     assert to_paris(today.starts_at).date() == to_paris(utcnow()).date()  # the exam day, to try
     assert today.status == "convened"  # convocations handed over: ready for the exam day
-    assert count(Exam) == 13
+    # 13 RS6240 and RNCP sittings, Rayan Bouzid (VAE) and Manon Faure's earlier RNCP attempt.
+    assert count(Exam) == 15
     assert all(j.president_id is not None and len(j.members) == 2
                for j in db.session.scalars(db.select(Jury)))
     assert_finished_session(app, result.output)
@@ -60,7 +62,7 @@ def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
     assert again.exit_code == 0 and "Données de démonstration chargées." not in again.output
     assert "données de démonstration non chargées" in again.output
     db.session.commit()
-    assert count(User) == users and count(Exam) == 13
+    assert count(User) == users and count(Exam) == 15
     # Without --demo, an instance with accounts just migrates: no hint, nothing loaded.
     plain = runner.invoke(args=["setup"])
     assert plain.exit_code == 0 and "flask users create" not in plain.output

@@ -15,6 +15,7 @@ import pytest
 
 from certif import ROOT
 from certif.auth.models import User
+from certif.candidates.livret.models import LivretEvaluation
 from certif.certificates import issuing as certificates
 from certif.certificates.models import Certificate
 from certif.demo import PASSWORD as DEMO_PASSWORD
@@ -195,6 +196,10 @@ def test_every_page_of_the_main_flows_is_valid_html(app, make_web, tmp_path):
     get("candidat-modifier", organiser, f"/candidats/{candidate.id}/modifier")
     get("candidat-amenagement", organiser, f"/candidats/{today_exam.candidate_id}/amenagement")
     get("candidats-import", organiser, "/candidats/import")
+    livret = db.session.scalar(db.select(LivretEvaluation).order_by(LivretEvaluation.id)).livret  # issue 14
+    get("candidat-livret", organiser, f"/candidats/{livret.candidate_id}/livret")
+    get("candidat-livret-evaluation", organiser, f"/candidats/{livret.candidate_id}/livret/evaluations/{livret.evaluations[0].id}")  # noqa: E501
+    get("candidat-livret-import", organiser, f"/candidats/{livret.candidate_id}/livret/import")
     get("jures", organiser, "/jures/")
     get("jure", organiser, f"/jures/{juror_id}")
     get("jure-nouveau", organiser, "/jures/nouveau")

@@ -3,7 +3,8 @@
 `parse` reads a whole file (UTF-8 with or without BOM, or Windows-1252 as Excel exports it
 in France; `;` or `,`), checks every line with the field rules of `rules` and reports the
 errors per line; the service then checks the rows against the database and writes all of
-them or none.
+them or none. `read_table` is the reading itself, for another import with its own columns
+(the livret's evaluations).
 """
 from __future__ import annotations
 
@@ -34,12 +35,13 @@ COLUMNS = {
     "fin_formation": "training_end_date",
     "date_fin_formation": "training_end_date",
     "parcours": "pathway",
+    "organisme_partenaire": "partner_organisation",
     "amenagement": "accommodation",
     "minutes_supplementaires": "extra_minutes",
 }
 REQUIRED_COLUMNS = {"last_name": "nom", "first_name": "prénom"}
 TEMPLATE_HEADER = ("nom", "prénom", "date_naissance", "email", "téléphone", "adresse",
-                   "code_postal", "ville", "fin_formation", "parcours", "aménagement",
+                   "code_postal", "ville", "fin_formation", "parcours", "organisme_partenaire", "aménagement",
                    "minutes_supplementaires")
 DELIMITERS = (";", ",", "\t")
 
@@ -53,7 +55,7 @@ class LineError:
 @dataclass(frozen=True)
 class ImportRow:
     line: int
-    data: CandidateData
+    data: CandidateData  # or another import's checked line (see `read_table`)
 
 
 @dataclass
@@ -100,9 +102,43 @@ def sniff_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=header_line.count)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a CSV import reads: its columns (header key → field), the required ones (field →
+    header shown), the template header and the noun of a line, for the messages."""
+
+    columns: dict[str, str]
+    required: dict[str, str]
+    template: tuple[str, ...]
+    noun: str  # « candidat » → « aucune ligne de candidat », « lignes de candidats »
+    max_lines: int = MAX_LINES
+
+
+CANDIDATES = Layout(COLUMNS, REQUIRED_COLUMNS, TEMPLATE_HEADER, "candidat")
+
+
 def parse(data: bytes, today: date | None = None) -> ImportResult:
     """Read and check a whole CSV file; rows only count if `result.ok`."""
     today = today or date.today()
+    first_seen: dict[tuple, int] = {}
+    email_seen: dict[str, int] = {}
+
+    def check_line(line: int, raw: dict[str, str], ok: bool, result: ImportResult) -> None:
+        data, errors = clean_candidate(raw, today)
+        for error in errors.values():
+            result.fail(error.for_line(line), line)
+        if data is None or not ok:
+            return
+        if not _duplicate_in_file(data, line, first_seen, email_seen, result):
+            result.rows.append(ImportRow(line, data))
+
+    return read_table(data, CANDIDATES, check_line)
+
+
+def read_table(data: bytes, layout: Layout, check_line) -> ImportResult:
+    """Read a whole CSV file of `layout`: the file's own errors, then each non-blank line's
+    cells by field given to `check_line(line, raw, ok, result)`, which adds the line's errors
+    and row to `result` (`ok`: False when the cells themselves were wrong)."""
     result = ImportResult()
     if not data or not data.strip():
         return result.fail("Le fichier est vide.")
@@ -122,15 +158,16 @@ def parse(data: bytes, today: date | None = None) -> ImportResult:
                                    (None, None))
         if header is None:
             return result.fail("Le fichier est vide.")
-        columns = _columns(header, header_line, result)
+        columns = _columns(header, header_line, result, layout)
         if result.errors:
             return result
-        _read_rows(records, columns, today, result)
+        _read_rows(records, columns, layout, check_line, result)
     except csv.Error as error:
         return result.fail(f"Ce fichier n'est pas un fichier CSV lisible (ligne "
                            f"{reader.line_num} : {error}).")
     if not result.rows and not result.errors:
-        result.fail("Le fichier ne contient aucune ligne de candidat sous la ligne d'en-tête.")
+        result.fail(f"Le fichier ne contient aucune ligne de {layout.noun} sous la ligne "
+                    "d'en-tête.")
     return result
 
 
@@ -142,51 +179,44 @@ def _records(reader):
         line = reader.line_num + 1
 
 
-def _columns(header: list[str], line: int, result: ImportResult) -> list[str | None]:
+def _columns(header: list[str], line: int, result: ImportResult,
+             layout: Layout) -> list[str | None]:
     """The field of each column (None: an empty header, ignored); errors go to `result`."""
     columns, seen = [], set()
     for cell in header:
         if not cell.strip():
             columns.append(None)
             continue
-        name = COLUMNS.get(header_key(cell))
+        name = layout.columns.get(header_key(cell))
         if name is None:
             result.fail(f"Ligne {line} : colonne inconnue « {shorten(cell.strip())} ». Colonnes "
-                        f"possibles : {', '.join(TEMPLATE_HEADER)}.", line)
+                        f"possibles : {', '.join(layout.template)}.", line)
         elif name in seen:
             result.fail(f"Ligne {line} : colonne « {cell.strip()} » en double.", line)
         seen.add(name)
         columns.append(name)
-    for name, label in REQUIRED_COLUMNS.items():
+    for name, label in layout.required.items():
         if name not in seen:
             result.fail(f"Ligne {line} : colonne obligatoire « {label} » absente de l'en-tête.",
                         line)
     return columns
 
 
-def _read_rows(records, columns: list[str | None], today: date, result: ImportResult) -> None:
-    first_seen: dict[tuple, int] = {}
-    email_seen: dict[str, int] = {}
+def _read_rows(records, columns: list[str | None], layout: Layout, check_line,
+               result: ImportResult) -> None:
     count = 0
     for line, cells in records:
         if not any(c.strip() for c in cells):
             continue  # a blank line (spreadsheets leave some at the end)
         count += 1
-        if count > MAX_LINES:
+        if count > layout.max_lines:
             result.rows.clear()
             result.errors.clear()
-            result.fail(f"Le fichier contient plus de {MAX_LINES} lignes de candidats : "
-                        "découpez-le en plusieurs fichiers.")
+            result.fail(f"Le fichier contient plus de {layout.max_lines} lignes de "
+                        f"{layout.noun}s : découpez-le en plusieurs fichiers.")
             return
         raw, ok = _cells_to_fields(cells, columns, line, result)
-        data, errors = clean_candidate(raw, today)
-        for error in errors.values():
-            result.fail(error.for_line(line), line)
-        if data is None or not ok:
-            continue
-        if _duplicate_in_file(data, line, first_seen, email_seen, result):
-            continue
-        result.rows.append(ImportRow(line, data))
+        check_line(line, raw, ok, result)
 
 
 def _cells_to_fields(cells: list[str], columns: list[str | None], line: int,

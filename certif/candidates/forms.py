@@ -29,6 +29,7 @@ class CandidateForm(FlaskForm):
     pathway = RadioField("Parcours",
                          choices=[SelectChoice(value, label) for value, label in PATHWAYS.items()],
                          default="training", validate_choice=False)
+    partner_organisation = StringField("Organisme partenaire", render_kw={"maxlength": 200})
     accommodation = TextAreaField("Aménagement décidé avec le référent handicap",
                                   render_kw={"rows": 3, "maxlength": 2000})
     extra_minutes = StringField("Minutes supplémentaires", default="0",

@@ -5,7 +5,9 @@ from ..extensions import db
 from ..people import PersonName
 from ..timeutil import utcnow
 
-PATHWAYS = {"training": "Formation", "vae": "VAE"}
+TRAINING, PARTNER, VAE = "training", "partner", "vae"
+PATHWAYS = {TRAINING: "Formation dans l'organisme",
+            PARTNER: "Formation dans un organisme partenaire", VAE: "VAE"}
 RETAKE_CHANNELS = {"organiser": "Par le responsable d'organisation",
                    "candidate": "Par le candidat (lien personnel)"}
 APPEAL_CHANNELS = {"organiser": "Enregistré par le responsable d'organisation",
@@ -34,6 +36,8 @@ class Candidate(PersonName, db.Model):
     city = db.Column(db.String(100), nullable=True)
     training_end_date = db.Column(db.Date, nullable=True)
     pathway = db.Column(db.String(20), nullable=False, default="training")
+    # The partner organisation that trains the candidate (pathway « partner » only).
+    partner_organisation = db.Column(db.String(200), nullable=True)
     # Decided with the disability referent (seed 000, I.D.3).
     accommodation = db.Column(db.Text, nullable=True)
     extra_minutes = db.Column(db.Integer, nullable=False, default=0)
@@ -43,13 +47,20 @@ class Candidate(PersonName, db.Model):
     updated_at = db.Column(db.DateTime, nullable=True)
 
     __table_args__ = (
-        db.CheckConstraint("pathway in ('training', 'vae')", name="pathway"),
+        db.CheckConstraint("pathway in ('training', 'partner', 'vae')", name="pathway"),
         db.CheckConstraint("extra_minutes >= 0 and extra_minutes <= 240", name="extra_minutes"),
     )
 
     @property
     def pathway_label(self) -> str:
         return PATHWAYS[self.pathway]
+
+    @property
+    def pathway_text(self) -> str:
+        """The pathway with the partner organisation's name, for pages and documents."""
+        if self.pathway == PARTNER and self.partner_organisation:
+            return f"{self.pathway_label} ({self.partner_organisation})"
+        return self.pathway_label
 
 
 class RetakeRequest(db.Model):

@@ -27,7 +27,17 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 POSTAL_CODE_RE = re.compile(r"^\d{5}$")
 ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 FRENCH_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-PATHWAY_WORDS = {"formation": "training", "training": "training", "vae": "vae"}
+MAX_PARTNER = 200
+# Words accepted for a pathway (compared folded: no case, accents or hyphens).
+PATHWAY_WORDS = {"formation": "training", "training": "training",
+                 "formation dans l'organisme": "training", "organisme": "training",
+                 "partenaire": "partner", "partner": "partner",
+                 "organisme partenaire": "partner", "formation partenaire": "partner",
+                 "formation dans un organisme partenaire": "partner",
+                 "vae": "vae"}
+MSG_PARTNER_NEEDED = "nom de l'organisme partenaire obligatoire pour une formation chez un partenaire"
+MSG_PARTNER_UNUSED = ("un organisme partenaire n'est indiqué que pour le parcours « formation dans "
+                      "un organisme partenaire »")
 MSG_EXTRA_NEEDS_ACCOMMODATION = ("des minutes supplémentaires exigent l'aménagement décidé avec "
                                  "le référent handicap")
 
@@ -65,6 +75,7 @@ class CandidateData:
     city: str | None = None
     training_end_date: date | None = None
     pathway: str = "training"
+    partner_organisation: str | None = None
     accommodation: str | None = None
     extra_minutes: int = 0
 
@@ -85,12 +96,12 @@ def shorten(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
-def clean_name(raw, what: str) -> str:
+def clean_name(raw, what: str, limit: int = MAX_NAME) -> str:
     value = " ".join(_text(raw).split())
     if not value:
         raise InvalidValue(f"{what} obligatoire")
-    if len(value) > MAX_NAME:
-        raise InvalidValue(f"{what} trop long ({MAX_NAME} caractères au plus)", value)
+    if len(value) > limit:
+        raise InvalidValue(f"{what} trop long ({limit} caractères au plus)", value)
     return value
 
 
@@ -159,7 +170,8 @@ def clean_pathway(raw) -> str:
         return "training"
     pathway = PATHWAY_WORDS.get(fold(value))
     if pathway is None:
-        raise InvalidValue("parcours inconnu : « formation » ou « vae » attendu", value)
+        raise InvalidValue("parcours inconnu : « formation », « partenaire » ou « vae » attendu",
+                           value)
     return pathway
 
 
@@ -187,6 +199,8 @@ def clean_candidate(raw: Mapping[str, object], today: date) -> tuple[CandidateDa
         "city": lambda v: clean_optional_text(v, "ville", MAX_CITY),
         "training_end_date": clean_training_end_date,
         "pathway": clean_pathway,
+        "partner_organisation": lambda v: clean_optional_text(v, "organisme partenaire",
+                                                              MAX_PARTNER),
         "accommodation": lambda v: clean_optional_text(v, "aménagement", MAX_ACCOMMODATION),
         "extra_minutes": clean_extra_minutes,
     }
@@ -199,9 +213,21 @@ def clean_candidate(raw: Mapping[str, object], today: date) -> tuple[CandidateDa
     if values.get("extra_minutes") and not values.get("accommodation") \
             and "accommodation" not in errors:
         errors["accommodation"] = InvalidValue(MSG_EXTRA_NEEDS_ACCOMMODATION)
+    _check_partner(values, errors)
     if errors:
         return None, errors
     return CandidateData(**values), {}
+
+
+def _check_partner(values: dict, errors: dict) -> None:
+    """A partner pathway names its organisation; the other pathways name none."""
+    if "pathway" in errors or "partner_organisation" in errors:
+        return
+    partner = values.get("partner_organisation")
+    if values["pathway"] == "partner" and not partner:
+        errors["partner_organisation"] = InvalidValue(MSG_PARTNER_NEEDED)
+    elif values["pathway"] != "partner" and partner:
+        errors["partner_organisation"] = InvalidValue(MSG_PARTNER_UNUSED, partner)
 
 
 # --- Identity, for duplicates -------------------------------------------------------------

@@ -162,7 +162,11 @@ SIGNATORY_FUNCTION = "Responsable d'organisation de la certification"
 
 def signatory(certificate: Certificate) -> dict:
     """Who signs the parchemin: the giver of the minutes' visa, their function, their mark."""
-    session_id = certificate.exam.jury.session_id
+    return signatory_of_session(certificate.exam.jury.session_id)
+
+
+def signatory_of_session(session_id: int) -> dict:
+    """The giver of the session's minutes' visa (certificates and block attestations)."""
     visa = visa_signature(session_id)
     name = visa.signer_name if visa is not None else visa_giver_name(session_id)
     return dict(name=name, function=SIGNATORY_FUNCTION, mark=visa)

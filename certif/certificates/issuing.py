@@ -7,7 +7,7 @@ is signed or while the SMTP server answers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from ..sessions.models import Exam, ExamSession, Jury
 from ..sessions.queries import get_session
 from ..timeutil import french_date, paris_day, utcnow
 from . import rules
+from .blocks.issuing import create_attestations, seal_attestations
 from .content import (
     certificate_filename,
     certificate_mail,
@@ -100,6 +101,7 @@ def _session_certificates(session_id: int) -> list[Certificate]:
 class Generation:
     created: list[Certificate]
     sealed: int
+    attestations: list = field(default_factory=list)  # block attestations created (blocks/)
 
 
 def generate_certificates(actor, session_id: int) -> Generation:
@@ -118,6 +120,7 @@ def generate_certificates(actor, session_id: int) -> Generation:
         if minutes_visa_at(session_id) is None:
             raise Conflict(MSG_NO_VISA)
         created = _create_certificates(actor, session)
+        attestations = create_attestations(actor, session)
     certificates = _session_certificates(session_id)
     unsealed = [c for c in certificates if c.id not in sealed_ids([c.id for c in certificates])]
     # Building and sealing take a while: no write lock held meanwhile.
@@ -132,7 +135,7 @@ def generate_certificates(actor, session_id: int) -> Generation:
             store_sealed(SEALED_CERTIFICATE, certificate.id, certificate_filename(certificate),
                          data, actor=actor)  # audited there ("document.seal")
             sealed += 1
-    return Generation(created, sealed)
+    return Generation(created, sealed + seal_attestations(actor, session_id), attestations)
 
 
 # --- Issuing --------------------------------------------------------------------------------

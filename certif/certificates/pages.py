@@ -1,13 +1,14 @@
 """The results page's model: each candidate's result, its sendings and certificate."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..extensions import db
 from ..sessions.models import Exam, ExamSession
 from ..sessions.queries import get_session
 from ..timeutil import paris_day
+from .blocks.pages import exam_blocks
 from .models import Certificate, ResultNotice
 from .queries import closed_exams, is_admitted, minutes_visa_at, sealed_ids, send_refusal
 
@@ -54,6 +55,7 @@ class SessionResults:
     rows: list[ResultRow]
     refusal: str | None  # why results cannot be sent yet
     visa_at: datetime | None
+    blocks: dict = field(default_factory=dict)  # exam id -> ExamBlocks (blocks/pages.py)
 
     @property
     def unsent(self) -> list[ResultRow]:
@@ -70,7 +72,8 @@ class SessionResults:
     @property
     def certificates_to_make(self) -> int:
         """Admitted candidates without certificate, plus certificates without their PDF."""
-        return sum(1 for r in self.rows if r.admitted and (r.certificate is None or not r.sealed))
+        return (sum(1 for r in self.rows if r.admitted and (r.certificate is None or not r.sealed))
+                + sum(b.to_make for b in self.blocks.values()))
 
     @property
     def session_day(self) -> date:
@@ -94,4 +97,5 @@ def session_results(session_id: int) -> SessionResults:
     sealed = sealed_ids([c.id for c in certificates.values()])
     rows = [ResultRow(e, notices.get(e.id, []), certificates.get(e.id),
                       e.id in certificates and certificates[e.id].id in sealed) for e in exams]
-    return SessionResults(session, rows, send_refusal(session), minutes_visa_at(session.id))
+    return SessionResults(session, rows, send_refusal(session), minutes_visa_at(session.id),
+                          exam_blocks(exams))

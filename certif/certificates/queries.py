@@ -10,6 +10,7 @@ from ..documents.sealed import read_sealed
 from ..errors import NotFound
 from ..extensions import db
 from ..grading import rules as grading_rules
+from ..grading.blocks.queries import prior_validations
 from ..grading.models import DeliberationMark
 from ..grading.rules import FAVORABLE
 from ..grading.services import juror_grid
@@ -115,8 +116,9 @@ def final_result(exam: Exam) -> tuple[grading_rules.GridResult, object]:
     jury_marks = dict(db.session.execute(
         db.select(DeliberationMark.criterion_id, DeliberationMark.value)
         .where(DeliberationMark.exam_id == exam.id)).all())
-    final = grading_rules.merge_grids(lay.scheme.criteria, president_marks, other_marks, jury_marks)
-    return grading_rules.score(lay.scheme, grading_rules.final_values(final)), lay
+    scheme = lay.scheme.keeping(prior_validations([exam])[exam.id])  # blocks validated before
+    final = grading_rules.merge_grids(scheme.criteria, president_marks, other_marks, jury_marks)
+    return grading_rules.score(scheme, grading_rules.final_values(final)), lay
 
 
 def competencies_not_acquired(exam: Exam) -> list[str]:

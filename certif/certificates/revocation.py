@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput
+from ..grading.blocks.records import revoke_exam_validations
 from ..sessions.rules import has_control_chars
 from ..text import clean_text
 from ..timeutil import french_date, utcnow
@@ -50,4 +51,6 @@ def revoke_certificate(actor, certificate_id: int, raw_reason: str | None,
         record(actor, "certificate.revoke", "certificate", certificate.id, None, reason,
                number=certificate.number, exam_id=certificate.exam_id,
                candidate_id=certificate.exam.candidate_id)
+        # The attempt is revoked: the blocks it validated count no more (their attestations say so).
+        revoke_exam_validations(actor, certificate.exam_id, reason)
     return certificate

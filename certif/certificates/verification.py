@@ -11,6 +11,8 @@ from ..extensions import db
 from ..throttling import services as throttling
 from ..timeutil import paris_day
 from . import rules
+from .blocks.verification import CheckedBlock
+from .blocks.verification import match as block_match
 from .content import award_day
 from .models import Certificate
 
@@ -41,13 +43,16 @@ class CheckedCertificate:
         return self.revoked_on is not None
 
 
-def verify(raw_number: str | None, raw_code: str | None) -> CheckedCertificate | None:
+def verify(raw_number: str | None, raw_code: str | None) -> CheckedCertificate | CheckedBlock | None:
     """The certificate these number and code belong to (issued or not, valid or revoked),
     None when they match none. Every check that fails counts against the client (429 past
     the limit, even a right one)."""
     address = client_address()
     with throttling.guarding(VERIFY_LIMIT, address, MSG_TOO_MANY_CHECKS, VERIFY_SURFACE):
         certificate = _matches(raw_number, raw_code)
+        block = None if certificate is not None else _block_matches(raw_number, raw_code)
+    if block is not None:
+        return block
     if certificate is None:
         throttling.count_failure(VERIFY_LIMIT, address, MSG_TOO_MANY_CHECKS, VERIFY_SURFACE)
         return None
@@ -59,6 +64,11 @@ def verify(raw_number: str | None, raw_code: str | None) -> CheckedCertificate |
         awarded_on=awarded,
         valid_until=rules.valid_until(awarded, referential.certificate_validity_years),
         revoked_on=paris_day(certificate.revoked_at) if certificate.revoked_at else None)
+
+
+def _block_matches(raw_number: str | None, raw_code: str | None) -> CheckedBlock | None:
+    """A block attestation's number and code (blocks/verification.py), the input already checked."""
+    return block_match(rules.normalise_number(raw_number), rules.normalise_code(raw_code), _NO_CODE)
 
 
 def _matches(raw_number: str | None, raw_code: str | None) -> Certificate | None:

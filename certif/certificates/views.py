@@ -9,13 +9,17 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 
 from ..auth.models import ORGANISER
+from ..candidates.models import Candidate
+from ..database import get_row
 from ..documents.pdf import pdf_response
 from ..errors import Conflict, InvalidInput, TooManyRequests
 from ..extensions import csrf
 from ..people import of
 from ..timeutil import paris_today
-from ..web import redirect_after_write, retry_headers, role_required
+from ..web import is_htmx, redirect_after_write, retry_headers, role_required
 from . import issuing, pages, queries, revocation, rules, sending, verification
+from .blocks import downloads as block_downloads
+from .blocks import pages as block_pages
 from .content import issued_description
 
 bp = Blueprint("certificates", __name__)
@@ -48,7 +52,8 @@ def _render_results(session_id: int, *, issue_error: tuple[int, str] | None = No
                            today_date=paris_today(),
                            format_code=rules.format_code, due=rules.delivery_due,
                            minutes_url=_endpoint_url("minutes.organiser_minutes",
-                                                     session_id=session_id))
+                                                     session_id=session_id),
+                           block_attestation_url=block_downloads.attestation_url)
 
 
 def _endpoint_url(endpoint: str, **values) -> str | None:
@@ -121,6 +126,25 @@ def generate(session_id: int):
 @role_required(ORGANISER)
 def certificate_pdf(certificate_id: int):
     filename, data = queries.sealed_certificate(certificate_id)
+    return pdf_response(data, filename)
+
+
+@bp.get("/candidats/<id:candidate_id>/blocs")
+@role_required(ORGANISER)
+def candidate_blocks(candidate_id: int):
+    """The candidate's blocks across attempts (the candidate's page loads it; a page alone too)."""
+    candidate = get_row(Candidate, candidate_id, "Candidat introuvable.")
+    context = dict(candidate=candidate, certifications=block_pages.candidate_blocks(candidate.id),
+                   attestation_url=block_downloads.attestation_url, format_code=rules.format_code)
+    if is_htmx():
+        return render_template("certificates/_candidate_blocks.html", **context)
+    return render_template("certificates/candidate_blocks.html", **context)
+
+
+@bp.get("/attestations-bloc/<id:attestation_id>.pdf")
+@role_required(ORGANISER)
+def block_attestation_pdf(attestation_id: int):
+    filename, data = block_downloads.organiser_pdf(attestation_id)
     return pdf_response(data, filename)
 
 

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..sessions.models import CLOSED, STOPPED, Exam, ExamSession, Jury
 from ..sessions.queries import get_exam, get_session, sitting_juries
 from ..timeutil import french_date
+from .dossier_warning import dossier_deadline_warning
 from .inputs import EMAIL
 from .models import CANDIDATE, JUROR, Convocation
 from .queries import candidate_facts, facts_changed, is_current, juror_facts, link_renewed_since
@@ -132,6 +133,10 @@ class SessionConvocations:
     @property
     def to_send(self) -> int:
         return sum(1 for t in self.candidates + self.jurors if t.can_send and not t.is_current)
+
+    @property
+    def dossier_warning(self) -> str | None:
+        return dossier_deadline_warning(self.session)
 
     @property
     def sendable_by_email(self) -> int:

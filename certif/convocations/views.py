@@ -15,6 +15,7 @@ from ..sessions.queries import get_exam
 from ..timeutil import paris_today
 from ..web import redirect_after_write, role_required
 from . import content, pages, sending
+from .dossier_warning import dossier_deadline_warning
 from .forms import ConfirmForm, SendForm
 from .inputs import HAND
 from .recipients import juror_target
@@ -93,7 +94,8 @@ def _send_page(target: pages.Target, session, back: str, send):
 
 def _render_send(target, session, form, failure=None):
     return render_template("convocations/send.html", target=target, session=session, form=form,
-                           failure=failure, today=paris_today().isoformat())
+                           failure=failure, today=paris_today().isoformat(),
+                           dossier_warning=None if target.juror else dossier_deadline_warning(session))
 
 
 _CONVENED = ("Tout le monde est convoqué : la session passe à l'état "

@@ -18,6 +18,7 @@ KINDS = {
     "replacement": "Sessions de remplacement à organiser",
     "conflict": "Conflits d'intérêts à résoudre",
     "convene": "Convocations à envoyer",
+    "dossier": "Dossiers de candidats incomplets ou en retard",
     "retake_schedule": "Rattrapages à planifier",
     "retake_window": "Délais de rattrapage qui se terminent",
     "appeal": "Recours à trancher",

@@ -1,7 +1,7 @@
 """The dashboard's items about jurors: habilitations to decide, and to review.
 
-* habilitation — a juror profile without decision: due on the first session
-  they sit on, else HABILITATION_REVIEW_DAYS after the profile's last change;
+* habilitation — a juror profile without any decision (for no certification yet): due on
+  the first session they sit on, else HABILITATION_REVIEW_DAYS after the profile's last change;
 * habilitation_review — a juror whose profile changed after a favourable
   decision (the decision still stands, the new facts may not support it): due
   on the first session they sit on, else HABILITATION_REVIEW_DAYS after the change.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from ..extensions import db
-from ..jurors.models import FAVOURABLE, JurorProfile
-from ..jurors.services import changed_since_decision
+from ..jurors.habilitations import changed_since_decision
+from ..jurors.models import FAVOURABLE, JurorHabilitation, JurorProfile
 from ..people import of
 from ..sessions.models import PLANNING, ExamSession, Jury, JuryMember
 from ..timeutil import french_date, paris_day, paris_to_utc
@@ -44,8 +44,11 @@ def _habilitation_deadlines(profiles, today: date):
 
 
 def habilitations_to_decide(today: date) -> list[DueItem]:
+    """Jurors with a profile and no decision for any certification yet."""
+    decided = db.select(JurorHabilitation.id).where(
+        JurorHabilitation.juror_id == JurorProfile.user_id).exists()
     profiles = db.session.scalars(
-        db.select(JurorProfile).where(JurorProfile.habilitation_result.is_(None))
+        db.select(JurorProfile).where(~decided)
         .options(db.joinedload(JurorProfile.user))).unique().all()
     if not profiles:
         return []
@@ -62,20 +65,27 @@ def habilitations_to_decide(today: date) -> list[DueItem]:
 
 
 def habilitations_to_review(today: date) -> list[DueItem]:
-    """Favourable decisions whose profile was edited since: to confirm or revise."""
-    profiles = [p for p in db.session.scalars(
-        db.select(JurorProfile)
-        .where(JurorProfile.habilitation_result == FAVOURABLE,
-               JurorProfile.habilitation_decided_at.is_not(None),
-               JurorProfile.updated_at > JurorProfile.habilitation_decided_at)
-        .options(db.joinedload(JurorProfile.user))).unique().all()
-        if changed_since_decision(p)]
-    if not profiles:
+    """Favourable decisions whose profile was edited since: to confirm or revise (one item
+    per juror, about their oldest such decision)."""
+    rows = db.session.execute(
+        db.select(JurorProfile, JurorHabilitation)
+        .join(JurorHabilitation, JurorHabilitation.juror_id == JurorProfile.user_id)
+        .where(JurorHabilitation.result == FAVOURABLE,
+               JurorProfile.updated_at > JurorHabilitation.decided_at)
+        .options(db.joinedload(JurorProfile.user))
+        .order_by(JurorHabilitation.decided_at)).unique().all()
+    oldest: dict[int, tuple] = {}
+    for profile, habilitation in rows:
+        if changed_since_decision(profile, habilitation):
+            oldest.setdefault(profile.user_id, (profile, habilitation))
+    if not oldest:
         return []
+    decided = {user_id: h for user_id, (_, h) in oldest.items()}
     items = []
-    for profile, sits, due in _habilitation_deadlines(profiles, today):
-        detail = (f"Fiche modifiée le {french_date(profile.updated_at)}, après l'avis favorable du "
-                  f"{french_date(profile.habilitation_decided_at)}"
+    for profile, sits, due in _habilitation_deadlines([p for p, _ in oldest.values()], today):
+        habilitation = decided[profile.user_id]
+        detail = (f"Fiche modifiée le {french_date(profile.updated_at)}, après l'avis favorable "
+                  f"({habilitation.referential_code}) du {french_date(habilitation.decided_at)}"
                   + (f" ; siège le {french_date(sits)}." if sits else "."))
         items.append(DueItem(
             "habilitation_review", due,

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 
 from ..timeutil import paris_today
+from .dossier_items import files_incomplete
 from .items import KINDS, DueItem
 from .juror_items import habilitations_to_decide, habilitations_to_review
 from .organisation_items import council_actions, council_meetings, insurance_to_renew
@@ -33,6 +34,7 @@ def due_items(today: date | None = None) -> list[DueItem]:
     upcoming = upcoming_sessions(today)  # read once, for two kinds
     items = [
         *sessions_to_convene(today, upcoming),
+        *files_incomplete(today, upcoming),
         *replacements_to_organise(today),
         *retakes_to_schedule(today),
         *retake_windows_closing(today),

@@ -7,14 +7,16 @@ the juror's habilitation and declaration, the identity check and the grades' loc
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func
 
 from ..errors import NotFound
 from ..extensions import db
-from ..jurors.models import ConflictDeclaration, JurorProfile
-from ..jurors.services import habilitation_problem
+from ..jurors.habilitations import habilitation_problem
+from ..jurors.models import ConflictDeclaration, JurorHabilitation, JurorProfile
+from ..referentials.models import Referential
+from ..referentials.scoring import Scheme
 from ..referentials.services import Layout, layout
 from ..sessions.locks import locked_at_of
 from ..sessions.models import (
@@ -31,6 +33,8 @@ from ..sessions.models import (
 )
 from ..signatures.models import CANDIDATE_ATTENDANCE, JURY_ATTENDANCE, Signature
 from .models import CandidateUnsigned, IdentityCheck
+from .prior_blocks import parse as parse_prior
+from .prior_blocks import prior_blocks_of
 
 MSG_NO_EXAM = "Candidat introuvable dans vos jurys."
 MSG_NOT_SITTING = ("Ce candidat n'est plus évalué par ce jury (candidat absent ou reporté, ou jury "
@@ -44,9 +48,9 @@ MSG_SESSION_CANCELLED = ("La session n° {number} est annulée : ses candidats n
                          "évalués et rien ne peut y être enregistré.")
 MSG_SESSION_CLOSED = ("La session n° {number} est clôturée : les évaluations et les délibérations "
                       "sont verrouillées.")
-MSG_NOT_HABILITATED = ("Votre habilitation de juré n'est pas (ou plus) favorable : vous ne pouvez "
-                       "ni évaluer ni délibérer. Le responsable d'organisation doit vous remplacer "
-                       "dans ce jury.")
+MSG_NOT_HABILITATED = ("Votre habilitation de juré pour cette certification n'est pas (ou plus) "
+                       "favorable : vous ne pouvez ni évaluer ni délibérer. Le responsable "
+                       "d'organisation doit vous remplacer dans ce jury.")
 MSG_MINUTES_SIGNED = ("Le procès-verbal de la session n° {number} est signé : les notes sont "
                       "verrouillées et ne peuvent plus être modifiées.")
 # Grading and deliberating stop in these sessions; a draft one (its convocations not yet
@@ -86,6 +90,7 @@ class ExamAccess:
     jurors_signed: int = 0  # jurors of the jury who signed its attendance sheet for this exam
     candidate_signed: bool = False  # the candidate signed their attendance sheet
     candidate_unsigned: str | None = None  # why the candidate could not sign, as the jury recorded
+    prior_blocks: dict = field(default_factory=dict)  # block code -> PriorBlock (prior_blocks.py)
 
     @property
     def opening_steps(self) -> list[OpeningStep]:
@@ -112,6 +117,11 @@ class ExamAccess:
     @property
     def layout(self) -> Layout:
         return layout(self.referential_id)
+
+    @property
+    def scheme(self) -> Scheme:
+        """The grid this exam is graded on: the blocks validated at earlier attempts kept."""
+        return self.layout.scheme.keeping(self.prior_blocks)
 
     @property
     def write_refusal(self) -> str | None:
@@ -149,7 +159,8 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     """The exam if `user` sits on its jury; otherwise NotFound, as if it did not exist.
 
     One statement (it runs on every click): the exam, its jury's and session's state,
-    the juror's habilitation profile and their declaration about the candidate.
+    the juror's habilitation for the session's certification and their declaration about
+    the candidate.
     """
     jurors_signed = (
         db.select(func.count(Signature.id))
@@ -163,12 +174,17 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
         .correlate(Exam).exists())
     query = (
         db.select(Exam, ExamSession.referential_id, Jury.president_id, Jury.sits,
-                  ExamSession.number, ExamSession.status, JurorProfile, ConflictDeclaration,
-                  IdentityCheck.id, locked_at_of(ExamSession.id), jurors_signed,
-                  candidate_signed, CandidateUnsigned.reason)
+                  ExamSession.number, ExamSession.status, Referential, JurorHabilitation,
+                  JurorProfile, ConflictDeclaration, IdentityCheck.id,
+                  locked_at_of(ExamSession.id), jurors_signed, candidate_signed,
+                  CandidateUnsigned.reason, prior_blocks_of(Exam, ExamSession))
         .join(Jury, Exam.jury_id == Jury.id)
         .join(ExamSession, Jury.session_id == ExamSession.id)
+        .join(Referential, ExamSession.referential_id == Referential.id)
         .join(JuryMember, and_(JuryMember.jury_id == Jury.id, JuryMember.juror_id == user.id))
+        # The juror's habilitation for the session's certification (its code, any version).
+        .outerjoin(JurorHabilitation, and_(JurorHabilitation.juror_id == user.id,
+                                           JurorHabilitation.referential_code == Referential.code))
         .outerjoin(JurorProfile, JurorProfile.user_id == user.id)
         .outerjoin(ConflictDeclaration, and_(ConflictDeclaration.exam_id == Exam.id,
                                              ConflictDeclaration.juror_id == user.id))
@@ -184,10 +200,11 @@ def exam_access(user, exam_id: int, *, lock: bool = False) -> ExamAccess:
     row = db.session.execute(query).first()
     if row is None:
         raise NotFound(MSG_NO_EXAM)
-    (*facts, profile, declaration, identity_check_id, minutes_locked_at, jurors_signed,
-     candidate_signed, unsigned_reason) = row
-    return ExamAccess(*facts, habilitation_problem=habilitation_problem(user, profile),
+    (*facts, referential, habilitation, profile, declaration, identity_check_id, minutes_locked_at,
+     jurors_signed, candidate_signed, unsigned_reason, prior) = row
+    problem = habilitation_problem(user, referential, habilitation, profile)
+    return ExamAccess(*facts, habilitation_problem=problem,
                       declaration=declaration, identity_checked=identity_check_id is not None,
                       minutes_locked=minutes_locked_at is not None,
                       jurors_signed=jurors_signed or 0, candidate_signed=bool(candidate_signed),
-                      candidate_unsigned=unsigned_reason)
+                      candidate_unsigned=unsigned_reason, prior_blocks=parse_prior(prior))

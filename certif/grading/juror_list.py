@@ -20,6 +20,7 @@ from ..sessions.models import (
     JuryMember,
 )
 from ..timeutil import to_paris, utcnow
+from .blocks.queries import prior_validations
 from .models import Grid, Mark
 
 # Why a row of the juror's list is no longer theirs to grade (None: still theirs).
@@ -89,6 +90,7 @@ def juror_sessions(user) -> list[JurorSession]:
     today = to_paris(utcnow()).date()
     sessions: dict[int, JurorSession] = {}
     juries: dict[int, JurorJury] = {}
+    kept = prior_validations(exams)  # a retake grades only the blocks not validated before
     for exam in exams:
         jury, session = exam.jury, exam.jury.session
         if session.id not in sessions:
@@ -99,7 +101,8 @@ def juror_sessions(user) -> list[JurorSession]:
             sessions[session.id].juries.append(juries[jury.id])
         group = sessions[session.id]
         juries[jury.id].rows.append(JurorExam(exam, marked.get(exam.id, 0),
-                                              len(group.layout.criteria), declared.get(exam.id)))
+                                              len(group.layout.scheme.keeping(kept[exam.id]).criteria),
+                                              declared.get(exam.id)))
     for group in sessions.values():
         group.juries.sort(key=lambda j: (j.jury.position, j.jury.id))
     order = {TODAY: 0, UPCOMING: 1, PAST: 2}

@@ -48,6 +48,7 @@ class CompetencyResult:
 class BlockResult:
     code: str | None
     validated: bool | None
+    kept: bool = False  # validated at an earlier attempt: not graded again (a retake)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def score(scheme: Scheme, marks: Marks) -> GridResult:
     competencies = {c.code: score_competency(c, marks) for c in scheme.competencies}
     blocks = {}
     for block in scheme.blocks:
+        if block.code in scheme.kept:
+            blocks[block.code] = BlockResult(block.code, True, kept=True)
+            continue
         statuses = [competencies[c.code].acquired for c in block.competencies]
         validated = None if None in statuses else all(statuses)
         blocks[block.code] = BlockResult(block.code, validated)
@@ -112,6 +116,44 @@ def score(scheme: Scheme, marks: Marks) -> GridResult:
             passed = all(b.validated for b in blocks.values())
         decision = FAVORABLE if passed else UNFAVORABLE
     return GridResult(competencies, blocks, total, marked, criteria, decision)
+
+
+# --- Blocks across attempts (RNCP title, DESIGN.md "Scoring rules") --------------------------
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt at a certification, in the order they were sat: the blocks its final grid
+    validated (code -> validated), and whether it was revoked (its blocks then count for nothing)."""
+
+    key: Key
+    blocks: Mapping[str, bool | None]
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class TitleOutcome:
+    validated_by: dict[str, Key | None]  # block code -> the attempt that first validated it
+
+    @property
+    def missing(self) -> list[str]:
+        return [code for code, key in self.validated_by.items() if key is None]
+
+    @property
+    def awarded(self) -> bool:
+        """The title is awarded when every block is validated, whatever the attempts."""
+        return bool(self.validated_by) and not self.missing
+
+
+def across_attempts(block_codes, attempts) -> TitleOutcome:
+    """Which attempt validated each block (the first one that did, revoked attempts ignored)."""
+    validated_by: dict[str, Key | None] = dict.fromkeys(block_codes)
+    for attempt in attempts:
+        if attempt.revoked:
+            continue
+        for code, validated in attempt.blocks.items():
+            if validated is True and code in validated_by and validated_by[code] is None:
+                validated_by[code] = attempt.key
+    return TitleOutcome(validated_by)
 
 
 def merge_grids(keys, president: Marks, other: Marks, jury: Marks) -> dict[Key, FinalMark]:

@@ -22,6 +22,7 @@ from ..text import clean_text
 from ..timeutil import utcnow
 from ..web import fr_number
 from . import opening, rules
+from .blocks.queries import kept_block_of, kept_refusal
 from .declarations import MSG_CONFLICT, MSG_DECLARE_FIRST, require_no_conflict
 from .guards import MSG_CLOSED, MSG_GRID_LOCKED, require_may_write, require_phase, require_unlocked
 from .inputs import MAX_COMMENT, MSG_RESULT_UNKNOWN, ShownResult
@@ -54,6 +55,9 @@ def criterion_of(access: ExamAccess, criterion_id: int):
     criterion = access.layout.criteria.get(criterion_id)
     if criterion is None:
         raise NotFound(MSG_NO_CRITERION)
+    block = kept_block_of(access, criterion)
+    if block is not None:
+        raise Conflict(kept_refusal(block))
     return criterion
 
 
@@ -139,7 +143,7 @@ def own_grid(user, exam_id: int) -> GridState:
     access = exam_access(user, exam_id)
     _, marks = juror_grid(exam_id, user.id)
     early = opening.before_slot(access)
-    return GridState(access, marks, rules.score(access.layout.scheme, marks), access.declaration,
+    return GridState(access, marks, rules.score(access.scheme, marks), access.declaration,
                      opening.early_start_of(exam_id, user.id) if early else None, early)
 
 
@@ -174,7 +178,7 @@ def set_mark(user, exam_id: int, criterion_id: int, raw_value: str | None) -> Gr
             record(user, "mark.set", "grid", grid_id, label(old), label(value),
                    exam_id=exam_id, criterion=criterion.code)
             marks[criterion_id] = value
-    return GridState(access, marks, rules.score(access.layout.scheme, marks), declaration)
+    return GridState(access, marks, rules.score(access.scheme, marks), declaration)
 
 
 @dataclass
@@ -195,7 +199,7 @@ def progress(user, access: ExamAccess) -> Progress:
         db.select(Grid.juror_id, func.count(Mark.id)).join(Mark, Mark.grid_id == Grid.id)
         .where(Grid.exam_id == access.exam.id).group_by(Grid.juror_id)).all())
     own = counts.pop(user.id, 0)
-    return Progress(own, sum(counts.values()), len(access.layout.criteria))
+    return Progress(own, sum(counts.values()), len(access.scheme.criteria))
 
 
 # --- Deliberation ---------------------------------------------------------------------
@@ -255,9 +259,9 @@ def _deliberation_state(access: ExamAccess) -> Deliberation:
     jury_marks = dict(db.session.execute(
         db.select(DeliberationMark.criterion_id, DeliberationMark.value)
         .where(DeliberationMark.exam_id == exam_id)).all())
-    keys = access.layout.scheme.criteria
+    keys = access.scheme.criteria
     final = rules.merge_grids(keys, president_marks, other_marks, jury_marks)
-    result = rules.score(access.layout.scheme, rules.final_values(final))
+    result = rules.score(access.scheme, rules.final_values(final))
     return Deliberation(access, president_marks, other_marks, jury_marks, final, result)
 
 

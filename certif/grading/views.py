@@ -17,6 +17,7 @@ from . import declarations, opening, services
 from .history import exam_history
 from .inputs import shown_result
 from .juror_list import juror_sessions
+from .parts import pages as parts_pages
 
 bp = Blueprint("grading", __name__, url_prefix="/jury")
 
@@ -37,7 +38,8 @@ def grid(exam_id: int):
     return render_template("grading/grid.html", state=state, access=state.access,
                            layout=state.access.layout, exam=state.access.exam,
                            progress=services.progress(current_user, state.access),
-                           poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"])
+                           poll_seconds=current_app.config["PROGRESS_POLL_SECONDS"],
+                           **parts_pages.grid_context(current_user, state.access))
 
 
 @bp.post("/examens/<id:exam_id>/declaration")
@@ -111,6 +113,7 @@ def deliberation(exam_id: int):
         return "", 204  # the member's page polls: nothing changed, nothing to swap
     state = services.deliberation(current_user, exam_id)
     return render_template("grading/deliberation.html", version=version,
+                           coverage=parts_pages.coverage_marks(state.access),
                            **_deliberation_context(state))
 
 

@@ -28,30 +28,49 @@ class JurorProfile(db.Model):
     cv_file = db.Column(db.String(100), nullable=True)
     cv_original_name = db.Column(db.String(255), nullable=True)
     cv_uploaded_at = db.Column(db.DateTime, nullable=True)
-    # The organiser's decision.
-    habilitation_result = db.Column(db.String(20), nullable=True)
-    habilitation_comment = db.Column(db.Text, nullable=True)
-    habilitation_decided_at = db.Column(db.DateTime, nullable=True)
-    habilitation_decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    # The organiser's decisions are per certification: `JurorHabilitation`.
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     user = db.relationship("User", foreign_keys=[user_id],
                            backref=db.backref("juror_profile", uselist=False))
-    habilitation_decided_by = db.relationship("User", foreign_keys=[habilitation_decided_by_id])
 
     __table_args__ = (
-        db.CheckConstraint("habilitation_result in ('favourable', 'unfavourable')",
-                           name="habilitation_result"),
         db.CheckConstraint("years_experience >= 0 and years_experience <= 80", name="years"),
     )
 
-    @property
-    def is_habilitated(self) -> bool:
-        return self.habilitation_result == FAVOURABLE
+
+class JurorHabilitation(db.Model):
+    """The organiser's decision on a juror for one certification (a referential's code, all
+    versions). No row: not decided yet. Each decision is audited ("juror.decide") with the
+    previous result: the audit log keeps the history."""
+
+    __tablename__ = "juror_habilitations"
+
+    id = db.Column(db.Integer, primary_key=True)
+    juror_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    referential_code = db.Column(db.String(40), nullable=False)
+    result = db.Column(db.String(20), nullable=False)
+    comment = db.Column(db.Text, nullable=True)
+    decided_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    decided_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+
+    juror = db.relationship("User", foreign_keys=[juror_id],
+                            backref=db.backref("juror_habilitations", cascade="all, delete-orphan",
+                                               passive_deletes=True))
+    decided_by = db.relationship("User", foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        db.UniqueConstraint("juror_id", "referential_code"),
+        db.CheckConstraint("result in ('favourable', 'unfavourable')", name="result"),
+    )
 
     @property
-    def habilitation_label(self) -> str:
-        return HABILITATION_RESULTS.get(self.habilitation_result, "En attente de décision")
+    def is_favourable(self) -> bool:
+        return self.result == FAVOURABLE
+
+    @property
+    def label(self) -> str:
+        return HABILITATION_RESULTS[self.result]
 
 
 class ConflictDeclaration(db.Model):

@@ -1,6 +1,10 @@
-"""The habilitation rules of seed 000 (I.C.1, I.C.3): a pure recommendation.
+"""The habilitation rules a referential declares (its `habilitation:` section), checked
+against a juror's profile: a pure recommendation, per certification.
 
-The organiser decides; certif only says which rule is met and which is not.
+The organiser decides; certif only says which rule is met and which is not. RS6240 (seed
+000, I.C.1 and I.C.3): profession, at least 5 years, external, professionalisation session
+attended; the RNCP title (seed 001, 5-2): professionals of the field. A referential without
+the section declares no rule.
 """
 from __future__ import annotations
 
@@ -10,12 +14,31 @@ from datetime import date
 
 from ..text import fold
 
-MIN_YEARS = 5
-# The two professions the procedure accepts, as people write them.
-_PROFESSIONS = (
-    re.compile(r"\bcommunity\s*-?\s*manag\w*"),
-    re.compile(r"\bformat(eur|rice)\b.*\bcommunication\s+(digitale?|numerique)"),
-)
+
+@dataclass(frozen=True)
+class HabilitationRules:
+    """A referential's declared rules; None or False: the rule does not apply."""
+
+    professions_label: str | None = None
+    patterns: tuple[str, ...] = ()
+    min_years: int | None = None
+    external: bool = False
+    professionalisation: bool = False
+    source: str | None = None
+    quote: str | None = None
+
+
+def rules_from(section: dict | None) -> HabilitationRules:
+    """The rules of a referential's `habilitation` section (checked on import)."""
+    section = section or {}
+    professions = section.get("professions") or {}
+    return HabilitationRules(
+        professions_label=professions.get("label"),
+        patterns=tuple(professions.get("patterns") or ()),
+        min_years=section.get("min_years"),
+        external=bool(section.get("external")),
+        professionalisation=bool(section.get("professionalisation")),
+        source=section.get("source"), quote=section.get("quote"))
 
 
 def _plain(text: str) -> str:
@@ -23,9 +46,9 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def profession_accepted(profession: str | None) -> bool:
+def profession_accepted(profession: str | None, patterns) -> bool:
     plain = _plain(profession or "")
-    return any(p.search(plain) for p in _PROFESSIONS)
+    return any(re.search(p, plain) for p in patterns)
 
 
 @dataclass(frozen=True)
@@ -48,6 +71,8 @@ class Recommendation:
 
     @property
     def label(self) -> str:
+        if not self.checks:
+            return "Le référentiel ne déclare aucune condition d'habilitation."
         if self.favourable:
             return "Avis favorable recommandé : toutes les conditions sont remplies."
         if not self.complete:
@@ -55,15 +80,22 @@ class Recommendation:
         return "Avis défavorable recommandé : au moins une condition n'est pas remplie."
 
 
-def recommend(profession: str | None, years_experience: int | None, external: bool | None,
-              professionalisation_date: date | None, today: date | None = None) -> Recommendation:
+def recommend(rules: HabilitationRules, profession: str | None, years_experience: int | None,
+              external: bool | None, attended_on: date | None,
+              today: date | None = None) -> Recommendation:
+    """Each declared rule with whether the profile meets it. `attended_on`: the day of the
+    professionalisation session of this certification the juror attended (None: none)."""
     today = today or date.today()
-    attended = None if professionalisation_date is None else professionalisation_date <= today
-    return Recommendation((
-        Check("Profession : community manager ou formateur en communication digitale",
-              None if not profession else profession_accepted(profession)),
-        Check(f"Au moins {MIN_YEARS} ans d'expérience professionnelle",
-              None if years_experience is None else years_experience >= MIN_YEARS),
-        Check("Externe à l'organisme", external),
-        Check("Session de professionnalisation suivie", attended),
-    ))
+    checks = []
+    if rules.patterns:
+        checks.append(Check(f"Profession : {rules.professions_label}",
+                            None if not profession else profession_accepted(profession, rules.patterns)))
+    if rules.min_years is not None:
+        checks.append(Check(f"Au moins {rules.min_years} ans d'expérience professionnelle",
+                            None if years_experience is None else years_experience >= rules.min_years))
+    if rules.external:
+        checks.append(Check("Externe à l'organisme", external))
+    if rules.professionalisation:
+        checks.append(Check("Session de professionnalisation de cette certification suivie",
+                            attended_on is not None and attended_on <= today))
+    return Recommendation(tuple(checks))

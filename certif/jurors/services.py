@@ -30,9 +30,11 @@ from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..referentials.models import Referential
 from ..text import clean_text, slug
-from ..timeutil import utcnow
-from . import rules, storage
+from ..timeutil import paris_day, utcnow
+from . import habilitations, storage
+from .habilitations import MSG_NO_JUROR
 from .models import FAVOURABLE, UNFAVOURABLE, ConflictDeclaration, JurorProfile
+from .professionalisation.models import ProfessionalisationInvitation, ProfessionalisationSession
 from .professionalisation.queries import signed_attestation
 
 # The annex 7 fields, in the form's order, with their French labels.
@@ -50,53 +52,63 @@ PROFILE_FIELDS = {
 IDENTITY_FIELDS = {"first_name": "Prénom", "last_name": "Nom", "email": "Adresse e-mail"}
 # The fields the habilitation rules read: a change to one after a decision is flagged.
 DECISIVE_FIELDS = ("profession", "years_experience", "external", "professionalisation_date")
-ANNEX_REFERENTIAL = "RS6240"  # annex 7 belongs to the RS6240 procedure (seed 000)
 
-MSG_NO_JUROR = "Juré introuvable."
 MSG_EMAIL_TAKEN = "Un compte existe déjà avec cette adresse e-mail."
 
 
 # --- Reads ----------------------------------------------------------------------------
 
-def recommendation_for(profile: JurorProfile | None, today: date | None = None) -> rules.Recommendation:
-    if profile is None:
-        return rules.recommend(None, None, None, None, today)
-    return rules.recommend(profile.profession, profile.years_experience, profile.external,
-                           profile.professionalisation_date, today)
-
-
-def changed_since_decision(profile: JurorProfile | None) -> bool:
-    """The profile was edited after the organiser's decision (the decision still stands)."""
-    return bool(profile and profile.habilitation_decided_at
-                and profile.updated_at > profile.habilitation_decided_at)
-
-
 @dataclass
 class JurorRow:
     user: User
     profile: JurorProfile | None
-    recommendation: rules.Recommendation
-
-    @property
-    def decision(self) -> str | None:
-        return self.profile.habilitation_result if self.profile else None
-
-    @property
-    def decision_label(self) -> str:
-        return self.profile.habilitation_label if self.profile else "Fiche non renseignée"
+    habilitations: list[habilitations.CertificationHabilitation]
 
     @property
     def changed_since_decision(self) -> bool:
-        return changed_since_decision(self.profile)
+        return any(h.changed_since_decision for h in self.habilitations)
 
 
 def list_jurors() -> list[JurorRow]:
-    """Every account with the juror role, by name, with its profile and recommendation."""
+    """Every account with the juror role, by name, with its profile and, per certification,
+    its decision and recommendation."""
     users = db.session.scalars(
         db.select(User).join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == JUROR))
-        .options(db.selectinload(User.juror_profile))
+        .options(db.selectinload(User.juror_profile), db.selectinload(User.juror_habilitations))
         .order_by(User.last_name, User.first_name, User.id)).unique().all()
-    return [JurorRow(u, u.juror_profile, recommendation_for(u.juror_profile)) for u in users]
+    refs = habilitations.certifications()
+    attended = _attended_by_juror([u.id for u in users])
+    rows = []
+    for user in users:
+        decided = {h.referential_code: h for h in user.juror_habilitations}
+        days = attended.get(user.id, {})
+        rows.append(JurorRow(user, user.juror_profile, [
+            habilitations.CertificationHabilitation(
+                ref, decided.get(ref.code),
+                habilitations.recommendation_for(user.juror_profile, ref, days.get(ref.code)),
+                days.get(ref.code),
+                habilitations.changed_since_decision(user.juror_profile, decided.get(ref.code)))
+            for ref in refs]))
+    return rows
+
+
+def _attended_by_juror(user_ids: list[int]) -> dict[int, dict]:
+    """juror id -> {certification code: latest professionalisation day attended}."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(ProfessionalisationInvitation.juror_id, Referential.code,
+                  db.func.max(ProfessionalisationSession.starts_at))
+        .join(ProfessionalisationSession,
+              ProfessionalisationInvitation.session_id == ProfessionalisationSession.id)
+        .join(Referential, ProfessionalisationSession.referential_id == Referential.id)
+        .where(ProfessionalisationInvitation.juror_id.in_(user_ids),
+               ProfessionalisationInvitation.attended.is_(True))
+        .group_by(ProfessionalisationInvitation.juror_id, Referential.code)).all()
+    found: dict[int, dict] = {}
+    for juror_id, code, starts_at in rows:
+        found.setdefault(juror_id, {})[code] = paris_day(starts_at)
+    return found
 
 
 def get_juror(user_id: int) -> User:
@@ -114,15 +126,16 @@ class ProfileChange:
     fields: list[str]  # French labels
 
 
-def changes_since_decision(profile: JurorProfile | None) -> list[ProfileChange]:
-    """The edits (from the audit log) made after the decision, oldest first."""
-    if not changed_since_decision(profile):
+def changes_since(profile: JurorProfile | None, since) -> list[ProfileChange]:
+    """The edits (from the audit log) made to the profile after `since` (a decision's
+    time), oldest first."""
+    if profile is None or since is None or not profile.updated_at > since:
         return []
     entries = db.session.scalars(
         db.select(AuditEntry)
         .where(AuditEntry.entity == "juror", AuditEntry.entity_id == profile.user_id,
                AuditEntry.action.in_(("juror.update", "juror.cv")),
-               AuditEntry.at >= profile.habilitation_decided_at)
+               AuditEntry.at >= since)
         .options(db.joinedload(AuditEntry.actor))
         .order_by(AuditEntry.at, AuditEntry.id)).unique().all()
     changes = []
@@ -135,46 +148,6 @@ def changes_since_decision(profile: JurorProfile | None) -> list[ProfileChange]:
         if labels:
             changes.append(ProfileChange(entry.at, entry.actor, labels))
     return changes
-
-
-# --- Who may sit on a jury (used by the sessions screens) -----------------------------
-
-def _name(user: User) -> str:
-    return user.full_name
-
-
-_LAZY = object()  # habilitation_problem: read the profile from the user
-
-
-def habilitation_problem(user: User | int | None, profile=_LAZY) -> str | None:
-    """Why this user cannot sit on a jury (French, with their name), or None if they can.
-
-    `profile`: the user's JurorProfile (or None: they have none) when the caller
-    already loaded it with another query, to spare one (grading runs this per click).
-    """
-    if isinstance(user, int):
-        user = db.session.get(User, user)
-    if user is None:
-        return MSG_NO_JUROR
-    if not user.has_role(JUROR):
-        return f"{_name(user)} n'a pas de compte de juré : ne peut pas siéger dans un jury."
-    if not user.active:
-        return f"{_name(user)} : compte désactivé, ne peut pas siéger dans un jury."
-    if profile is _LAZY:
-        profile = user.juror_profile
-    if profile is None:
-        return (f"{_name(user)} : fiche d'habilitation non renseignée, "
-                "ne peut pas siéger dans un jury.")
-    if profile.habilitation_result is None:
-        return (f"{_name(user)} : habilitation en attente de décision, "
-                "ne peut pas siéger dans un jury.")
-    if profile.habilitation_result == UNFAVOURABLE:
-        return f"{_name(user)} : habilitation défavorable, ne peut pas siéger dans un jury."
-    return None
-
-
-def is_habilitated(user_id: int) -> bool:
-    return habilitation_problem(user_id) is None
 
 
 # --- Conflict-of-interest declarations (read by sessions, grading, dashboard) ---------
@@ -300,7 +273,7 @@ def update_juror(actor, user_id: int, identity: dict, profile: dict) -> list[str
                     tokens.revoke_unused(user.id)
                 record(actor, "juror.update", "juror", user.id, _json(old), _json(new),
                        fields=sorted(new), decisive=decisive,
-                       after_decision=record_profile.habilitation_result is not None)
+                       after_decision=bool(user.juror_habilitations))
     except IntegrityError:
         raise InvalidInput(MSG_EMAIL_TAKEN) from None
     return sorted(new)
@@ -360,25 +333,23 @@ def _file_name(prefix: str, user: User) -> str:
     return f"{prefix}-{first}-{last}.pdf"
 
 
-def annex_referential() -> Referential | None:
-    """The referential annex 7 is about: RS6240, latest version."""
-    return db.session.scalar(db.select(Referential).filter_by(code=ANNEX_REFERENTIAL)
-                             .order_by(Referential.version.desc()).limit(1))
-
-
 def registration_label(code: str) -> str:
     """RS6240 -> "RS 6240", as the annex writes it."""
     return re.sub(r"^([A-Za-z]+)\s*(\d)", r"\1 \2", code)
 
 
-def habilitation_pdf(user_id: int) -> tuple[bytes, str]:
-    """Annex 7 filled from the profile; its bytes and file name."""
+def habilitation_pdf(user_id: int, code: str) -> tuple[bytes, str]:
+    """Annex 7 for one certification, filled from the profile and that certification's
+    decision; its bytes and file name."""
     user = get_juror(user_id)
-    referential = annex_referential()
+    entry = habilitations.habilitations_for(user, only=code)[0]
+    referential = entry.referential
     # The attestation the juror signed for a session of this certification, if any.
-    attestation = signed_attestation(user.id, referential.code if referential else None)
+    attestation = signed_attestation(user.id, referential.code)
     data = render_pdf("pdf/habilitation.html", juror=user, profile=user.juror_profile,
-                      referential=referential, attestation=attestation,
-                      registration=registration_label(referential.code) if referential else "",
+                      referential=referential, attestation=attestation, entry=entry,
+                      habilitation=entry.habilitation,
+                      registration=registration_label(referential.code),
                       FAVOURABLE=FAVOURABLE, UNFAVOURABLE=UNFAVOURABLE)
-    return data, _file_name("fiche-habilitation", user)
+    code_part = slug(referential.code, fallback="certification", lower=False)
+    return data, _file_name(f"fiche-habilitation-{code_part}", user)

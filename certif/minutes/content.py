@@ -8,7 +8,7 @@ decimals are strings ("14.50"), so the text is stable whatever the database.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -53,6 +53,8 @@ class ExamFacts:
     final: dict
     result: rules.GridResult | None  # None until the deliberation is closed
     president_comment: str | None
+    # Blocks validated at earlier attempts (not graded again): code -> {session, date, label}.
+    blocks_before: dict = field(default_factory=dict)
 
 
 def _time(value: datetime | None) -> str | None:
@@ -87,13 +89,15 @@ def exam_entry(facts: ExamFacts) -> dict:
         "total": _decimal(result.total) if result else None,
         "decision": result.decision if result else None,
         "president_comment": (facts.president_comment or None) if result else None,
+        "blocks_before": facts.blocks_before,
     }
 
 
 def results_table(exams: list[dict]) -> list[dict]:
     """Section 4 of the general minutes: one row per candidate."""
     return [{"exam_id": e["exam_id"], "candidate": e["candidate"]["name"], "total": e["total"],
-             "blocks": e["blocks"], "decision": e["decision"]} for e in exams]
+             "blocks": e["blocks"], "blocks_before": e.get("blocks_before") or {},
+             "decision": e["decision"]} for e in exams]
 
 
 def build(*, session: dict, referential: dict, president: Person | None,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..grading import rules
+from ..grading.blocks.queries import prior_validations
 from ..referentials.services import layout
 from ..sessions.models import CLOSED, Exam, ExamSession
 from ..sessions.queries import sitting_exams, sitting_juries
 from ..timeutil import to_paris
 from . import content as minutes_content
+from .blocks import blocks_before_entry
 from .content import REMOTE_PLACE
 from .models import MEMBER, PRESIDENT, Minutes
 from .queries import final_grids, jurors_of, signers
@@ -37,6 +39,7 @@ def live_content(session: ExamSession, minutes: Minutes | None) -> dict:
     lay = layout(session.referential_id)
     exams = sitting_exams(session)
     finals = final_grids(exams, lay)
+    prior = prior_validations(exams)
     ref = session.referential
     details = ref.details or {}
     people = signers(session)
@@ -46,13 +49,15 @@ def live_content(session: ExamSession, minutes: Minutes | None) -> dict:
         final_by_id = finals.get(exam.id)
         final = ({lay.criteria[k].code: v for k, v in final_by_id.items()}
                  if final_by_id is not None else {})
-        result = rules.score(lay.scheme, final_by_id) if final_by_id is not None else None
+        before = prior.get(exam.id, {})
+        scheme = lay.scheme.keeping(before)
+        result = rules.score(scheme, final_by_id) if final_by_id is not None else None
         facts.append(minutes_content.ExamFacts(
             exam_id=exam.id, candidate=minutes_content.Person(exam.candidate.id, exam.candidate.full_name),
             jury_id=exam.jury_id, jury_label=exam.jury.label, starts_at=exam.starts_at,
             duration_minutes=exam.duration_minutes, closed=exam.phase == CLOSED,
             closed_at=exam.closed_at, final=final, result=result,
-            president_comment=exam.president_comment))
+            president_comment=exam.president_comment, blocks_before=blocks_before_entry(before)))
     minutes = minutes or Minutes()
     return minutes_content.build(
         session={"id": session.id, "number": session.number, "mode": session.mode,

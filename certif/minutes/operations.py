@@ -30,6 +30,7 @@ from ..signatures.services import (
 from ..timeutil import utcnow
 from . import content as minutes_content
 from . import pdfs
+from .blocks import record_signed_blocks
 from .documents import general_filename
 from .inputs import MAX_OBSERVATIONS, MAX_PLACE, MinutesFields, checked_text, parse_clock_time
 from .models import ORGANISER_ROLE, Minutes
@@ -135,6 +136,7 @@ def sign(user, session_id: int, mark, content_sha256: str | None) -> Minutes:
         signed = {s.user_id for s in signatures_of(MINUTES, [minutes.id])[minutes.id]}
         if minutes.signed_at is None and all(u.id in signed for u, _ in state.signers):
             minutes.signed_at = utcnow()
+            record_signed_blocks(user, state, minutes_content.thaw(minutes.content))
             record(user, "minutes.signed", "minutes", minutes.id, None, minutes.content_sha256,
                    session_id=session.id, signers=len(state.signers))
     return minutes

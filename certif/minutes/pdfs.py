@@ -13,6 +13,7 @@ from ..errors import Conflict
 from ..sessions.models import Exam
 from . import conduct
 from . import content as minutes_content
+from .confidentiality_annex import attestations_of
 from .content import REMOTE_PLACE
 from .models import ORGANISER_ROLE
 from .state import MinutesState
@@ -57,7 +58,8 @@ def _context(state: MinutesState, visa=None) -> dict:
 
 
 def render_general(state: MinutesState, visa=None) -> bytes:
-    return render_pdf("pdf/minutes_general.html", **_context(state, visa))
+    return render_pdf("pdf/minutes_general.html", **_context(state, visa),
+                      confidentiality=attestations_of(state.content["session"]["id"]))
 
 
 def _exam_context(state: MinutesState, exam: Exam) -> dict:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..candidates.models import Appeal
+from ..certificates.blocks.pages import ExamBlocks, exam_blocks
 from ..certificates.models import Certificate
 from ..certificates.queries import certificate_of, final_result
 from ..documents.models import SEALED_CERTIFICATE
@@ -52,6 +53,7 @@ class Outcome:
     certificate_note: str | None = None
     appeals: list[Appeal] = field(default_factory=list)
     appeal_problem: str | None = None  # why no appeal may be requested now (None: it may)
+    block_history: ExamBlocks | None = None  # blocks validated now and before, with attestations
 
     @property
     def has_blocks(self) -> bool:
@@ -88,6 +90,8 @@ def outcome(exam: Exam) -> Outcome | None:
         appeal_problem=None if favourable else candidate_appeal_problem(exam))
     if favourable:
         _certificate(found, certificate_of(exam.id))
+    if found.has_blocks:
+        found.block_history = exam_blocks([exam])[exam.id]
     return found
 
 

@@ -5,14 +5,14 @@ link followed from the page leaks it) and `Cache-Control: private, no-store`.
 """
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from wtforms import TextAreaField
 
+from ..candidates.links import candidate_from_token
+from ..certificates.blocks import downloads as block_downloads
 from ..council.anomaly_forms import submission
 from ..documents.pdf import pdf_response
-from ..errors import InvalidInput, ServiceError
-from ..extensions import db
-from ..web import retry_headers
+from ..errors import InvalidInput
+from ..web import candidate_pages
 from . import services
 
 bp = Blueprint("portal", __name__, url_prefix="/c")
@@ -26,25 +26,7 @@ def check_link():
         services.check_link(token)
 
 
-@bp.after_request
-def private_headers(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.errorhandler(ServiceError)
-def portal_error(exc: ServiceError):
-    # The candidate has no account: a page of its own, without the staff's links.
-    db.session.rollback()
-    return (render_template("portal/error.html", status=exc.status, message=exc.message),
-            exc.status, retry_headers(exc))
-
-
-@bp.errorhandler(CSRFError)
-def portal_csrf_error(exc: CSRFError):
-    return render_template("portal/error.html", status=400, message=(
-        "Le formulaire a expiré : rechargez la page puis recommencez.")), 400
+candidate_pages(bp)
 
 
 @bp.get("/<token>")
@@ -112,6 +94,14 @@ def appeal(token: str, exam_id: int):
             return redirect(url_for(".home", token=token, _anchor=f"passage-{exam_id}"), 303)
     return render_template("portal/appeal.html", form=form, sitting=sitting, token=token,
                            error=error), status
+
+
+@bp.get("/<token>/attestations-bloc/<id:attestation_id>.pdf")
+def block_attestation_pdf(token: str, attestation_id: int):
+    """The candidate's own block attestation (404 for anyone else's, before it is sealed and
+    once revoked); each download is audited."""
+    filename, data = block_downloads.holder_pdf(candidate_from_token(token), attestation_id)
+    return pdf_response(data, filename, attachment=True)
 
 
 @bp.get("/<token>/certificats/<id:exam_id>.pdf")

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
+from . import deliverables
 from .scoring import BLOCKS, POINTS, RULES
 
 DATA_DIR = Path(__file__).parent / "data"
+# The candidates' pathways (certif.candidates.models.PATHWAYS), as `livret.pathways` names them.
+PATHWAY_CODES = ("training", "partner", "vae")
 
 
 class ReferentialError(ValueError):
@@ -57,7 +61,11 @@ def check(data, name: str = "référentiel") -> None:
         fail("déclarer soit « blocks », soit « competencies »")
     if not isinstance(data["exam"].get("duration_minutes"), int):
         fail("« exam.duration_minutes » doit être un entier")
+    _check_parts(data["exam"], fail)
     _check_mentions(data, fail)
+    deliverables.check(data, fail)
+    _check_livret(data, fail)
+    _check_habilitation(data.get("habilitation"), fail)
 
     seen: set[str] = set()
 
@@ -95,6 +103,27 @@ def check(data, name: str = "référentiel") -> None:
         fail("une notation par blocs demande « blocks »")
 
 
+def _check_parts(exam: dict, fail) -> None:
+    """The exam's parts, when declared: a title and positive minutes each, in order, their
+    minutes adding up to the exam's duration (a candidate's extra minutes come on top)."""
+    parts = exam.get("parts")
+    if parts is None:
+        return
+    if not isinstance(parts, list) or not parts:
+        fail("« exam.parts » doit être une liste non vide")
+    for number, part in enumerate(parts, 1):
+        if not isinstance(part, dict) or not isinstance(part.get("title"), str) \
+                or not part["title"].strip():
+            fail(f"la partie {number} de l'épreuve n'a pas de titre")
+        minutes = part.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            fail(f"la durée de la partie {number} (« minutes ») doit être un entier positif")
+    total = sum(part["minutes"] for part in parts)
+    if total != exam["duration_minutes"]:
+        fail(f"les durées des parties font {total} minutes, pas {exam['duration_minutes']} "
+             "(« exam.duration_minutes »)")
+
+
 def _check_mentions(data: dict, fail) -> None:
     """Titles, registration dates and the certificates' validity, when declared."""
     for key in ("title", "registered_title", "annex_heading", "document_title"):
@@ -115,3 +144,50 @@ def _check_mentions(data: dict, fail) -> None:
     years = (data.get("certificate") or {}).get("validity_years")
     if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 1):
         fail("« certificate.validity_years » doit être un entier positif ou null")
+
+
+def _check_habilitation(section, fail) -> None:
+    """The juror habilitation rules, when declared: professions (a label and regular
+    expressions), min_years (a whole number or null), external and professionalisation
+    (true/false), source and quote (texts)."""
+    if section is None:
+        return
+    if not isinstance(section, dict):
+        fail("« habilitation » doit décrire un objet")
+    unknown = set(section) - {"source", "quote", "professions", "min_years", "external",
+                              "professionalisation"}
+    if unknown:
+        fail(f"« habilitation » : clé inconnue « {sorted(unknown)[0]} »")
+    professions = section.get("professions")
+    if professions is not None:
+        patterns = professions.get("patterns") if isinstance(professions, dict) else None
+        if not isinstance(patterns, list) or not patterns \
+                or not str(professions.get("label") or "").strip():
+            fail("« habilitation.professions » demande un « label » et une liste « patterns »")
+        for pattern in patterns:
+            try:
+                re.compile(str(pattern))
+            except re.error:
+                fail(f"« habilitation.professions.patterns » : expression invalide {pattern!r}")
+    years = section.get("min_years")
+    if years is not None and (not isinstance(years, int) or isinstance(years, bool) or years < 0):
+        fail("« habilitation.min_years » doit être un entier positif ou null")
+    for key in ("external", "professionalisation"):
+        if key in section and not isinstance(section[key], bool):
+            fail(f"« habilitation.{key} » doit valoir true ou false")
+    for key in ("source", "quote"):
+        if key in section and not (isinstance(section[key], str) and section[key].strip()):
+            fail(f"« habilitation.{key} » doit être un texte non vide")
+
+
+def _check_livret(data: dict, fail) -> None:
+    """`livret: {pathways: [...]}`: the pathways that keep a livret d'évaluation."""
+    if "livret" not in data:
+        return
+    livret = data["livret"]
+    pathways = livret.get("pathways") if isinstance(livret, dict) else None
+    if not isinstance(pathways, list) or not pathways \
+            or any(p not in PATHWAY_CODES for p in pathways):
+        fail(f"« livret.pathways » doit lister des parcours parmi {', '.join(PATHWAY_CODES)}")
+    if "blocks" not in data:
+        fail("un livret d'évaluation demande des « blocks »")

@@ -1,6 +1,7 @@
 """Referentials (certifications) imported from the YAML files, one row per version."""
 from ..extensions import db
 from ..timeutil import utcnow
+from .deliverables import Deliverables, deliverables_of
 
 
 class Referential(db.Model):
@@ -45,9 +46,29 @@ class Referential(db.Model):
         return (self.details or {}).get("registration") or {}
 
     @property
+    def exam_parts(self) -> list[dict]:
+        """The exam's parts in order ({title, minutes, description}), checked by the loader."""
+        return ((self.details or {}).get("exam") or {}).get("parts") or []
+
+    @property
+    def habilitation(self) -> dict:
+        """Who may sit on its juries: the file's `habilitation` section (jurors.rules)."""
+        return (self.details or {}).get("habilitation") or {}
+
+    @property
+    def livret_pathways(self) -> tuple[str, ...]:
+        """The pathways whose candidates keep a livret d'évaluation (seed 001, 5-2-4)."""
+        return tuple(((self.details or {}).get("livret") or {}).get("pathways") or ())
+
+    @property
     def certificate_validity_years(self) -> int | None:
         """How long a certificate is valid after its award; None: without limit."""
         return ((self.details or {}).get("certificate") or {}).get("validity_years")
+
+    @property
+    def deliverables(self) -> Deliverables:
+        """The pieces of the candidate's file it declares, their deadline and plan."""
+        return deliverables_of(self.details)
 
 
 class RefBlock(db.Model):

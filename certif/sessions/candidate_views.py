@@ -12,6 +12,7 @@ from ..auth.models import ORGANISER
 from ..candidates import csv_import, services
 from ..candidates.forms import CandidateForm, ImportForm
 from ..candidates.links import candidate_link
+from ..candidates.livret.queries import summary as livret_summary
 from ..web import error_response, is_htmx, redirect_after_write, role_required
 from . import candidates
 from .rules import sitting_deadline
@@ -85,7 +86,8 @@ def show(candidate_id: int):
     candidate = record.candidate
     deadline = sitting_deadline(candidate.training_end_date) if candidate.training_end_date else None
     return render_template("candidates/show.html", record=record, candidate=candidate,
-                           deadline=deadline, link=candidate_link(candidate))
+                           deadline=deadline, link=candidate_link(candidate),
+                           livret=livret_summary(candidate, [s.session.referential for s in record.sittings]))
 
 
 @bp.post("/<id:candidate_id>/lien")

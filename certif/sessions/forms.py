@@ -119,11 +119,18 @@ class JuryForm(FlaskForm):
                                validators=[DataRequired("Choisissez le président du jury.")])
 
     def set_jurors(self, jurors, problems: dict):
-        """The jurors to choose from; those who cannot sit are marked so in the list."""
+        """The jurors to choose from; those who cannot sit on a jury of the session's
+        certification are shown disabled, with the reason (the one already chosen stays
+        selectable, so that the refusal names them)."""
+        chosen = {self.juror_1_id.data, self.juror_2_id.data}
         choices = [SelectChoice("", "— Choisir —")]
         for juror in jurors:
-            label = juror.full_name + (" (non habilité)" if problems.get(juror.id) else "")
-            choices.append(SelectChoice(juror.id, label))
+            if not problems.get(juror.id):
+                choices.append(SelectChoice(juror.id, juror.full_name))
+                continue
+            kw = {} if juror.id in chosen else {"render_kw": {"disabled": True}}
+            choices.append(SelectChoice(juror.id, f"{juror.full_name} (non habilité(e) pour "
+                                                  "cette certification)", **kw))
         self.juror_1_id.choices = self.juror_2_id.choices = choices
 
     def choice(self) -> JuryChoice:

@@ -1,6 +1,7 @@
-"""Composing a session's juries while it is prepared: who can be chosen, two habilitated
-jurors one of whom presides, one jury per juror and session; adding, editing and removing a
-jury. Every write runs in one `write_transaction` with its audit entry."""
+"""Composing a session's juries while it is prepared: who can be chosen, two jurors
+habilitated for the session's certification one of whom presides, one jury per juror and
+session; adding, editing and removing a jury. Every write runs in one `write_transaction`
+with its audit entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from ..auth.models import JUROR, User, UserRole
 from ..database import write_transaction
 from ..errors import Conflict, FieldError
 from ..extensions import db
-from ..jurors.services import habilitation_problem
+from ..jurors.habilitations import habilitation_problem
 from .models import PREPARING, ExamSession, Jury, JuryMember
 from .queries import get_jury, get_session, graded_exam_ids
 
@@ -25,16 +26,19 @@ class JuryChoice:
     president_id: int | None
 
 
-def habilitation_problems(users) -> dict:
-    """user id -> why they cannot sit on a jury (None when they can)."""
-    return {user.id: habilitation_problem(user) for user in users}
+def habilitation_problems(users, referential) -> dict:
+    """user id -> why they cannot sit on a jury of `referential`'s certification (None when
+    they can)."""
+    return {user.id: habilitation_problem(user, referential) for user in users}
 
 
 def juror_choices() -> list[User]:
-    """Active users with the juror role, by name (habilitated or not: the page says which)."""
+    """Active users with the juror role, by name (habilitated or not: the page says which,
+    for the session's certification)."""
     return db.session.scalars(
         db.select(User).join(UserRole).where(UserRole.role == JUROR, User.active.is_(True))
-        .options(db.selectinload(User.juror_profile))  # read by habilitation_problem
+        # read by habilitation_problem
+        .options(db.selectinload(User.juror_profile), db.selectinload(User.juror_habilitations))
         .order_by(User.last_name, User.first_name)).unique().all()
 
 
@@ -51,7 +55,7 @@ def _chosen_jurors(session: ExamSession, choice: JuryChoice, jury: Jury | None =
         user = db.session.get(User, user_id)
         if user is None:
             raise FieldError(field, "Juré introuvable.")
-        problem = habilitation_problem(user)
+        problem = habilitation_problem(user, session.referential)
         if problem:
             raise FieldError(field, problem)
         if session.replaces_jury is not None and user.id == session.replaces_jury.absent_juror_id:

@@ -1,4 +1,5 @@
-"""Jurors: the organiser's list and pages, the juror's own profile, the CV, annex 7.
+"""Jurors: the organiser's list and pages, the juror's own profile, the CV, annex 7; the
+habilitation is decided per certification (one card and one annex 7 each).
 
 Organisers manage every juror; a juror reaches only their own profile, CV and form
 (another juror's management pages are 403, their files 404). The pages show the juries a
@@ -13,10 +14,11 @@ from ..auth.invitations import send_invitation
 from ..auth.models import JUROR, ORGANISER
 from ..documents.pdf import pdf_response
 from ..errors import Conflict, InvalidInput, NotFound
-from ..jurors import services, storage
+from ..jurors import habilitations, services, storage
 from ..jurors.forms import CvForm, DecisionForm, JurorForm
 from ..people import of
-from ..web import error_response, redirect_after_write, role_required
+from ..text import slug
+from ..web import error_response, is_htmx, redirect_after_write, role_required
 from . import jurors
 
 bp = Blueprint("jurors", __name__, url_prefix="/jures")
@@ -78,30 +80,37 @@ def show(user_id: int):
         if _is_self(user_id):
             return redirect(url_for(".my_profile"))
         return error_response(403, "Vous n'avez pas accès à cette page.")
-    return _show_page(user_id, None, CvForm())
+    return _show_page(user_id, CvForm())
 
 
-def _recorded_decision_form(profile) -> DecisionForm:
+def _prefix(code: str) -> str:
+    """Each certification's decision form has its own field names and ids."""
+    return slug(code, fallback="certification") + "-"
+
+
+def _recorded_decision_form(entry) -> DecisionForm:
     """The decision form showing the recorded decision, whatever another form posted."""
     data = {}
-    if profile is not None and profile.habilitation_result:
-        data = {"result": profile.habilitation_result, "comment": profile.habilitation_comment}
-    return DecisionForm(formdata=None, data=data)
+    if entry.habilitation is not None:
+        data = {"result": entry.habilitation.result, "comment": entry.habilitation.comment}
+    return DecisionForm(formdata=None, data=data, prefix=_prefix(entry.code))
 
 
-def _show_page(user_id: int, decision_form, cv_form, status: int = 200, cv_error: str | None = None):
-    """The juror's page; `decision_form` is the failed decision form to re-show, or None
-    to show the recorded decision (also after an error in the CV form)."""
+def _show_page(user_id: int, cv_form, status: int = 200, cv_error: str | None = None,
+               failed: DecisionForm | None = None, failed_code: str | None = None):
+    """The juror's page; `failed` is the failed decision form of the certification
+    `failed_code` to re-show (the others show the recorded decision)."""
     user = services.get_juror(user_id)
     profile = user.juror_profile
-    if decision_form is None:
-        decision_form = _recorded_decision_form(profile)
+    entries = habilitations.habilitations_for(user)
+    forms = {e.code: (failed if e.code == failed_code and failed is not None
+                      else _recorded_decision_form(e)) for e in entries}
+    changes = {e.code: services.changes_since(profile, e.habilitation.decided_at
+                                              if e.habilitation else None) for e in entries}
     return render_template(
-        "jurors/show.html", juror=user, profile=profile,
-        recommendation=services.recommendation_for(profile),
-        changes=services.changes_since_decision(profile),
-        changed=services.changed_since_decision(profile),
-        juries=jurors.juror_juries(user.id), decision_form=decision_form,
+        "jurors/show.html", juror=user, profile=profile, habilitations=entries, forms=forms,
+        changes=changes, errors={},
+        juries=jurors.juror_juries(user.id),
         cv_form=cv_form, cv_error=cv_error, cv_max=storage.max_size_label(),
         session_url=_session_url), status
 
@@ -134,23 +143,37 @@ def edit(user_id: int):
     return render_template("jurors/edit.html", form=form, juror=user), status
 
 
-@bp.post("/<id:user_id>/habilitation")
+@bp.post("/<id:user_id>/habilitations/<code>")
 @role_required(ORGANISER)
-def decide(user_id: int):
-    form = DecisionForm()
+def decide(user_id: int, code: str):
+    """The organiser's decision for one certification: the card again to htmx, a 303 to the
+    page otherwise; refused, the message to htmx, the page with the form's errors otherwise."""
+    user = services.get_juror(user_id)
+    habilitations.certification(code)  # 404 for an unknown certification
+    form = DecisionForm(prefix=_prefix(code))
+    status = 400
     if form.validate_on_submit():
         try:
-            profile = jurors.decide(current_user, user_id, form.result.data, form.comment.data)
+            habilitation = jurors.decide(current_user, user_id, code, form.result.data,
+                                         form.comment.data)
         except InvalidInput as exc:
             form.comment.errors.append(exc.message)
         except Conflict as exc:
             # The juror still sits on a jury at work: the form says why, and what to do first.
             form.result.errors.append(exc.message)
-            return _show_page(user_id, form, CvForm(), status=409)
+            status = 409
         else:
-            flash(f"Habilitation enregistrée : avis {profile.habilitation_label.lower()}.", "info")
-            return redirect_after_write(url_for(".show", user_id=user_id, _anchor="habilitation"))
-    return _show_page(user_id, form, CvForm(), status=400)
+            if is_htmx():
+                entry = habilitations.habilitations_for(user, only=code)[0]
+                return render_template("jurors/_habilitation_card.html", juror=user, entry=entry,
+                                       form=_recorded_decision_form(entry), changes=())
+            flash(f"Habilitation {code} enregistrée : avis {habilitation.label.lower()}.", "info")
+            return redirect_after_write(url_for(".show", user_id=user_id,
+                                                _anchor=f"habilitation-{code.lower()}"))
+    if is_htmx():
+        return error_response(status, next(iter(form.result.errors + form.comment.errors),
+                                           "Décision invalide."))
+    return _show_page(user_id, CvForm(), status=status, failed=form, failed_code=code)
 
 
 # --- The juror themself ---------------------------------------------------------------
@@ -174,7 +197,7 @@ def _my_profile_page(form, cv_form, status: int = 200, cv_error: str | None = No
     profile = current_user.juror_profile
     return render_template(
         "jurors/my_profile.html", form=form, cv_form=cv_form, cv_error=cv_error,
-        profile=profile, recommendation=services.recommendation_for(profile),
+        profile=profile, habilitations=habilitations.habilitations_for(current_user),
         cv_max=storage.max_size_label()), status
 
 
@@ -202,7 +225,7 @@ def upload_cv(user_id: int):
         back = url_for(".my_profile") if own else url_for(".show", user_id=user_id)
         return redirect_after_write(back + "#cv")
     if not own:
-        return _show_page(user_id, None, cv_form, status=400, cv_error=error)
+        return _show_page(user_id, cv_form, status=400, cv_error=error)
     form = JurorForm()
     del form.email
     form.fill_from(current_user, current_user.juror_profile)
@@ -220,9 +243,10 @@ def cv(user_id: int):
     return response
 
 
-@bp.get("/<id:user_id>/fiche-habilitation.pdf")
+@bp.get("/<id:user_id>/habilitations/<code>/fiche.pdf")
 @role_required(ORGANISER, JUROR)
-def habilitation_pdf(user_id: int):
+def habilitation_pdf(user_id: int, code: str):
+    """Annex 7 for one certification."""
     _require_organiser_or_self(user_id)
-    data, filename = services.habilitation_pdf(user_id)
+    data, filename = services.habilitation_pdf(user_id, code)
     return pdf_response(data, filename)

@@ -10,7 +10,7 @@ from ..audit.services import record
 from ..database import write_transaction
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..jurors.services import habilitation_problem
+from ..jurors.habilitations import habilitation_problem
 from ..organisation.queries import cover_problem
 from ..people import of
 from ..timeutil import french_date, paris_today
@@ -86,7 +86,8 @@ def session_facts(session: ExamSession) -> SessionFacts:
         # Only the jurors who sit on the exam's jury now: moving the candidate resolves it.
         conflicts=conflicts_for_exams(active_ids) if active_ids else {},
         graded=graded,
-        habilitation={juror_id: habilitation_problem(juror) for juror_id, juror in jurors.items()},
+        habilitation={juror_id: habilitation_problem(juror, session.referential)
+                      for juror_id, juror in jurors.items()},
         replacements=replacements)
 
 

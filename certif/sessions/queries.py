@@ -45,14 +45,16 @@ def get_session(session_id: int, *, lock: bool = False) -> ExamSession:
 
 def session_for_page(session_id: int) -> ExamSession:
     """A session with what its page shows loaded in a fixed number of queries: juries,
-    their slots and candidates, their jurors and the jurors' habilitation profiles."""
+    their slots and candidates, their jurors and the jurors' habilitation profiles and
+    decisions per certification."""
     juries = db.selectinload(ExamSession.juries)
+    jurors = juries.selectinload(Jury.members).joinedload(JuryMember.juror)
     session = db.session.scalar(
         db.select(ExamSession).where(ExamSession.id == session_id)
         .options(db.joinedload(ExamSession.referential),
                  juries.selectinload(Jury.exams),
-                 juries.selectinload(Jury.members).joinedload(JuryMember.juror)
-                 .selectinload(User.juror_profile)))
+                 jurors.selectinload(User.juror_profile),
+                 jurors.selectinload(User.juror_habilitations)))
     if session is None:
         raise NotFound("Session introuvable.")
     return session

@@ -113,7 +113,7 @@ def advance(session_id: int):
 @role_required(ORGANISER)
 def add_jury(session_id: int):
     session = queries.get_session(session_id)
-    form = _jury_form(JuryForm())
+    form = _jury_form(JuryForm(), session)
     if form.validate_on_submit():
         try:
             jury = juries.add_jury(current_user, session.id, form.choice())
@@ -129,7 +129,7 @@ def add_jury(session_id: int):
 @role_required(ORGANISER)
 def edit_jury(jury_id: int):
     jury = queries.get_jury(jury_id)
-    form = _jury_form(JuryForm() if request.method == "POST" else JuryForm.for_jury(jury))
+    form = _jury_form(JuryForm() if request.method == "POST" else JuryForm.for_jury(jury), jury.session)
     if form.validate_on_submit():
         try:
             juries.edit_jury(current_user, jury.id, form.choice())
@@ -221,9 +221,10 @@ def _session_form(form, session, exc=None, *, referential_locked=None):
                            referential_locked=referential_locked), status
 
 
-def _jury_form(form: JuryForm) -> JuryForm:
+def _jury_form(form: JuryForm, session) -> JuryForm:
+    """The jury form, its jurors marked for the session's certification."""
     jurors = juries.juror_choices()
-    form.set_jurors(jurors, juries.habilitation_problems(jurors))
+    form.set_jurors(jurors, juries.habilitation_problems(jurors, session.referential))
     return form
 
 
@@ -241,7 +242,7 @@ def _page_context(page: presenters.SessionPage) -> dict:
                    candidates=[], jury_form=None, candidate_arg=_candidate_page_arg())
     if manage and page.preparing:
         context["candidates"] = picker.candidate_choices(page.session)
-        context["jury_form"] = _jury_form(JuryForm(formdata=None))
+        context["jury_form"] = _jury_form(JuryForm(formdata=None), page.session)
     return context
 
 

@@ -10,6 +10,7 @@ MINUTES = "minutes"  # annex 5 (general and individual minutes, grids), subject:
 ANOMALY = "anomaly"  # annex 3, the observer's signature, subject: anomaly_sheets.id
 COUNCIL_OPINION = "council_opinion"  # annex 3's council opinion, subject: council_reviews.id
 PROFESSIONALISATION = "professionalisation"  # annex 7's attestation, subject: juror_training_invitations.id
+CONFIDENTIALITY = "confidentiality"  # a juror's attestation (seed 001, 5-3-4), subject: exams.id
 DOCUMENTS = {
     CANDIDATE_ATTENDANCE: "Feuille d'émargement du candidat (annexe 1)",
     JURY_ATTENDANCE: "Feuille d'émargement du jury (annexe 2)",
@@ -18,6 +19,7 @@ DOCUMENTS = {
     ANOMALY: "Fiche anomalie (annexe 3)",
     COUNCIL_OPINION: "Avis du comité de pilotage sur une fiche (annexe 3)",
     PROFESSIONALISATION: "Attestation de suivi de la session de professionnalisation (annexe 7)",
+    CONFIDENTIALITY: "Attestation de confidentialité du juré (dossier du candidat)",
 }
 ROLES = {"candidate": "Candidat", "juror": "Juré", "president": "Président du jury",
          "member": "Membre du jury", "organiser": "Responsable d'organisation",

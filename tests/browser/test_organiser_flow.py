@@ -14,7 +14,7 @@ from certif.auth.models import JUROR, ORGANISER
 from certif.candidates.models import Candidate
 from certif.convocations.models import Convocation
 from certif.extensions import db
-from certif.jurors.models import JurorProfile
+from certif.jurors.models import JurorHabilitation, JurorProfile
 from certif.mail.models import OutgoingMail
 from certif.sessions.models import ExamSession
 
@@ -38,7 +38,8 @@ def seed_office(app) -> Office:
     for first, last in (("Claire", "Fontaine"), ("Karim", "Benali")):
         user = make_user(JUROR, first_name=first, last_name=last)
         user.juror_profile = JurorProfile(profession="Community manager", years_experience=8,
-                                          external=True, habilitation_result="favourable")
+                                          external=True)
+        user.juror_habilitations = [JurorHabilitation(referential_code="RS6240", result="favourable")]
         jurors[first] = user.id
     newcomer = make_user(JUROR, first_name="Samia", last_name="Haddad")
     newcomer.juror_profile = JurorProfile(profession="Chargée de communication", years_experience=2)
@@ -77,15 +78,13 @@ def test_organiser_prepares_a_session_and_sends_the_convocations(live, artifacts
     expect(page.get_by_role("heading", level=1)).to_contain_text("2026-12-RS6240")
     expect(page.get_by_text("Aucun jury pour l'instant.")).to_be_visible()
 
-    # A juror without a favourable habilitation cannot sit: the page says why.
+    # A juror without a favourable habilitation for RS6240 cannot be chosen: greyed out.
     jury_form = page.locator("#nouveau-jury")
-    jury_form.get_by_label("Premier juré").select_option(str(office.unhabilitated_id))
-    jury_form.get_by_label("Second juré").select_option(str(office.jurors["Karim"]))
-    jury_form.get_by_role("button", name="Ajouter le jury").click()
-    expect(page.locator(".field-error").first).to_contain_text(
-        "Samia HADDAD : habilitation en attente de décision")
+    samia = jury_form.get_by_label("Premier juré").locator(f'option[value="{office.unhabilitated_id}"]')
+    expect(samia).to_be_disabled()
+    expect(samia).to_have_text("Samia HADDAD (non habilité(e) pour cette certification)")
 
-    # Corrected on the same form: two habilitated jurors, the first presides.
+    # Two habilitated jurors, the first presides.
     page.get_by_label("Premier juré").select_option(str(office.jurors["Claire"]))
     page.get_by_label("Second juré").select_option(str(office.jurors["Karim"]))
     page.get_by_label("Président du jury").select_option("1")

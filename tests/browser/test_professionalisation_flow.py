@@ -66,7 +66,7 @@ def test_the_organiser_plans_and_records_the_juror_signs(live):
     draw_signature(juror, juror.locator("[data-signature-pad]"))
     juror.get_by_role("button", name="Signer l'attestation").click()
     expect(juror.locator(".flash").first).to_contain_text("Attestation signée")
-    expect(juror.get_by_role("link", name="Ma fiche d'habilitation (PDF)")).to_be_visible()
+    expect(juror.get_by_role("link", name="Ma fiche d'habilitation RS6240 (PDF)")).to_be_visible()
 
     org.reload()
     expect(org.get_by_text("Signée")).to_be_visible()

@@ -73,7 +73,8 @@ def test_a_quoted_value_may_hold_the_delimiter():
     ("Dupont;Jean;;;;;;;pas une date;;;",
      "Ligne 2 : date de fin de formation invalide : date au format jj/mm/aaaa attendue (« pas une date »)"),
     ("Dupont;Jean;;;;;;;;alternance;;",
-     "Ligne 2 : parcours inconnu : « formation » ou « vae » attendu (« alternance »)"),
+     "Ligne 2 : parcours inconnu : « formation », « partenaire » ou « vae » attendu "
+     "(« alternance »)"),
     ("Dupont;Jean;;;;;;;;;;30",
      "Ligne 2 : des minutes supplémentaires exigent l'aménagement décidé avec le référent handicap"),
     ("Dupont;Jean;;;;;;;;;Tiers temps;300",
@@ -133,7 +134,7 @@ def test_unknown_column():
     assert result.messages == [
         "Ligne 1 : colonne inconnue « nationalité ». Colonnes possibles : nom, prénom, "
         "date_naissance, email, téléphone, adresse, code_postal, ville, fin_formation, parcours, "
-        "aménagement, minutes_supplementaires."]
+        "organisme_partenaire, aménagement, minutes_supplementaires."]
     assert result.rows == []
 
 

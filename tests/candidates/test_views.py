@@ -107,7 +107,8 @@ def test_french_dates_are_accepted_by_the_form_too(organiser):
      "Minutes supplémentaires invalides : un nombre entier de 0 à 240 attendu."),
     ({"extra_minutes": "dix", "accommodation": "Tiers temps"},
      "Minutes supplémentaires invalides : un nombre entier de 0 à 240 attendu."),
-    ({"pathway": "apprentissage"}, "Parcours inconnu : « formation » ou « vae » attendu."),
+    ({"pathway": "apprentissage"}, "Parcours inconnu : « formation », « partenaire » ou « vae » "
+                                "attendu."),
     ({"phone": "0" * 41}, "Téléphone trop long (40 caractères au plus)."),
 ])
 def test_bad_input_is_400_and_nothing_is_written(organiser, changes, message):

@@ -20,7 +20,7 @@ from certif.timeutil import french_date
 
 from ..factories.convocations import make_session_to_convene
 from ..factories.fixtures import free_port
-from ..factories.jurors import make_juror
+from ..factories.jurors import make_juror, set_habilitation
 from ..factories.users import make_user
 
 
@@ -306,8 +306,7 @@ def test_send_all_with_smtp_down_reports_failures(app, setup, organiser):
 
 def test_unhabilitated_juror_keeps_the_session_in_draft(app, organiser):
     setup = make_session_to_convene(candidates=1)
-    setup.member.juror_profile.habilitation_result = "unfavourable"
-    db.session.commit()
+    set_habilitation(setup.member, "unfavourable")
     organiser.post(f"{page_url(setup)}/envoyer-tout")
     assert len(convocations()) == 3
     assert db.session.get(ExamSession, setup.session.id).status == "draft"

@@ -11,7 +11,7 @@ from certif.dashboard.result_items import RETAKE_ANSWER_DAYS
 from certif.dashboard.session_items import CONVENE_LEAD_DAYS
 from certif.extensions import db
 from certif.grading.rules import UNFAVORABLE
-from certif.jurors.models import JurorProfile
+from certif.jurors.models import JurorHabilitation, JurorProfile
 from certif.sessions.changes import carence, retakes
 from certif.sessions.rules import add_months, replacement_deadline, retake_deadline
 from certif.timeutil import paris_today
@@ -135,7 +135,9 @@ def test_habilitations_to_decide(app):
     waiting = make_user(JUROR, first_name="Inès")
     db.session.add(JurorProfile(user_id=waiting.id, updated_at=datetime(2026, 1, 1)))
     decided = make_user(JUROR)
-    db.session.add(JurorProfile(user_id=decided.id, habilitation_result="unfavourable"))
+    db.session.add(JurorProfile(user_id=decided.id))
+    db.session.add(JurorHabilitation(juror_id=decided.id, referential_code="RS6240",
+                                     result="unfavourable"))
     db.session.commit()
     [item] = kinds(due_items(), "habilitation")
     assert waiting.full_name in item.label

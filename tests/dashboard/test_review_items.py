@@ -7,7 +7,7 @@ from certif.auth.models import JUROR
 from certif.dashboard.juror_items import HABILITATION_REVIEW_DAYS
 from certif.dashboard.page import due_items
 from certif.extensions import db
-from certif.jurors.models import JurorProfile
+from certif.jurors.models import JurorHabilitation, JurorProfile
 from certif.people import of
 from certif.timeutil import paris_today
 
@@ -18,8 +18,9 @@ from .helpers import kinds
 
 def profile(result, decided_at, updated_at, first_name="Inès"):
     user = make_user(JUROR, first_name=first_name)
-    db.session.add(JurorProfile(user_id=user.id, habilitation_result=result,
-                                habilitation_decided_at=decided_at, updated_at=updated_at))
+    db.session.add(JurorProfile(user_id=user.id, updated_at=updated_at))
+    db.session.add(JurorHabilitation(juror_id=user.id, referential_code="RS6240", result=result,
+                                     decided_at=decided_at))
     db.session.commit()
     return user
 
@@ -29,7 +30,6 @@ def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organis
     changed = profile("favourable", decided, decided + timedelta(days=3))
     profile("favourable", decided, decided - timedelta(days=1), "Stable")  # unchanged since
     profile("unfavourable", decided, decided + timedelta(days=3), "Refusé")  # cannot sit anyway
-    profile("favourable", None, decided, "Ancien")  # no decision date: nothing to compare
 
     [item] = kinds(due_items(), "habilitation_review")
     assert changed.full_name in item.label and "à revoir" in item.label
@@ -46,7 +46,8 @@ def test_a_profile_changed_after_a_favourable_decision_is_to_review(app, organis
 def test_a_juror_to_review_who_sits_soon_is_due_on_that_day(app):
     setup = upcoming_exam(days=12)
     juror_profile = setup.member.juror_profile
-    juror_profile.habilitation_decided_at = datetime(2026, 1, 10)
+    for habilitation in setup.member.juror_habilitations:
+        habilitation.decided_at = datetime(2026, 1, 10)
     juror_profile.updated_at = datetime(2026, 1, 11)
     db.session.commit()
     [item] = kinds(due_items(), "habilitation_review")

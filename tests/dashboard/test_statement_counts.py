@@ -31,7 +31,8 @@ def everything_due(organiser_user, n: int) -> None:
         stranded = upcoming_exam(days=15 + i)
         stranded.session.status = "cancelled"
         profile = setup.president.juror_profile  # changed since its favourable decision
-        profile.habilitation_decided_at = datetime(2026, 1, 10)
+        for habilitation in setup.president.juror_habilitations:
+            habilitation.decided_at = datetime(2026, 1, 10)
         profile.updated_at = datetime(2026, 1, 11)
         db.session.commit()
 

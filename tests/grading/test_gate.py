@@ -13,12 +13,13 @@ from certif.jurors.models import ConflictDeclaration, JurorProfile
 from certif.sessions.models import Exam
 
 from ..factories.examday import make_attendance
+from ..factories.jurors import set_habilitation
 from ..factories.sessions import make_exam
 
 CANCELLED = "est annulée : ses candidats ne sont plus évalués"
 CLOSED = "est clôturée : les évaluations et les délibérations sont verrouillées"
-NOT_HABILITATED = "Votre habilitation de juré n&#39;est pas (ou plus) favorable"
-NOT_HABILITATED_TEXT = "Votre habilitation de juré n'est pas (ou plus) favorable"
+NOT_HABILITATED = "Votre habilitation de juré pour cette certification n&#39;est pas (ou plus) favorable"
+NOT_HABILITATED_TEXT = "Votre habilitation de juré pour cette certification n'est pas (ou plus) favorable"
 
 
 def enabled_choices(page):
@@ -43,12 +44,6 @@ def fill(web, setup):
 
 def set_session_status(setup, status):
     setup.session.status = status
-    db.session.commit()
-
-
-def set_habilitation(user, result):
-    db.session.execute(db.update(JurorProfile).where(JurorProfile.user_id == user.id)
-                       .values(habilitation_result=result))
     db.session.commit()
 
 
@@ -167,7 +162,15 @@ def test_a_juror_without_favourable_habilitation_cannot_declare_nor_mark(app, ma
 
 def test_a_juror_without_a_profile_cannot_mark(app, make_web, setup):
     db.session.execute(db.delete(JurorProfile).where(JurorProfile.user_id == setup.member.id))
-    db.session.commit()
+    set_habilitation(setup.member, None)
+    r = mark(make_web(setup.member), setup)
+    assert r.status_code == 409 and r.text.startswith(NOT_HABILITATED_TEXT)
+
+
+def test_a_juror_habilitated_for_another_certification_only_cannot_mark(app, make_web, setup):
+    """The check reads the habilitation for the session's certification (RS6240 here)."""
+    set_habilitation(setup.member, None, codes=("RS6240",))
+    assert setup.member.juror_habilitations[0].referential_code == "RNCP-CM"
     r = mark(make_web(setup.member), setup)
     assert r.status_code == 409 and r.text.startswith(NOT_HABILITATED_TEXT)
 

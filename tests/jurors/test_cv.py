@@ -106,7 +106,7 @@ def test_other_jurors_cv_is_not_reachable(app, juror, juror_user, other_juror_us
     assert profile_of(other_juror_user).cv_file is not None
     assert juror.get(f"/jures/{other_juror_user.id}/cv").status_code == 404
     assert upload(juror, other_juror_user, PDF).status_code == 404
-    assert juror.get(f"/jures/{other_juror_user.id}/fiche-habilitation.pdf").status_code == 404
+    assert juror.get(f"/jures/{other_juror_user.id}/habilitations/RS6240/fiche.pdf").status_code == 404
     assert len(cv_files(app)) == 1
 
 

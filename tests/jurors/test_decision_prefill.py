@@ -4,24 +4,23 @@ what was typed in it."""
 import io
 import re
 
-from certif.extensions import db
-from certif.jurors.models import JurorProfile
-
 from ..factories.files import PNG
+from ..factories.jurors import habilitation_of, set_habilitation
 
 
 def checked(page):
-    return re.findall(r'<input type="radio" name="result" id="[^"]+" value="(\w+)" checked>', page)
+    """The RS6240 card's checked result (each certification has its own form)."""
+    return re.findall(r'<input type="radio" name="rs6240-result" id="[^"]+" value="(\w+)" checked>',
+                      page)
 
 
 def comment_of(page):
-    return re.search(r'<textarea[^>]*name="comment"[^>]*>(.*?)</textarea>', page, re.S).group(1).strip()
+    return re.search(r'<textarea[^>]*name="rs6240-comment"[^>]*>(.*?)</textarea>', page,
+                     re.S).group(1).strip()
 
 
 def decided(juror_user, result="unfavourable", comment="CV à compléter."):
-    profile = db.session.scalar(db.select(JurorProfile).filter_by(user_id=juror_user.id))
-    profile.habilitation_result, profile.habilitation_comment = result, comment
-    db.session.commit()
+    set_habilitation(juror_user, result, codes=("RS6240",), comment=comment)
 
 
 def test_a_cv_error_keeps_the_recorded_decision_in_the_form(organiser, juror_user):
@@ -49,12 +48,11 @@ def test_the_page_shows_the_recorded_decision(organiser, juror_user):
 
 def test_a_failed_decision_form_keeps_what_was_typed(organiser, juror_user):
     decided(juror_user, "favourable", "Très bon profil.")
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation",
-                                 {"result": "unfavourable", "comment": ""})
+    response = organiser.post(f"/jures/{juror_user.id}/habilitations/RS6240",
+                              {"rs6240-result": "unfavourable", "rs6240-comment": ""})
     assert response.status_code == 400
     assert checked(response.text) == ["unfavourable"] and comment_of(response.text) == ""
-    profile = db.session.scalar(db.select(JurorProfile).filter_by(user_id=juror_user.id))
-    assert profile.habilitation_result == "favourable"
+    assert habilitation_of(juror_user).result == "favourable"
 
 
 def test_no_decision_yet_leaves_the_form_empty_after_a_cv_error(organiser, juror_user):

@@ -3,21 +3,22 @@
 stranded. The organiser replaces them in the jury first."""
 from certif.audit.models import AuditEntry
 from certif.extensions import db
-from certif.jurors.models import JurorProfile
+from certif.jurors.models import JurorHabilitation
 from certif.sessions.models import CLOSED, DELIBERATION
 from certif.timeutil import utcnow
 
 from ..factories.sessions import make_exam
 
-UNFAVOURABLE = {"result": "unfavourable", "comment": "Conditions non remplies."}
+UNFAVOURABLE = {"rs6240-result": "unfavourable", "rs6240-comment": "Conditions non remplies."}
 
 
-def decide(web, juror_user, data=UNFAVOURABLE):
-    return web.post(f"/jures/{juror_user.id}/habilitation", data)
+def decide(web, juror_user, data=UNFAVOURABLE, code="RS6240"):
+    return web.post(f"/jures/{juror_user.id}/habilitations/{code}", data)
 
 
-def result_of(juror_user):
-    return db.session.scalar(db.select(JurorProfile.habilitation_result).filter_by(user_id=juror_user.id))
+def result_of(juror_user, code="RS6240"):
+    return db.session.scalar(db.select(JurorHabilitation.result).filter_by(
+        juror_id=juror_user.id, referential_code=code))
 
 
 def decisions(juror_user):
@@ -31,8 +32,12 @@ def test_unfavourable_is_refused_while_the_juror_grades(organiser):
     assert response.status_code == 409
     assert f"session n° {setup.session.number} (Jury 1)" in response.text
     assert "remplacez-le d&#39;abord dans ce jury" in response.text
-    assert "<html" in response.text and 'id="habilitation"' in response.text  # the page, with the form
+    assert "<html" in response.text and 'id="habilitation-rs6240"' in response.text  # the page, with the form
     assert result_of(setup.member) == "favourable" and decisions(setup.member) == []
+    # Grading RS6240 says nothing of the title: that decision is not refused.
+    title = {"rncp-cm-result": "unfavourable", "rncp-cm-comment": "Hors du métier."}
+    assert decide(organiser, setup.member, title, "RNCP-CM").status_code == 303
+    assert result_of(setup.member, "RNCP-CM") == "unfavourable"
 
 
 def test_unfavourable_is_refused_while_the_jury_deliberates(organiser):
@@ -73,6 +78,7 @@ def test_unfavourable_is_recorded_for_a_cancelled_or_stopped_jury(organiser):
 
 def test_a_favourable_decision_is_never_refused(organiser):
     setup = make_exam("RS6240")
-    response = decide(organiser, setup.member, {"result": "favourable", "comment": "Confirmé."})
+    response = decide(organiser, setup.member, {"rs6240-result": "favourable",
+                                                "rs6240-comment": "Confirmé."})
     assert response.status_code == 303
     assert len(decisions(setup.member)) == 1

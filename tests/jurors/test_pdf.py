@@ -1,4 +1,4 @@
-"""Annex 7, the habilitation form, filled from the profile."""
+"""Annex 7, the habilitation form, filled from the profile, one per certification."""
 import io
 import re
 
@@ -17,16 +17,18 @@ def text_of(data: bytes) -> str:
 
 
 def test_the_form_is_filled_from_the_profile(organiser, juror_user):
-    organiser.post(f"/jures/{juror_user.id}/habilitation",
-                      {"result": "favourable", "comment": "Profil conforme, CV reçu."})
-    response = organiser.get(f"/jures/{juror_user.id}/fiche-habilitation.pdf")
+    organiser.post(f"/jures/{juror_user.id}/habilitations/RS6240",
+                   {"rs6240-result": "favourable", "rs6240-comment": "Profil conforme, CV reçu."})
+    response = organiser.get(f"/jures/{juror_user.id}/habilitations/RS6240/fiche.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert "fiche-habilitation-Claire-FONTAINE.pdf" in response.headers["Content-Disposition"]
+    assert "fiche-habilitation-RS6240-Claire-FONTAINE.pdf" in response.headers["Content-Disposition"]
     text = text_of(response.data)
     for expected in [
         "FICHE HABILITATION JURY",
         "« GERER LA COMMUNICATION DIGITALE D'UNE ENTREPRISE VIA LES RESEAUX SOCIAUX »",
+        "Certification : Gérer les réseaux sociaux d'une entreprise afin d'intégrer une stratégie "
+        "social media à une communication digitale (RS6240)",
         "INFORMATIONS SUR LE CANDIDAT AU JURY :", "Nom : FONTAINE", "Prénom : Claire",
         "Adresse : 12 rue des Lilas", "Code postal : 69003", "Ville : Lyon",
         "Tél : 06 12 34 56 78", f"Mail : {juror_user.email}",
@@ -35,7 +37,7 @@ def test_the_form_is_filled_from_the_profile(organiser, juror_user):
         "SESSION DE PROFESSIONNALISATION :",
         "Je soussigné(e), Claire FONTAINE, Atteste avoir suivi la session de professionnalisation "
         "au rôle de juré(e) pour la certification « GERER LA COMMUNICATION DIGITALE D'UNE "
-        "ENTREPRISE VIA LES RESEAUX SOCIAUX » RS 6240, le 15 septembre 2025",
+        "ENTREPRISE VIA LES RESEAUX SOCIAUX » RS 6240, le",
         "RESULTAT D'HABILITATION : X FAVORABLE DEFAVORABLE",
         "Commentaire :", "Profil conforme, CV reçu.",
         "*Fiche à joindre au CV du jury habilité",
@@ -49,16 +51,16 @@ def test_the_form_is_filled_from_the_profile(organiser, juror_user):
 
 
 def test_unfavourable_box_is_checked(organiser, juror_user):
-    organiser.post(f"/jures/{juror_user.id}/habilitation",
-                      {"result": "unfavourable", "comment": "Ancienneté insuffisante."})
-    text = text_of(organiser.get(f"/jures/{juror_user.id}/fiche-habilitation.pdf").data)
+    organiser.post(f"/jures/{juror_user.id}/habilitations/RS6240",
+                   {"rs6240-result": "unfavourable", "rs6240-comment": "Ancienneté insuffisante."})
+    text = text_of(organiser.get(f"/jures/{juror_user.id}/habilitations/RS6240/fiche.pdf").data)
     assert "RESULTAT D'HABILITATION : FAVORABLE X DEFAVORABLE" in text
     assert "Ancienneté insuffisante." in text
 
 
 def test_juror_downloads_their_own_blank_form(app, make_web):
     user = make_user(JUROR, first_name="Nina", last_name="Nouvelle")
-    response = make_web(user).get(f"/jures/{user.id}/fiche-habilitation.pdf")
+    response = make_web(user).get(f"/jures/{user.id}/habilitations/RS6240/fiche.pdf")
     assert response.status_code == 200
     text = text_of(response.data)
     assert "Nom : NOUVELLE" in text and "Prénom : Nina" in text

@@ -24,7 +24,7 @@ def test_the_signed_attestation_is_on_annex_7(organiser, juror_user, set_paris_t
     [invitation] = session.invitations
     operations.sign_attestation(juror_user, session.id, parse_mark("drawn", drawn_png(), None),
                                 seen_sha256=content_sha256(attestation_content(invitation)))
-    response = organiser.get(f"/jures/{juror_user.id}/fiche-habilitation.pdf")
+    response = organiser.get(f"/jures/{juror_user.id}/habilitations/RS6240/fiche.pdf")
     assert response.status_code == 200
     text = text_of(response.data)
     assert ("Je soussigné(e), Claire FONTAINE, Atteste avoir suivi la session de professionnalisation "
@@ -36,6 +36,12 @@ def test_the_signed_attestation_is_on_annex_7(organiser, juror_user, set_paris_t
     assert any(page.images for page in reader.pages)  # the drawn signature
 
 
-def test_without_a_signed_attestation_the_profiles_date_is_printed(organiser, juror_user):
-    text = text_of(organiser.get(f"/jures/{juror_user.id}/fiche-habilitation.pdf").data)
-    assert "RS 6240, le 15 septembre 2025" in text and "Signature du juré(e)" not in text
+def test_without_a_signed_attestation_the_day_attended_is_printed(organiser, juror_user,
+                                                                  set_paris_today):
+    set_paris_today(date(2026, 3, 12))
+    make_professionalisation(date(2026, 3, 10), juror_user, attended=True)
+    text = text_of(organiser.get(f"/jures/{juror_user.id}/habilitations/RS6240/fiche.pdf").data)
+    assert "RS 6240, le 10 mars 2026" in text and "Signature du juré(e)" not in text
+    # A session of RS6240 says nothing of the title: its annex 7 leaves the day blank.
+    text = text_of(organiser.get(f"/jures/{juror_user.id}/habilitations/RNCP-CM/fiche.pdf").data)
+    assert "« COMMUNITY MANAGER » RNCP-CM, le …" in text

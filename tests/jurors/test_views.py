@@ -1,4 +1,5 @@
-"""The jurors' screens: who reaches what, creating and editing a juror, the decision."""
+"""The jurors' screens: who reaches what, creating and editing a juror (the decision per
+certification: test_habilitation_per_certification.py)."""
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -9,9 +10,8 @@ from certif.auth import tokens
 from certif.auth.models import JUROR, User
 from certif.extensions import db
 from certif.jurors.models import JurorProfile
-from certif.jurors.services import habilitation_problem, is_habilitated
 
-from ..factories.jurors import make_juror_profile
+from ..factories.jurors import habilitation_of, set_habilitation
 from ..factories.mail import last_link_to
 from ..factories.users import make_user
 from ..factories.web import CSRF_RE
@@ -44,13 +44,14 @@ def organiser_pages(juror_user):
 
 def test_anonymous_is_sent_to_login(web, juror_user):
     for url in organiser_pages(juror_user) + ["/jures/mon-profil", f"/jures/{juror_user.id}/cv",
-                                         f"/jures/{juror_user.id}/fiche-habilitation.pdf"]:
+                                         f"/jures/{juror_user.id}/habilitations/RS6240/fiche.pdf"]:
         response = web.get(url)
         assert response.status_code == 302, url
         assert "/connexion" in response.headers["Location"]
-    response = web.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"}, csrf=False)
+    response = web.post(f"/jures/{juror_user.id}/habilitations/RS6240", {"rs6240-result": "favourable"},
+                        csrf=False)
     assert response.status_code in (302, 400)
-    assert profile_of(juror_user.id).habilitation_result is None
+    assert habilitation_of(juror_user) is None
 
 
 def test_juror_cannot_reach_the_organiser_pages(juror, juror_user, other_juror_user):
@@ -61,10 +62,10 @@ def test_juror_cannot_reach_the_organiser_pages(juror, juror_user, other_juror_u
     assert juror.post(f"/jures/{other_juror_user.id}/modifier", {**NEW}).status_code == 403
     assert juror.post("/jures/nouveau", {**NEW}).status_code == 403
     # Not even on themself: the decision is the organiser's.
-    response = juror.post(f"/jures/{juror_user.id}/habilitation",
-                             {"result": "favourable", "comment": "Moi"})
+    response = juror.post(f"/jures/{juror_user.id}/habilitations/RS6240",
+                          {"rs6240-result": "favourable", "rs6240-comment": "Moi"})
     assert response.status_code == 403
-    assert profile_of(juror_user.id).habilitation_result is None
+    assert habilitation_of(juror_user) is None
     assert db.session.scalar(db.select(User).filter_by(email="elodie.marchand@exemple.fr")) is None
 
 
@@ -92,12 +93,12 @@ def test_organiser_reaches_every_page(organiser, juror_user):
 def test_list_shows_recommendation_and_decision(organiser, juror_user, other_juror_user):
     profile = profile_of(other_juror_user.id)
     profile.years_experience = 3
-    profile.habilitation_result = "unfavourable"
     db.session.commit()
+    set_habilitation(other_juror_user, "unfavourable", codes=("RS6240",))
     incomplete = make_user(JUROR, first_name="Zoé", last_name="Sansfiche")
     page = organiser.get("/jures/").text
     assert "Claire FONTAINE" in page and "Karim BENALI" in page and "Zoé SANSFICHE" in page
-    assert "Conditions remplies" in page
+    assert "Conditions remplies" in page  # the title's rule: a professional of the field
     assert "Conditions non remplies" in page
     assert "Profil incomplet" in page
     assert "Défavorable" in page and "En attente de décision" in page
@@ -124,7 +125,7 @@ def test_create_juror_sends_an_invitation_instead_of_a_password(organiser, organ
     assert profile.profession == "Formatrice en communication digitale"
     assert profile.years_experience == 9 and profile.external is True
     assert profile.professionalisation_date == date(2026, 1, 20)
-    assert profile.postal_code == "69002" and profile.habilitation_result is None
+    assert profile.postal_code == "69002" and habilitation_of(profile.user) is None
     # No password anywhere: the juror chooses one through the emailed link.
     assert user.password_hash is None
     page = organiser.get(f"/jures/{user.id}").text
@@ -261,101 +262,3 @@ def test_juror_without_profile_fills_it_in(make_web):
     response = web.post("/jures/mon-profil", {**NEW, "first_name": "Nina", "last_name": "Nouvelle"})
     assert response.status_code == 303
     assert profile_of(user.id).years_experience == 9
-
-
-# --- The decision -----------------------------------------------------------------------
-
-def test_organiser_records_a_favourable_decision(organiser, organiser_user, juror_user):
-    page = organiser.get(f"/jures/{juror_user.id}").text
-    assert "Avis favorable recommandé" in page
-    assert "ne peut pas encore siéger" in page
-    assert not is_habilitated(juror_user.id)
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable",
-                                                                      "comment": ""})
-    assert response.status_code == 303
-    profile = profile_of(juror_user.id)
-    assert profile.habilitation_result == "favourable"
-    assert profile.habilitation_decided_by_id == organiser_user.id
-    assert profile.habilitation_decided_at is not None
-    assert is_habilitated(juror_user.id) and habilitation_problem(db.session.get(User, juror_user.id)) is None
-    entry = audit("juror.decide", juror_user.id)[0]
-    assert (entry.old_value, entry.new_value, entry.actor_id) == (None, "favourable", organiser_user.id)
-    page = organiser.get(f"/jures/{juror_user.id}").text
-    assert "Olga ORGANISATRICE" in page and "Modifier la décision" in page
-
-
-def test_unfavourable_needs_a_comment_then_is_recorded(organiser, juror_user):
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "unfavourable"})
-    assert response.status_code == 400
-    assert "Expliquez l&#39;avis défavorable" in response.text
-    assert profile_of(juror_user.id).habilitation_result is None
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation",
-                                 {"result": "unfavourable", "comment": "CV à compléter."})
-    assert response.status_code == 303
-    profile = profile_of(juror_user.id)
-    assert (profile.habilitation_result, profile.habilitation_comment) == ("unfavourable",
-                                                                           "CV à compléter.")
-    assert "habilitation défavorable" in habilitation_problem(db.session.get(User, juror_user.id))
-    # Changing one's mind is audited old -> new.
-    organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"})
-    entries = audit("juror.decide", juror_user.id)
-    assert [(e.old_value, e.new_value) for e in entries] == [(None, "unfavourable"),
-                                                             ("unfavourable", "favourable")]
-
-
-def test_favourable_against_the_rules_needs_a_justification(organiser, juror_user):
-    profile = profile_of(juror_user.id)
-    profile.years_experience = 4
-    db.session.commit()
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"})
-    assert response.status_code == 400
-    assert "justifiez l&#39;avis favorable" in response.text
-    assert profile_of(juror_user.id).habilitation_result is None
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation", {
-        "result": "favourable", "comment": "Expérience équivalente en agence, validée."})
-    assert response.status_code == 303
-    assert audit("juror.decide", juror_user.id)[0].details["recommended"] is False
-
-
-@pytest.mark.parametrize("data", [{}, {"result": "peut-etre"}, {"result": ""}])
-def test_decision_bad_input(organiser, juror_user, data):
-    response = organiser.post(f"/jures/{juror_user.id}/habilitation", data)
-    assert response.status_code == 400
-    assert "Choisissez le résultat" in response.text
-    assert profile_of(juror_user.id).habilitation_result is None
-    assert audit("juror.decide") == []
-
-
-def test_profile_changed_after_the_decision_is_flagged(organiser, juror, juror_user):
-    organiser.post(f"/jures/{juror_user.id}/habilitation", {"result": "favourable"})
-    assert "modifiée après la décision" not in organiser.get(f"/jures/{juror_user.id}").text
-    # Saving without change flags nothing.
-    same = {"first_name": "Claire", "last_name": "Fontaine", "address": "12 rue des Lilas",
-            "postal_code": "69003", "city": "Lyon", "phone": "06 12 34 56 78",
-            "profession": "Community manager", "workplace": "Agence Sociale",
-            "years_experience": "7", "external": "oui", "professionalisation_date": "2025-09-15"}
-    juror.post("/jures/mon-profil", same)
-    assert "modifiée après la décision" not in organiser.get(f"/jures/{juror_user.id}").text
-    juror.post("/jures/mon-profil", {**same, "profession": "Développeur web"})
-    page = organiser.get(f"/jures/{juror_user.id}").text
-    assert "La fiche a été modifiée après la décision" in page
-    assert "Claire FONTAINE : Profession" in page
-    assert "Fiche modifiée depuis la décision" in organiser.get("/jures/").text
-    # The decision stands until the organiser records another one.
-    assert profile_of(juror_user.id).habilitation_result == "favourable"
-    assert audit("juror.update", juror_user.id)[-1].details["decisive"] == ["profession"]
-
-
-def test_habilitation_problem_reasons(app):
-    no_profile = make_user(JUROR, first_name="Paul", last_name="Vide")
-    assert habilitation_problem(no_profile) == ("Paul VIDE : fiche d'habilitation non renseignée, "
-                                                "ne peut pas siéger dans un jury.")
-    pending = make_user(JUROR, first_name="Anne", last_name="Attente")
-    make_juror_profile(pending)
-    assert "habilitation en attente de décision" in habilitation_problem(pending)
-    organiser_user = make_user("organiser", first_name="Org", last_name="Anisatrice")
-    assert "n'a pas de compte de juré" in habilitation_problem(organiser_user)
-    ok = make_user(JUROR)
-    make_juror_profile(ok, habilitation_result="favourable")
-    assert habilitation_problem(ok) is None and is_habilitated(ok.id)
-    assert habilitation_problem(ok.id) is None

@@ -327,7 +327,8 @@ def test_rncp_pdfs_have_blocks_and_no_points(app):
     general = pdf_text(minutes_documents.general_minutes_pdf(s.session))
     assert "COMMUNITY MANAGER" in general and "Entretien technique" in general
     assert "BC01 : validé" in general and "titre attribué" in general
-    assert "minutes)" not in general  # no durations in this referential
+    # The parts' durations the referential declares (issue 14: a project decision).
+    assert all(f"({m} minutes)" in general for m in (20, 25, 15))
     grid = pdf_text(minutes_documents.grid_pdf(s.exam))
     assert "BC01" in grid and "Avis favorable" in grid and "points)" not in grid
     assert "bloc validé" in grid

@@ -176,7 +176,7 @@ def test_replacement_jurors_must_be_habilitated_distinct_and_preside(organiser_u
     good, other = make_juror(), make_juror()
     not_habilitated = make_user(JUROR, first_name="Zoé", last_name="Nouvelle")
     day = paris_today() + timedelta(days=6)
-    with pytest.raises(InvalidInput, match="Zoé NOUVELLE.*ne peut pas siéger"):
+    with pytest.raises(InvalidInput, match="Zoé NOUVELLE n'est pas habilité"):
         carence.create_replacement(organiser_user, setup.jury.id, plan(day, [good, not_habilitated]))
     with pytest.raises(InvalidInput, match="deux personnes différentes"):
         carence.create_replacement(organiser_user, setup.jury.id, plan(day, [good, good]))

@@ -191,7 +191,7 @@ def test_replacement_form_refuses_bad_input_with_400(organiser):
         ({"day": "31/02/2027"}, "Date invalide"),
         ({"start": "25:00"}, "Heure invalide"),
         ({"juror_2": ""}, "Choisissez le second juré"),
-        ({}, f"{unprofiled.full_name} : fiche d'habilitation non renseignée"),
+        ({}, f"{unprofiled.full_name} n'est pas habilité(e) pour la certification"),
         # The juror whose absence stopped the jury does not sit on its replacement.
         ({"juror_2": setup.member.id}, f"{setup.member.full_name} était absent(e) lors de la carence"),
         ({"video_link": "ftp://x"}, "https://"),

@@ -51,14 +51,20 @@ def test_the_session_page_offers_the_jury_form(app, organiser):
     make_juror("Samia", "Haddad", profile=False)
     page = text(organiser.get(f"/sessions/{session.id}"))
     assert "Ajouter un jury" in page and "Claire FONTAINE" in page
-    assert "Samia HADDAD (non habilité)" in page
+    assert "Samia HADDAD (non habilité(e) pour cette certification)" in page
+
+
+NOT_FOR_RS6240 = ("Claire FONTAINE n'est pas habilité(e) pour la certification Gérer les réseaux "
+                  "sociaux d'une entreprise afin d'intégrer une stratégie social media à une "
+                  "communication digitale : ")
 
 
 @pytest.mark.parametrize("habilitation, message", [
-    ({"result": "unfavourable"},
-     "Claire FONTAINE : habilitation défavorable, ne peut pas siéger dans un jury."),
-    ({"result": None}, "Claire FONTAINE : habilitation en attente de décision"),
-    ({"profile": False}, "Claire FONTAINE : fiche d'habilitation non renseignée"),
+    ({"result": "unfavourable"}, NOT_FOR_RS6240 + "habilitation défavorable."),
+    ({"result": None}, NOT_FOR_RS6240 + "habilitation en attente de décision."),
+    ({"profile": False}, NOT_FOR_RS6240 + "fiche d'habilitation non renseignée."),
+    # Habilitated for the title only: not for this session's certification.
+    ({"codes": ("RNCP-CM",)}, NOT_FOR_RS6240 + "habilitation en attente de décision."),
 ])
 def test_a_juror_without_favourable_habilitation_cannot_sit(app, organiser, habilitation, message):
     session = make_session()

@@ -7,6 +7,7 @@ from certif.timeutil import paris_today
 
 from ..factories.candidates import make_candidate
 from ..factories.convocations import make_convocation
+from ..factories.jurors import set_habilitation
 from ..factories.sessions import make_jury, make_session, place
 from .helpers import text
 
@@ -54,10 +55,10 @@ def test_a_juror_whose_habilitation_was_withdrawn_is_listed(app, organiser):
     session = make_session()
     jury = make_jury(session)
     withdrawn = jury.jurors[1]
-    withdrawn.juror_profile.habilitation_result = "unfavourable"
-    db.session.commit()
+    set_habilitation(withdrawn, "unfavourable")
     page = page_of(organiser, session)
-    assert f"Jury 1 – {withdrawn.full_name} : habilitation défavorable" in page
+    assert (f"Jury 1 – {withdrawn.full_name} n'est pas habilité(e) pour la certification "
+            f"{session.referential.title} : habilitation défavorable") in page
     assert "Non habilité" in page
 
 

@@ -14,6 +14,7 @@ from certif.timeutil import paris_to_utc, utcnow
 
 from ..factories.candidates import make_candidate
 from ..factories.convocations import make_convocation
+from ..factories.jurors import set_habilitation
 from ..factories.sessions import FUTURE, make_jury, make_session, place, referential
 from ..factories.users import make_user
 from .helpers import form, paris, sessions_count, text
@@ -334,8 +335,7 @@ def test_convened_refuses_a_juror_whose_habilitation_was_withdrawn(app, organise
     make_convocation(session, exam)
     for member in jury.members:
         make_convocation(session, juror_user=member.juror)
-    jury.members[0].juror.juror_profile.habilitation_result = "unfavourable"
-    db.session.commit()
+    set_habilitation(jury.members[0].juror, "unfavourable")
     r = advance(organiser, session, "convened")
     assert r.status_code == 409 and "Jury 1 – " in text(r) and "habilitation défavorable" in text(r)
 

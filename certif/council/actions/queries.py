@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from ... import timeutil
 from ...audit.models import AuditEntry
 from ...auth.models import COUNCIL, ORGANISER
+from ...database import get_row
 from ...errors import InvalidInput, NotFound
 from ...examday.models import ConditionsSheet
 from ...extensions import db
@@ -33,13 +34,7 @@ MSG_NOT_FOUND = "Action corrective introuvable."
 
 
 def get_action(action_id: int, *, lock: bool = False) -> CorrectiveAction:
-    query = db.select(CorrectiveAction).where(CorrectiveAction.id == action_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    action = db.session.scalar(query)
-    if action is None:
-        raise NotFound(MSG_NOT_FOUND)
-    return action
+    return get_row(CorrectiveAction, action_id, MSG_NOT_FOUND, lock=lock)
 
 
 def visible_action(viewer, action_id: int) -> CorrectiveAction:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from ...database import get_row
 from ...errors import Conflict, NotFound
 from ...examday.conditions.rules import condition_label
 from ...examday.models import ConditionsSheet
@@ -79,13 +80,7 @@ def review_for_write(kind: str, sheet_id: int) -> CouncilReview:
 
 
 def get_review(review_id: int, *, lock: bool = False) -> CouncilReview:
-    query = db.select(CouncilReview).where(CouncilReview.id == review_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    review = db.session.scalar(query)
-    if review is None:
-        raise NotFound(MSG_NO_SHEET)
-    return review
+    return get_row(CouncilReview, review_id, MSG_NO_SHEET, lock=lock)
 
 
 def review_kind(review: CouncilReview) -> str:

@@ -7,7 +7,7 @@ from ...convocations.queries import (
     latest_candidate_convocations,
     latest_juror_convocations,
 )
-from ...jurors.services import habilitation_problem
+from ...jurors.habilitations import habilitation_problem
 from ...sessions.models import CLOSED, Jury
 from ...sessions.queries import sitting_exams
 from ...signatures import services as signatures
@@ -44,7 +44,8 @@ def day_facts(jury: Jury) -> DayFacts:
         jurors=tuple(j.full_name for j in jury.jurors),
         president=jury.president.full_name if jury.president else None,
         stopped=not jury.sits,
-        habilitation_problems=tuple(p for p in (habilitation_problem(j) for j in jury.jurors) if p),
+        habilitation_problems=tuple(p for p in (habilitation_problem(j, session.referential)
+                                               for j in jury.jurors) if p),
         jurors_convened=sum(juror_convocation_current(session, j, latest_jurors.get(j.id))
                             for j in jury.jurors),
         base_minutes=session.referential.exam_minutes,

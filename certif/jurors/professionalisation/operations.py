@@ -150,7 +150,7 @@ def _update_profile_date(actor: User, juror: User, session, day: date, present: 
            json.dumps({"professionalisation_date": old}, default=str),
            json.dumps({"professionalisation_date": new}, default=str),
            fields=["professionalisation_date"], decisive=["professionalisation_date"],
-           after_decision=profile.habilitation_result is not None,
+           after_decision=bool(juror.juror_habilitations),
            professionalisation_session_id=session.id)
 
 

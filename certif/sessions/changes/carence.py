@@ -10,8 +10,8 @@ from ...auth.models import JUROR, User, UserRole
 from ...database import write_transaction
 from ...errors import Conflict, InvalidInput
 from ...extensions import db
-from ...jurors.models import FAVOURABLE, JurorProfile
-from ...jurors.services import habilitation_problem
+from ...jurors.habilitations import habilitation_problem
+from ...jurors.models import FAVOURABLE, JurorHabilitation
 from ...timeutil import french_date, paris_day, paris_to_utc, paris_today, utcnow
 from .. import rules
 from ..models import (
@@ -121,13 +121,15 @@ class ReplacementPlan:
     president_id: int | None
 
 
-def habilitated_jurors() -> list[User]:
-    """Active accounts with the juror role and a favourable habilitation, by name."""
+def habilitated_jurors(code: str) -> list[User]:
+    """Active accounts with the juror role and a favourable habilitation for the
+    certification `code`, by name."""
     return db.session.scalars(
         db.select(User)
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == JUROR))
-        .join(JurorProfile, JurorProfile.user_id == User.id)
-        .where(JurorProfile.habilitation_result == FAVOURABLE, User.active.is_(True))
+        .join(JurorHabilitation, JurorHabilitation.juror_id == User.id)
+        .where(JurorHabilitation.referential_code == code,
+               JurorHabilitation.result == FAVOURABLE, User.active.is_(True))
         .order_by(User.last_name, User.first_name)).unique().all()
 
 
@@ -187,7 +189,7 @@ def _check_plan(plan: ReplacementPlan, jury: Jury) -> list[User]:
         raise InvalidInput("Le président doit être l'un des deux jurés.")
     jurors = [db.session.get(User, first), db.session.get(User, second)]
     for juror in jurors:
-        problem = habilitation_problem(juror)
+        problem = habilitation_problem(juror, jury.session.referential)
         if problem:
             raise InvalidInput(problem)
         if juror.id == jury.absent_juror_id:

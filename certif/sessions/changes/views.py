@@ -89,7 +89,7 @@ def mark_absent(exam_id: int):
         return _exam_page(exam_id, status=400, error=first_error(form), absence_form=form)
     try:
         exam = absences.mark_absent(current_user, exam_id, excused=form.excused.data == "yes",
-                              note=form.note.data)
+                                       note=form.note.data)
     except InvalidInput as exc:
         return _exam_page(exam_id, status=400, error=exc.message, absence_form=form)
     flash(f"Absence enregistrée ({exam.status_label.lower()}). Vous pouvez reporter le "
@@ -164,7 +164,7 @@ def record_appeal(exam_id: int):
         return _exam_page(exam_id, status=400, error=first_error(form), appeal_form=form)
     try:
         appeals.record_appeal(current_user, exam_id, filed_on=form.filed_on.data,
-                         grounds=form.grounds.data)
+                                grounds=form.grounds.data)
     except InvalidInput as exc:
         return _exam_page(exam_id, status=400, error=exc.message, appeal_form=form)
     flash("Recours enregistré.", "info")
@@ -256,9 +256,9 @@ def replacement(jury_id: int):
     problem = carences.replacement_problem(jury)
     form = ReplacementForm()
     # The juror whose absence stopped the jury cannot sit on its replacement.
+    habilitated = carences.habilitated_jurors(jury.session.referential.code)
     options = choices([("", "— Choisir —")]
-                      + [(u.id, u.full_name) for u in carences.habilitated_jurors()
-                         if u.id != jury.absent_juror_id])
+                      + [(u.id, u.full_name) for u in habilitated if u.id != jury.absent_juror_id])
     for field in (form.juror_1, form.juror_2, form.president):
         field.choices = options
     error, status = None, 200

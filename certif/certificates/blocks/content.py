@@ -1,0 +1,40 @@
+"""The attestation de validation de bloc: its PDF, its file name, its check link."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ...documents.pdf import render_pdf
+from ...timeutil import paris_day
+from ...web import external_url
+from .. import rules
+from ..content import qr_data_url, registration_sentence, signatory_of_session
+from .models import BlockAttestation
+
+
+def attestation_filename(attestation: BlockAttestation) -> str:
+    return f"attestation-bloc-{attestation.number}.pdf"
+
+
+def check_url(attestation: BlockAttestation) -> str:
+    return external_url("certificates.verify_public", number=attestation.number,
+                        code=rules.format_code(attestation.verification_code))
+
+
+def attestation_context(attestation: BlockAttestation) -> dict:
+    validation = attestation.validation
+    exam = validation.exam
+    session = exam.jury.session
+    referential = session.referential
+    place = (current_app.config.get("ORGANISATION_CITY") or "").strip() or None
+    return dict(attestation=attestation, validation=validation, candidate=validation.candidate,
+                session=session, referential=referential,
+                registration=registration_sentence(referential), place=place,
+                made_on=paris_day(attestation.created_at),
+                code=rules.format_code(attestation.verification_code),
+                verify_url=external_url("certificates.verify_public"),
+                qr=qr_data_url(check_url(attestation)),
+                signatory=signatory_of_session(session.id))
+
+
+def attestation_pdf(attestation: BlockAttestation) -> bytes:
+    return render_pdf("pdf/block_attestation.html", **attestation_context(attestation))
