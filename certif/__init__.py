@@ -66,6 +66,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .auth.views import bp as auth_bp
     from .candidates.accommodation_views import bp as accommodations_bp
     from .candidates.livret.views import bp as livret_bp
+    from .cdc.views import bp as cdc_bp
     from .certificates.views import bp as certificates_bp
     from .convocations.views import bp as convocations_bp
     from .council.anomaly_views import bp as anomalies_bp
@@ -102,6 +103,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(session_dossiers_bp)
     app.register_blueprint(jury_dossier_bp)
     app.register_blueprint(livret_bp)
+    from .portal.holder_views import bp as holder_bp
+    app.register_blueprint(holder_bp)  # the candidate's civil status from their link (issue 15)
+    app.register_blueprint(cdc_bp)  # declaring holders to the Caisse des Dépôts (issue 15)
+    from .council.indicators.public_views import bp as results_bp
+    from .organisation.notice_views import bp as notice_bp
+    app.register_blueprint(results_bp)  # public: the published results (issue 15)
+    app.register_blueprint(notice_bp)  # public: the information notice on personal data
     documents_cli.init_app(app)
     if not app.testing:
         from .documents.seal import ensure_seal

@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 from .auth import cli as users_cli
 from .auth.models import User
 from .backup import cli as backup_cli
+from .cdc import cli as cdc_cli
 from .demo import load_demo, print_logins
 from .extensions import db
 from .referentials.loader import ReferentialError
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
 
     users_cli.init_app(app)
     backup_cli.init_app(app)
+    cdc_cli.init_app(app)
 
 
 def _no_account_yet() -> bool:

@@ -37,8 +37,19 @@ class Config:
     # Seconds between refreshes of the other juror's progress.
     PROGRESS_POLL_SECONDS = 4
     ORGANISATION_NAME = os.environ.get("CERTIF_ORGANISATION", "ALLOKOM")
-    # Where certificates are "fait à"; without it they read "Fait le …".
-    ORGANISATION_CITY = os.environ.get("CERTIF_ORGANISATION_CITY") or None
+    # Where certificates are "fait à" (the place of award, a mandatory mention): a demo city
+    # outside production; production has none until set, and refuses to produce certificates.
+    ORGANISATION_CITY = os.environ.get("CERTIF_ORGANISATION_CITY") or "Paris"
+    # Qualiopi indicator 3: the public results page (/resultats-certification); 0 turns it off
+    # (404). A rate resting on fewer candidates than the minimum is not published (its count is).
+    PUBLISH_RESULTS = os.environ.get("CERTIF_PUBLISH_RESULTS", "1") != "0"
+    PUBLISH_RESULTS_MIN_CANDIDATES = int(os.environ.get("CERTIF_PUBLISH_RESULTS_MIN_CANDIDATES", "5"))
+    # The information notice on personal data (/donnees-personnelles): who answers and where.
+    # Development defaults; set them in production.
+    PRIVACY_CONTROLLER_ADDRESS = os.environ.get("CERTIF_PRIVACY_ADDRESS",
+                                                "1 rue de l'Exemple, 75000 Paris (adresse à configurer)")
+    PRIVACY_CONTACT = os.environ.get("CERTIF_PRIVACY_CONTACT", "dpo@certif.test")
+    PRIVACY_DPO = os.environ.get("CERTIF_PRIVACY_DPO") or None  # name of the DPO, when one is named
     # Where the outbox and uploads live; None means the instance folder.
     FILES_DIR = os.environ.get("CERTIF_FILES_DIR") or None
     # Where `flask backup` writes its archives; None: FILES_DIR/../backups (instance/backups
@@ -81,6 +92,12 @@ class Config:
     RESET_RESPONSE_SECONDS = 0.6
     # Organiser and council accounts must use a second factor (TOTP) when set to 1.
     REQUIRE_2FA = os.environ.get("CERTIF_REQUIRE_2FA", "0") == "1"
+    # The Caisse des Dépôts' identifiers of the organisation (declaring holders, « accrochage »):
+    # idClient (8 characters) and idContrat, given by the CDC; demo values outside production.
+    CDC_ID_CLIENT = os.environ.get("CERTIF_CDC_ID_CLIENT") or "DEMO0001"
+    CDC_ID_CONTRAT = os.environ.get("CERTIF_CDC_ID_CONTRAT") or "DEMO-CONTRAT"
+    # Holders are declared within this many months after the award (L6113-8).
+    CDC_DEADLINE_MONTHS = int(os.environ.get("CERTIF_CDC_DEADLINE_MONTHS", "3"))
 
 
 class ProductionConfig(Config):
@@ -89,6 +106,10 @@ class ProductionConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    ORGANISATION_CITY = os.environ.get("CERTIF_ORGANISATION_CITY") or None
+    # Never the demo identifiers: without the environment's, the CDC page says what to set.
+    CDC_ID_CLIENT = os.environ.get("CERTIF_CDC_ID_CLIENT") or None
+    CDC_ID_CONTRAT = os.environ.get("CERTIF_CDC_ID_CONTRAT") or None
 
 
 class TestConfig(Config):
@@ -101,6 +122,7 @@ class TestConfig(Config):
     BASE_URL = None  # links from the request, unless a test sets one
     BACKUP_DIR = None  # beside each test's files folder, never the machine's CERTIF_BACKUP_DIR
     RESET_RESPONSE_SECONDS = 0.2  # still padded (the timing test needs it), just shorter
+    CDC_ID_CLIENT, CDC_ID_CONTRAT, CDC_DEADLINE_MONTHS = "TEST0001", "TEST-CONTRAT", 3
 
 
 def config_for(name: str | None):

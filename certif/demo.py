@@ -14,7 +14,7 @@ from .audit.services import record
 from .auth.accounts import create_account
 from .auth.invitations import send_invitation
 from .auth.models import COUNCIL, JUROR, ORGANISER, ROLES, User
-from .candidates import accommodation_demo
+from .candidates import accommodation_demo, holder_demo
 from .candidates.livret import demo as livret_demo
 from .candidates.models import Candidate
 from .certificates.blocks import demo as blocks_demo
@@ -150,6 +150,7 @@ def load_demo() -> bool:
         db.session.flush()
         record(None, "demo.load", "database", None, new="demo")
     habilitation_demo.load(db.session.scalar(db.select(User).filter_by(email=STAFF[0][0])))
+    holder_demo.load(db.session.scalars(db.select(Candidate)))  # civil status (issue 15)
     insurance_demo.load(paris_today())  # before convening: the sessions must be covered
     accommodation_demo.load(ACCOMMODATION[:2], paris_today())
     livret_demo.load(paris_today(), lambda c: assign_candidate(None, db.session.scalar(db.select(Jury.id).join(ExamSession, Jury.session_id == ExamSession.id).filter(ExamSession.number == "2026-CM-01")), c.id))  # noqa: E501

@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 
+from .candidates import holder_demo
 from .candidates.links import make_token
 from .candidates.models import Candidate
 from .certificates.issuing import generate_certificates, issue_certificate
@@ -57,6 +58,8 @@ CANDIDATES = [
     ("Jade", "Rousseau", (), None),
     ("Théo", "Blanc", ("Cr21",), "Cr20"),
     ("Zoé", "Henry", ("Cr8", "Cr9", "Cr10", "Cr15", "Cr16", "Cr17", "Cr18", "Cr24"), None),
+    # Admitted; her declaration to the Caisse des Dépôts waits for her birth place (issue 15).
+    ("Nina", "Perret", ("Cr3",), None),
 ]
 REVOKED = 1  # Théo Blanc's certificate
 REVOCATION = ("Certificat délivré sur une identité erronée : la pièce d'identité présentée à "
@@ -68,7 +71,8 @@ APPEAL_GROUNDS = ("La connexion a été instable pendant la mise en situation su
                   "Je demande que mon épreuve soit réexaminée.")
 COMMENTS = ["Prestation claire et structurée ; ligne éditoriale bien argumentée.",
             "Bonne maîtrise des outils ; la modération des commentaires reste à approfondir.",
-            "Veille et mesure des résultats non démontrées ; compétences C3 et C5 à retravailler."]
+            "Veille et mesure des résultats non démontrées ; compétences C3 et C5 à retravailler.",
+            "Stratégie éditoriale solide ; diagnostic initial un peu rapide."]
 
 
 def session_day(today: date) -> date:
@@ -90,6 +94,7 @@ def load(organiser, president, member) -> ExamSession:
                                           headers={"User-Agent": "certif (données de démonstration)"}):
         with clock_set_to(paris_to_utc(day - timedelta(days=20), time(10, 0))):
             session = _session(day, referential, president, member)
+            holder_demo.load(e.candidate for e in session.juries[0].exams)  # issue 15
         with clock_set_to(paris_to_utc(day - timedelta(days=14), time(10, 0))):
             _convene(organiser, session)
         exams = sorted(session.juries[0].exams, key=lambda e: e.starts_at)
@@ -102,7 +107,7 @@ def load(organiser, president, member) -> ExamSession:
         with clock_set_to(paris_to_utc(day + timedelta(days=2), time(10, 0))):
             generate_certificates(organiser, session.id)
             advance_session(organiser, session.id, SESSION_CLOSED)
-        certificates = [certificate_of(exam.id) for exam in exams[:2]]
+        certificates = [c for c in (certificate_of(exam.id) for exam in exams) if c is not None]
         with clock_set_to(paris_to_utc(day + timedelta(days=3), time(9, 30))):
             for certificate in certificates:
                 issue_certificate(organiser, certificate.id, POST, day + timedelta(days=3))

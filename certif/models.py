@@ -5,6 +5,7 @@ from .candidates.accommodation import Accommodation  # noqa: F401
 from .candidates.dossier.models import CandidateFile, FileEntry  # noqa: F401
 from .candidates.livret.models import BlockProject, Livret, LivretEvaluation  # noqa: F401
 from .candidates.models import Appeal, Candidate, RetakeRequest  # noqa: F401
+from .cdc.models import CdcDeclaration, CdcFile  # noqa: F401
 from .certificates.blocks.models import BlockAttestation  # noqa: F401
 from .certificates.models import Certificate, ResultNotice  # noqa: F401
 from .convocations.models import Convocation  # noqa: F401

@@ -1,4 +1,5 @@
 """Time helpers: store UTC, show Europe/Paris the French way."""
+import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -85,3 +86,11 @@ def french_timestamp(value: datetime | None) -> str:
     if value is None:
         return ""
     return to_paris(value).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), or that month's last day when it has no such
+    day: 31 January + 1 month = 28 or 29 February, 30 November + 3 = 28 February."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -51,8 +51,9 @@ def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
     today = sessions[1]
     assert to_paris(today.starts_at).date() == to_paris(utcnow()).date()  # the exam day, to try
     assert today.status == "convened"  # convocations handed over: ready for the exam day
-    # 13 RS6240 and RNCP sittings, Rayan Bouzid (VAE) and Manon Faure's earlier RNCP attempt.
-    assert count(Exam) == 15
+    # 13 RS6240 and RNCP sittings, Nina Perret (finished session), Rayan Bouzid (VAE) and Manon
+    # Faure's earlier RNCP attempt.
+    assert count(Exam) == 16
     assert all(j.president_id is not None and len(j.members) == 2
                for j in db.session.scalars(db.select(Jury)))
     assert_finished_session(app, result.output)
@@ -62,7 +63,7 @@ def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
     assert again.exit_code == 0 and "Données de démonstration chargées." not in again.output
     assert "données de démonstration non chargées" in again.output
     db.session.commit()
-    assert count(User) == users and count(Exam) == 15
+    assert count(User) == users and count(Exam) == 16
     # Without --demo, an instance with accounts just migrates: no hint, nothing loaded.
     plain = runner.invoke(args=["setup"])
     assert plain.exit_code == 0 and "flask users create" not in plain.output
@@ -72,12 +73,12 @@ def test_setup_demo_loads_the_demo_once_and_prints_the_logins(app):
 
 def assert_finished_session(app, output):
     """Issue 13's results, as the demo shows them: a session held three weeks ago, graded and
-    deliberated, minutes signed with the visa, two certificates (one revoked), an appeal."""
+    deliberated, minutes signed with the visa, three certificates (one revoked), an appeal."""
     session = db.session.scalar(db.select(ExamSession).where(ExamSession.number.like("%-P1")))
     assert f"Session terminée n° {session.number}" in output and "un recours à trancher" in output
     assert (paris_today() - paris_day(session.starts_at)).days >= 21 and session.status == "closed"
     exams = sorted(session.juries[0].exams, key=lambda e: e.starts_at)
-    assert [e.decision for e in exams] == [FAVORABLE, FAVORABLE, UNFAVORABLE]
+    assert [e.decision for e in exams] == [FAVORABLE, FAVORABLE, UNFAVORABLE, FAVORABLE]
     assert all(db.session.scalar(db.select(db.func.count(Grid.id)).where(Grid.exam_id == e.id)) == 2
                for e in exams)
     signatures = signatures_of(MINUTES, [minutes_of(session.id).id])[minutes_of(session.id).id]

@@ -57,7 +57,8 @@ def test_every_candidate_page_is_never_stored(app, web):
 
 # Public pages that show nothing of anyone (a form to fill); every other page without a login
 # is a candidate's and must sit under PRIVATE_PREFIXES.
-NOTHING_PERSONAL = {"static", "auth.login", "passwords.forgot", "twofactor.verify"}
+NOTHING_PERSONAL = {"static", "auth.login", "passwords.forgot", "twofactor.verify",
+                    "results.page", "notice.page"}  # published counts; the information notice
 
 
 def test_every_public_route_is_a_candidate_page_or_holds_nothing_personal(app):

@@ -157,6 +157,8 @@ def test_every_page_of_the_main_flows_is_valid_html(app, make_web, tmp_path):
     anonymous = Browserless(app.test_client())
     get("connexion", anonymous, "/connexion")
     get("mot-de-passe-oublie", anonymous, "/mot-de-passe-oublie")
+    get("resultats-certification", anonymous, "/resultats-certification")  # issue 15: public pages
+    get("donnees-personnelles", anonymous, "/donnees-personnelles")
     get("verifier-certificat", anonymous, "/verifier-certificat")
     token = CSRF_RE.search(pages["verifier-certificat"]).group(1)
     for name, code in (("authentique", certificate.verification_code), ("inconnu", "ZZZZ-ZZZZ")):
@@ -215,6 +217,9 @@ def test_every_page_of_the_main_flows_is_valid_html(app, make_web, tmp_path):
     get("comptes", organiser, "/comptes/")
     get("compte-staff", organiser, f"/comptes/{juror_id}")
     get("compte-nouveau", organiser, "/comptes/nouveau")
+    get("declarations-cdc", organiser, "/declarations-cdc")  # issue 15: the demo's lines, then declared
+    assert organiser.post("/declarations-cdc/fichiers").status_code == 303
+    get("declarations-cdc-declarees", organiser, "/declarations-cdc")
 
     # The council.
     get("conseil", council, "/conseil/")

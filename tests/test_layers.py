@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "certif"
 LAYERS: list[set[str]] = [
     # foundation: configuration, database, time, text, errors, audit, accounts, mail,
     # PDF rendering and sealing, signatures, and the request plumbing they share
-    {"config", "database", "extensions", "timeutil", "text", "errors", "people", "files", "web",
+    {"config", "database", "extensions", "timeutil", "text", "csvsafe", "errors", "people", "files", "web",
      "audit", "auth", "throttling", "mail", "documents", "signatures", "backup",
      "mail.views"},  # the outbox's pages, for organisers: above accounts, unlike sending
     {"referentials", "organisation"},  # organisation: its insurance, read before convening
@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"grading"},
     {"minutes"},
     {"certificates"},
-    {"council"},
+    {"council", "cdc"},  # cdc: declaring certificates' holders to the Caisse des Dépôts
     # aggregators: pages and files that gather every domain
     {"dashboard", "portal", "documents.archive", "documents.views"},
 ]

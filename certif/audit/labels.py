@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "appeal.record": "Recours enregistré",
     "appeal.decide": "Décision sur un recours",
     "appeal.request": "Recours demandé par le candidat (lien personnel)",
+    "candidate.holder_confirm": "État civil complété ou confirmé par le candidat (lien personnel)",
     "appeal.answer_mail": "Réponse au recours envoyée au candidat",
     "appeal.answer_failed": "Échec de l'envoi de la réponse au recours",
     "certificate.download": "Certificat téléchargé par le candidat (lien personnel)",
@@ -73,6 +74,7 @@ ACTION_LABELS = {
     "certificate.email": "Certificat envoyé par e-mail",
     "certificate.email_failed": "Échec de l'envoi du certificat",
     "certificate.revoke": "Certificat révoqué",
+    "cdc.file_generate": "Fichier de déclaration CDC produit", "cdc.file_download": "Fichier de déclaration CDC téléchargé", "cdc.answer": "Réponse de la Caisse des Dépôts enregistrée",  # noqa: E501
     "block.validate": "Bloc de compétences validé (procès-verbal signé)",
     "block.revoke": "Validation de bloc révoquée",
     "block_attestation.create": "Attestation de validation de bloc produite",

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .rules import CandidateData, clean_candidate, fold, identity_key, shorten
+from .rules import CandidateData, clean_candidate, fold, identity_key
+from .values import shorten
 
 MAX_LINES = 2000
 MAX_BYTES = 1024 * 1024
@@ -38,11 +39,31 @@ COLUMNS = {
     "organisme_partenaire": "partner_organisation",
     "amenagement": "accommodation",
     "minutes_supplementaires": "extra_minutes",
+    # The holder's civil status (`holder`), all optional.
+    "nom_naissance": "birth_name",
+    "nom_de_naissance": "birth_name",
+    "nom_usage": "usage_name",
+    "nom_d'usage": "usage_name",
+    "prenom_2": "first_name_2",
+    "deuxieme_prenom": "first_name_2",
+    "prenom_3": "first_name_3",
+    "troisieme_prenom": "first_name_3",
+    "sexe": "sex",
+    "code_insee_naissance": "birth_insee_code",
+    "code_commune_naissance": "birth_insee_code",
+    "code_postal_naissance": "birth_postal_code",
+    "commune_naissance": "birth_commune",
+    "ville_naissance": "birth_commune",
+    "code_pays_naissance": "birth_country_code",
+    "pays_naissance": "birth_country_name",
+    "modalite_acces": "access_mode",
 }
 REQUIRED_COLUMNS = {"last_name": "nom", "first_name": "prénom"}
 TEMPLATE_HEADER = ("nom", "prénom", "date_naissance", "email", "téléphone", "adresse",
                    "code_postal", "ville", "fin_formation", "parcours", "organisme_partenaire", "aménagement",
-                   "minutes_supplementaires")
+                   "minutes_supplementaires", "nom_naissance", "nom_usage", "prénom_2", "prénom_3",
+                   "sexe", "code_insee_naissance", "code_postal_naissance", "commune_naissance",
+                   "code_pays_naissance", "pays_naissance", "modalité_accès")
 DELIMITERS = (";", ",", "\t")
 
 

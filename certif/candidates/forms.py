@@ -7,15 +7,43 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import DateInput, EmailInput, NumberInput, TelInput
 
+from .holder import ACCESS_MODES, SEXES
 from .models import PATHWAYS
-from .rules import CandidateData, clean_candidate
+from .rules import CandidateData, clean_candidate, clean_holder
+
+HOLDER_TEXT = {"maxlength": 60}
 
 
-class CandidateForm(FlaskForm):
+class HolderFields:
+    """The holder's civil status (`holder`): on the organiser's form and the candidate's page.
+    Choices are not checked by WTForms: a forged value gets the rules' French message."""
+
+    birth_name = StringField("Nom de naissance", render_kw=HOLDER_TEXT)
+    usage_name = StringField("Nom d'usage", render_kw=HOLDER_TEXT)
+    first_name_2 = StringField("Deuxième prénom", render_kw=HOLDER_TEXT)
+    first_name_3 = StringField("Troisième prénom", render_kw=HOLDER_TEXT)
+    sex = SelectField("Sexe", choices=[SelectChoice("", "Non renseigné"),
+                                       *(SelectChoice(k, f"{v} ({k})") for k, v in SEXES.items())],
+                      validate_choice=False)
+    birth_insee_code = StringField("Code commune INSEE de naissance",
+                                   render_kw={"maxlength": 5, "autocomplete": "off"})
+    birth_postal_code = StringField("Code postal de naissance",
+                                    render_kw={"maxlength": 5, "inputmode": "numeric"})
+    birth_commune = StringField("Commune de naissance", render_kw=HOLDER_TEXT)
+    birth_country_code = StringField("Code pays de naissance (INSEE)",
+                                     render_kw={"maxlength": 5, "inputmode": "numeric"})
+    birth_country_name = StringField("Pays de naissance", render_kw=HOLDER_TEXT)
+    access_mode = SelectField("Modalité d'accès à la certification",
+                              choices=[SelectChoice("", "Selon le parcours"),
+                                       *(SelectChoice(k, v) for k, v in ACCESS_MODES.items())],
+                              validate_choice=False)
+
+
+class CandidateForm(HolderFields, FlaskForm):
     last_name = StringField("Nom", render_kw={"autocomplete": "off", "maxlength": 100})
     first_name = StringField("Prénom", render_kw={"autocomplete": "off", "maxlength": 100})
     birth_date = StringField("Date de naissance", widget=DateInput())
@@ -46,6 +74,8 @@ class CandidateForm(FlaskForm):
                 value = getattr(candidate, name)
                 getattr(form, name).data = value.isoformat() if value else ""
             form.extra_minutes.data = str(candidate.extra_minutes or 0)
+            for name in ("sex", "access_mode"):
+                getattr(form, name).data = getattr(candidate, name) or ""
         return form
 
     def validate(self, extra_validators=None) -> bool:
@@ -60,3 +90,33 @@ class CandidateForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("Fichier CSV des candidats", render_kw={"accept": ".csv,text/csv"})
+
+
+class HolderForm(HolderFields, FlaskForm):
+    """The candidate completes or corrects their civil status from their personal link."""
+
+    first_name = StringField("Prénom", render_kw={"maxlength": 60})
+    birth_date = StringField("Date de naissance", widget=DateInput())
+    access_mode = None  # the organiser's to set: the page shows it
+
+    cleaned: dict | None = None
+
+    @classmethod
+    def for_candidate(cls, candidate):
+        form = cls(obj=candidate)
+        if not form.is_submitted():
+            form.birth_date.data = candidate.birth_date.isoformat() if candidate.birth_date else ""
+            form.sex.data = candidate.sex or ""
+            form.birth_name.data = candidate.birth_name or candidate.last_name
+        return form
+
+    def validate_for(self, candidate, today: date) -> bool:
+        if not super().validate():
+            return False  # the CSRF token
+        raw = {name: field.data for name, field in self._fields.items()}
+        self.cleaned, errors = clean_holder(raw, today, candidate.last_name)
+        if self.cleaned is not None:
+            self.cleaned.pop("access_mode", None)
+        for name, error in errors.items():
+            getattr(self, name).errors = [*getattr(self, name).errors, error.sentence]
+        return not errors

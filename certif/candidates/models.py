@@ -43,6 +43,22 @@ class Candidate(PersonName, db.Model):
     extra_minutes = db.Column(db.Integer, nullable=False, default=0)
     # Part of every personal link: changing it revokes the links already sent.
     link_nonce = db.Column(db.String(32), nullable=False, default=new_link_nonce)
+    # The holder's civil status for the certificate and the CDC declaration (issue 15; rules
+    # and limits in `holder`). `first_name` is the first first name; `birth_name` defaults to
+    # `last_name`; `access_mode` is a CDC `modaliteAcces` value (None: from the pathway).
+    birth_name = db.Column(db.String(100), nullable=True)
+    usage_name = db.Column(db.String(100), nullable=True)
+    first_name_2 = db.Column(db.String(100), nullable=True)
+    first_name_3 = db.Column(db.String(100), nullable=True)
+    sex = db.Column(db.String(1), nullable=True)
+    birth_insee_code = db.Column(db.String(5), nullable=True)
+    birth_postal_code = db.Column(db.String(5), nullable=True)
+    birth_commune = db.Column(db.String(100), nullable=True)
+    birth_country_code = db.Column(db.String(3), nullable=True)
+    birth_country_name = db.Column(db.String(100), nullable=True)
+    access_mode = db.Column(db.String(60), nullable=True)
+    # When the candidate last confirmed it from their personal link (None: never).
+    holder_confirmed_at = db.Column(db.DateTime, nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=True)
 

@@ -11,22 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
-from ..text import clean_text
 from ..text import fold as text_fold
+from .holder import HOLDER_RULES, check_holder
+from .values import InvalidValue, clean_name, clean_optional_text, parse_date, text_of
 
-MAX_NAME = 100
 MAX_EMAIL = 254
 MAX_PHONE = 40
 MAX_ADDRESS = 300
 MAX_CITY = 100
 MAX_ACCOMMODATION = 2000
 MAX_EXTRA_MINUTES = 240
-OLDEST_YEAR = 1900
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 POSTAL_CODE_RE = re.compile(r"^\d{5}$")
-ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-FRENCH_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 MAX_PARTNER = 200
 # Words accepted for a pathway (compared folded: no case, accents or hyphens).
 PATHWAY_WORDS = {"formation": "training", "training": "training",
@@ -40,25 +37,6 @@ MSG_PARTNER_UNUSED = ("un organisme partenaire n'est indiqué que pour le parcou
                       "un organisme partenaire »")
 MSG_EXTRA_NEEDS_ACCOMMODATION = ("des minutes supplémentaires exigent l'aménagement décidé avec "
                                  "le référent handicap")
-
-
-class InvalidValue(ValueError):
-    """A value that breaks a rule: `message` is a lower-case phrase, `value` what was given."""
-
-    def __init__(self, message: str, value: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.value = value
-
-    @property
-    def sentence(self) -> str:
-        """For a form: « Adresse e-mail invalide. »"""
-        return self.message[:1].upper() + self.message[1:] + "."
-
-    def for_line(self, line: int) -> str:
-        """For an import: « Ligne 4 : adresse e-mail invalide (« jean@ ») »"""
-        shown = f" (« {shorten(self.value)} »)" if self.value else ""
-        return f"Ligne {line} : {self.message}{shown}"
 
 
 @dataclass(frozen=True)
@@ -78,6 +56,18 @@ class CandidateData:
     partner_organisation: str | None = None
     accommodation: str | None = None
     extra_minutes: int = 0
+    # The holder's civil status for the certificate and the CDC declaration (`holder`).
+    birth_name: str | None = None
+    usage_name: str | None = None
+    first_name_2: str | None = None
+    first_name_3: str | None = None
+    sex: str | None = None
+    birth_insee_code: str | None = None
+    birth_postal_code: str | None = None
+    birth_commune: str | None = None
+    birth_country_code: str | None = None
+    birth_country_name: str | None = None
+    access_mode: str | None = None
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -88,84 +78,40 @@ FIELD_NAMES = tuple(f.name for f in fields(CandidateData))
 
 # --- Field rules (shared by the form and the import) -------------------------------------
 
-def _text(raw) -> str:
-    return "" if raw is None else clean_text(str(raw), breaks="keep")
-
-
-def shorten(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[:limit - 1] + "…"
-
-
-def clean_name(raw, what: str, limit: int = MAX_NAME) -> str:
-    value = " ".join(_text(raw).split())
-    if not value:
-        raise InvalidValue(f"{what} obligatoire")
-    if len(value) > limit:
-        raise InvalidValue(f"{what} trop long ({limit} caractères au plus)", value)
-    return value
-
-
-def clean_optional_text(raw, what: str, limit: int) -> str | None:
-    value = _text(raw)
-    if len(value) > limit:
-        raise InvalidValue(f"{what} trop long ({limit} caractères au plus)", value)
-    return value or None
-
-
 def clean_email(raw) -> str | None:
-    value = _text(raw).lower()
+    value = text_of(raw).lower()
     if not value:
         return None
     if len(value) > MAX_EMAIL or not EMAIL_RE.match(value):
-        raise InvalidValue("adresse e-mail invalide", _text(raw))
+        raise InvalidValue("adresse e-mail invalide", text_of(raw))
     return value
 
 
 def clean_postal_code(raw) -> str | None:
-    value = _text(raw).replace(" ", "")
+    value = text_of(raw).replace(" ", "")
     if not value:
         return None
     if not POSTAL_CODE_RE.match(value):
-        raise InvalidValue("code postal invalide : 5 chiffres attendus", _text(raw))
+        raise InvalidValue("code postal invalide : 5 chiffres attendus", text_of(raw))
     return value
-
-
-def parse_date(raw, what: str) -> date | None:
-    """A date as jj/mm/aaaa (also with - or .) or aaaa-mm-jj; None when empty."""
-    value = _text(raw)
-    if not value:
-        return None
-    iso, french = ISO_DATE_RE.match(value), FRENCH_DATE_RE.match(value)
-    try:
-        if iso:
-            day = date(int(iso[1]), int(iso[2]), int(iso[3]))
-        elif french:
-            day = date(int(french[3]), int(french[2]), int(french[1]))
-        else:
-            raise ValueError
-    except ValueError:
-        raise InvalidValue(f"{what} invalide : date au format jj/mm/aaaa attendue", value) from None
-    if day.year < OLDEST_YEAR:
-        raise InvalidValue(f"{what} invalide : date trop ancienne", value)
-    return day
 
 
 def clean_birth_date(raw, today: date) -> date | None:
     day = parse_date(raw, "date de naissance")
     if day is not None and day >= today:
-        raise InvalidValue("date de naissance invalide : elle doit être passée", _text(raw))
+        raise InvalidValue("date de naissance invalide : elle doit être passée", text_of(raw))
     return day
 
 
 def clean_training_end_date(raw) -> date | None:
     day = parse_date(raw, "date de fin de formation")
     if day is not None and day.year > 2100:
-        raise InvalidValue("date de fin de formation invalide", _text(raw))
+        raise InvalidValue("date de fin de formation invalide", text_of(raw))
     return day
 
 
 def clean_pathway(raw) -> str:
-    value = _text(raw)
+    value = text_of(raw)
     if not value:
         return "training"
     pathway = PATHWAY_WORDS.get(fold(value))
@@ -176,7 +122,7 @@ def clean_pathway(raw) -> str:
 
 
 def clean_extra_minutes(raw) -> int:
-    value = _text(raw)
+    value = text_of(raw)
     if not value:
         return 0
     if not re.fullmatch(r"\d{1,4}", value) or int(value) > MAX_EXTRA_MINUTES:
@@ -203,6 +149,7 @@ def clean_candidate(raw: Mapping[str, object], today: date) -> tuple[CandidateDa
                                                               MAX_PARTNER),
         "accommodation": lambda v: clean_optional_text(v, "aménagement", MAX_ACCOMMODATION),
         "extra_minutes": clean_extra_minutes,
+        **HOLDER_RULES,
     }
     values, errors = {}, {}
     for name, rule in rules.items():
@@ -214,9 +161,28 @@ def clean_candidate(raw: Mapping[str, object], today: date) -> tuple[CandidateDa
             and "accommodation" not in errors:
         errors["accommodation"] = InvalidValue(MSG_EXTRA_NEEDS_ACCOMMODATION)
     _check_partner(values, errors)
+    check_holder(values, errors)
     if errors:
         return None, errors
     return CandidateData(**values), {}
+
+
+def clean_holder(raw: Mapping[str, object], today: date,
+                 last_name: str) -> tuple[dict | None, dict[str, InvalidValue]]:
+    """The holder's fields only (first name, birth date and `holder.HOLDER_FIELDS`), as the
+    candidate completes them from their link: the values, or the errors by field name."""
+    rules = {"first_name": lambda v: clean_name(v, "prénom"),
+             "birth_date": lambda v: clean_birth_date(v, today), **HOLDER_RULES}
+    values, errors = {}, {}
+    for name, rule in rules.items():
+        try:
+            values[name] = rule(raw.get(name))
+        except InvalidValue as error:
+            errors[name] = error
+    values["last_name"] = last_name
+    check_holder(values, errors)
+    del values["last_name"]
+    return (None, errors) if errors else (values, {})
 
 
 def _check_partner(values: dict, errors: dict) -> None:

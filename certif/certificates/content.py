@@ -9,12 +9,14 @@ import segno
 from flask import current_app
 
 from ..auth.models import User
+from ..candidates.holder import birth_place, printed_name
 from ..candidates.links import candidate_link
 from ..convocations.content import contact_email
 from ..documents.pdf import render_pdf
 from ..extensions import db
 from ..grading.presenters import decision_label
 from ..people import of
+from ..referentials.registration import period_sentence, registration_sentence
 from ..sessions import rules as session_rules
 from ..sessions.changes.common import result_day
 from ..sessions.models import Exam
@@ -102,22 +104,17 @@ def certificate_filename(certificate: Certificate) -> str:
     return f"certificat-{certificate.number}.pdf"
 
 
-def registration_sentence(referential) -> str | None:
-    """RS6240: "Certification enregistrée au Répertoire spécifique sous le n° RS6240 (Arrêté …)"."""
-    facts = (referential.details or {}).get("registration") or {}
-    register, number, decree = facts.get("register"), facts.get("number"), facts.get("decree")
-    if not register:
-        return None
-    sentence = f"Certification enregistrée au {register}"
-    if number:
-        sentence += f" sous le numéro {number}"
-    if decree:
-        sentence += f" : {decree}"
-    return sentence + "."
+def holder_of(candidate) -> dict:
+    """The holder as the parchemins print them (`candidates.holder`, as the CDC declaration
+    carries them): full name, date (and place, when known) of birth."""
+    return dict(name=printed_name(candidate), birth_date=candidate.birth_date,
+                birth_place=birth_place(candidate) or None,
+                born={"F": "née", "M": "né"}.get(candidate.sex, "né(e)"))
 
 
-def _place() -> str | None:
-    """Where the parchemin is made: the organisation's city (config), else no place at all.
+def place_of_award() -> str | None:
+    """Where the parchemin is made (the place of award, a mandatory mention): the organisation's
+    city (config ORGANISATION_CITY); None: missing, and the parchemins are refused.
 
     Never the minutes' place: a remote session's would read "Fait à À distance"."""
     return (current_app.config.get("ORGANISATION_CITY") or "").strip() or None
@@ -127,23 +124,6 @@ def award_day(certificate: Certificate) -> date:
     """The day the certification was awarded: the jury's deliberation, else the session's day."""
     exam = certificate.exam
     return result_day(exam) or paris_day(exam.jury.session.starts_at)
-
-
-def registration_end(referential) -> date | None:
-    raw = referential.registration.get("ends_on")
-    return date.fromisoformat(str(raw)) if raw else None
-
-
-def registration_period(referential) -> str | None:
-    """"Enregistrement du 26/01/2023 au 25/01/2028." from the referential's declared dates."""
-    facts = referential.registration
-    start, end = facts.get("effective_from"), registration_end(referential)
-    if not end:
-        return None
-    if start:
-        return (f"Enregistrement du {date.fromisoformat(str(start)).strftime('%d/%m/%Y')} "
-                f"au {end.strftime('%d/%m/%Y')}.")
-    return f"Enregistrement jusqu'au {end.strftime('%d/%m/%Y')}."
 
 
 def validity_sentence(certificate: Certificate) -> str:
@@ -187,9 +167,10 @@ def certificate_context(certificate: Certificate) -> dict:
     session = exam.jury.session
     referential = session.referential
     return dict(certificate=certificate, exam=exam, candidate=exam.candidate, session=session,
-                referential=referential, registration=registration_sentence(referential),
-                registration_period=registration_period(referential),
-                place=_place(), made_on=paris_day(certificate.created_at),
+                referential=referential, holder=holder_of(exam.candidate),
+                registration=registration_sentence(referential.registration_facts),
+                registration_period=period_sentence(referential.registration_facts),
+                place=place_of_award(), made_on=paris_day(certificate.created_at),
                 code=rules.format_code(certificate.verification_code),
                 verify_url=external_url("certificates.verify_public"),
                 qr=qr_data_url(check_url(certificate)), awarded_on=award_day(certificate),

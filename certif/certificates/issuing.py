@@ -20,20 +20,21 @@ from ..documents.sealed import store_sealed
 from ..errors import Conflict, MailNotSent
 from ..extensions import db
 from ..mail import services as mail
+from ..referentials.registration import after_end
 from ..sessions.models import Exam, ExamSession, Jury
 from ..sessions.queries import get_session
 from ..timeutil import french_date, paris_day, utcnow
 from . import rules
-from .blocks.issuing import create_attestations, seal_attestations
+from .blocks.issuing import create_attestations, holders_to_attest, seal_attestations
 from .content import (
     certificate_filename,
     certificate_mail,
     certificate_pdf,
     issued_description,
     mail_failure,
-    registration_end,
 )
 from .inputs import check_channel, parse_issue_day
+from .mentions import check_mentions
 from .models import EMAIL, POST, Certificate
 from .queries import (
     closed_exams,
@@ -97,6 +98,27 @@ def _session_certificates(session_id: int) -> list[Certificate]:
         .order_by(Certificate.number)))
 
 
+def _holders_to_print(session: ExamSession) -> list:
+    """The candidates whose certificate or block attestation is still to be made or sealed."""
+    certificates = _session_certificates(session.id)
+    sealed = sealed_ids([c.id for c in certificates])
+    return ([e.candidate for e in _admitted_without_certificate(session)]
+            + [c.exam.candidate for c in certificates if c.id not in sealed]
+            + holders_to_attest(session))
+
+
+def _check_registration(session: ExamSession) -> None:
+    """No parchemin for a session held after the registration's end; none without every
+    mandatory mention (Conflict with the list of what is missing)."""
+    facts = session.referential.registration_facts
+    if after_end(paris_day(session.starts_at), facts.ends_on):
+        raise Conflict(MSG_AFTER_REGISTRATION.format(code=session.referential.code,
+                                                     day=french_date(facts.ends_on)))
+    holders = _holders_to_print(session)
+    if holders:
+        check_mentions(session, holders)
+
+
 @dataclass
 class Generation:
     created: list[Certificate]
@@ -110,15 +132,13 @@ def generate_certificates(actor, session_id: int) -> Generation:
     session = get_session(session_id)
     if minutes_visa_at(session_id) is None:
         raise Conflict(MSG_NO_VISA)
-    ends_on = registration_end(session.referential)
-    if rules.after_registration(paris_day(session.starts_at), ends_on):
-        raise Conflict(MSG_AFTER_REGISTRATION.format(code=session.referential.code,
-                                                     day=french_date(ends_on)))
+    _check_registration(session)
     with write_transaction():
         db.session.expire_all()
         session = get_session(session_id, lock=True)
         if minutes_visa_at(session_id) is None:
             raise Conflict(MSG_NO_VISA)
+        _check_registration(session)
         created = _create_certificates(actor, session)
         attestations = create_attestations(actor, session)
     certificates = _session_certificates(session_id)

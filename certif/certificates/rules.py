@@ -114,11 +114,6 @@ def valid_until(award_day: date, years: int | None) -> date | None:
     return anniversary - timedelta(days=1)
 
 
-def after_registration(session_day: date, ends_on: date | None) -> bool:
-    """A session held after the registration's end date gives no certificate."""
-    return ends_on is not None and session_day > ends_on
-
-
 def revocation_reason_problem(reason: str) -> str | None:
     """Why this (cleaned) reason is refused, or None."""
     if not reason:

@@ -15,6 +15,7 @@ from ..sessions.models import Exam, ExamSession, Jury
 from ..sessions.queries import sitting_exams
 from ..text import slug
 from ..timeutil import french_date, french_time, paris_today, to_paris
+from ..web import external_url
 from .recipients import juror_first_slot, juror_juries
 
 # When a remote session gives no technical prerequisites of its own.
@@ -70,6 +71,11 @@ def contact_email() -> str:
     return config.get("ORGANISATION_CONTACT") or config["MAIL_SENDER"]
 
 
+def notice_url() -> str:
+    """The information notice on personal data, which every convocation links to."""
+    return external_url("notice.page")
+
+
 def candidate_context(exam: Exam) -> dict:
     session = exam.jury.session
     referential = session.referential
@@ -83,7 +89,7 @@ def candidate_context(exam: Exam) -> dict:
         requirements=technical_requirements(session) if session.is_remote else [],
         dossier_due=technical_dossier_due(session),
         link=candidate_link(exam.candidate), contact=contact_email(),
-        issued_on=paris_today())
+        issued_on=paris_today(), notice_url=notice_url())
 
 
 def candidate_pdf(exam: Exam) -> bytes:
@@ -106,7 +112,7 @@ def juror_context(session: ExamSession, juror: User) -> dict:
               for j in juror_juries(session, juror.id)]
     return dict(session=session, referential=session.referential, juror=juror, juries=juries,
                 starts_at=juror_first_slot(session, juror.id), reminders=JUROR_REMINDERS,
-                contact=contact_email(), issued_on=paris_today())
+                contact=contact_email(), issued_on=paris_today(), notice_url=notice_url())
 
 
 def juror_pdf(session: ExamSession, juror: User) -> bytes:
@@ -160,6 +166,8 @@ def candidate_message(exam: Exam) -> tuple[str, str]:
         "",
         "Cordialement,",
         f"Le responsable d'organisation de la certification – {organisation}",
+        "",
+        f"Vos données personnelles et vos droits : {notice_url()}",
     ])
     return subject, body
 
@@ -186,5 +194,7 @@ def juror_message(session: ExamSession, juror: User) -> tuple[str, str]:
         "",
         "Cordialement,",
         f"Le responsable d'organisation de la certification – {organisation}",
+        "",
+        f"Vos données personnelles et vos droits : {notice_url()}",
     ])
     return subject, body

@@ -17,10 +17,10 @@
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from ..timeutil import add_months
 from .models import (
     ACTION_STATUSES,
     ADOPTED,
@@ -115,13 +115,6 @@ def is_overdue(status: str, due_on: date, today: date) -> bool:
 
 
 # --- Meetings ---------------------------------------------------------------------------
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has fewer days
-    (31 January + 1 month = 28 or 29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def exceptional_deadline(session_day: date) -> date:

@@ -29,9 +29,12 @@ KINDS = {
     "conditions": "Fiches de conditions d'examen non remises",
     "results": "Résultats à envoyer",
     "certificate": "Certificats à délivrer",
+    "cdc": "Titulaires à déclarer à la Caisse des Dépôts",
     "council_action": "Actions correctives à appliquer",
     "council_meeting": "Réunions du conseil de pilotage à tenir",
     "insurance": "Assurance responsabilité civile à renouveler",
+    "registration": "Enregistrements de certification qui prennent fin",
+    "mentions": "Mentions obligatoires des certificats à compléter",
 }
 
 

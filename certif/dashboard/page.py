@@ -6,10 +6,12 @@ from collections import Counter
 from datetime import date
 
 from ..timeutil import paris_today
+from .cdc_items import holders_to_declare
 from .dossier_items import files_incomplete
 from .items import KINDS, DueItem
 from .juror_items import habilitations_to_decide, habilitations_to_review
 from .organisation_items import council_actions, council_meetings, insurance_to_renew
+from .registration_items import mentions_missing, registrations_ending
 from .result_items import (
     appeals_to_answer,
     certificates_to_issue,
@@ -47,9 +49,12 @@ def due_items(today: date | None = None) -> list[DueItem]:
         *conditions_not_handed(today),
         *results_to_send(today),
         *certificates_to_issue(today),
+        *holders_to_declare(today),
         *council_actions(today),
         *council_meetings(today),
         *insurance_to_renew(today),
+        *registrations_ending(today),
+        *mentions_missing(today),
     ]
     return sorted(items, key=lambda item: item.sort_key)
 

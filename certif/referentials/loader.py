@@ -66,6 +66,7 @@ def check(data, name: str = "référentiel") -> None:
     deliverables.check(data, fail)
     _check_livret(data, fail)
     _check_habilitation(data.get("habilitation"), fail)
+    _check_cdc(data, fail)
 
     seen: set[str] = set()
 
@@ -133,7 +134,7 @@ def _check_mentions(data: dict, fail) -> None:
     if not isinstance(registration, dict):
         fail("« registration » doit décrire un objet")
     days = {}
-    for key in ("effective_from", "ends_on"):
+    for key in ("decided_on", "effective_from", "ends_on"):
         if registration.get(key) is not None:
             try:
                 days[key] = date.fromisoformat(str(registration[key]))
@@ -178,6 +179,25 @@ def _check_habilitation(section, fail) -> None:
     for key in ("source", "quote"):
         if key in section and not (isinstance(section[key], str) and section[key].strip()):
             fail(f"« habilitation.{key} » doit être un texte non vide")
+
+
+CDC_TYPES = ("RS", "RNCP")
+
+
+def _check_cdc(data: dict, fail) -> None:
+    """`cdc: {type: RS|RNCP, code: "6240"}`: how the Caisse des Dépôts knows the certification
+    (holders' declarations); `code: null` declares it unknown (nothing is declared then)."""
+    if "cdc" not in data:
+        return
+    section = data["cdc"]
+    if not isinstance(section, dict) or section.get("type") not in CDC_TYPES:
+        fail(f"« cdc.type » doit valoir {' ou '.join(CDC_TYPES)}")
+    if set(section) - {"type", "code"}:
+        fail(f"« cdc » : clé inconnue « {sorted(set(section) - {'type', 'code'})[0]} »")
+    code = section.get("code", "")
+    if code is not None and not (isinstance(code, str) and 0 < len(code.strip()) <= 100):
+        fail("« cdc.code » doit être un texte de 1 à 100 caractères (entre guillemets), ou null "
+             "tant que le numéro est inconnu")
 
 
 def _check_livret(data: dict, fail) -> None:

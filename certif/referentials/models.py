@@ -2,6 +2,7 @@
 from ..extensions import db
 from ..timeutil import utcnow
 from .deliverables import Deliverables, deliverables_of
+from .registration import Registration, registration_of
 
 
 class Referential(db.Model):
@@ -46,6 +47,11 @@ class Referential(db.Model):
         return (self.details or {}).get("registration") or {}
 
     @property
+    def registration_facts(self) -> Registration:
+        """The registration's facts, read (register, number, level, decision, period)."""
+        return registration_of(self.code, self.details)
+
+    @property
     def exam_parts(self) -> list[dict]:
         """The exam's parts in order ({title, minutes, description}), checked by the loader."""
         return ((self.details or {}).get("exam") or {}).get("parts") or []
@@ -64,6 +70,13 @@ class Referential(db.Model):
     def certificate_validity_years(self) -> int | None:
         """How long a certificate is valid after its award; None: without limit."""
         return ((self.details or {}).get("certificate") or {}).get("validity_years")
+
+    @property
+    def cdc_certification(self) -> dict:
+        """How the Caisse des Dépôts knows it: {"type": "RS"|"RNCP", "code": "6240"|None}
+        (the file's `cdc` section; a None code is declared missing: nothing is declared)."""
+        section = (self.details or {}).get("cdc") or {}
+        return {"type": section.get("type"), "code": section.get("code")}
 
     @property
     def deliverables(self) -> Deliverables:

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..auth.models import ORGANISER
-from ..candidates import csv_import, services
+from ..candidates import csv_import, holder, services
 from ..candidates.forms import CandidateForm, ImportForm
 from ..candidates.links import candidate_link
 from ..candidates.livret.queries import summary as livret_summary
@@ -87,6 +87,7 @@ def show(candidate_id: int):
     deadline = sitting_deadline(candidate.training_end_date) if candidate.training_end_date else None
     return render_template("candidates/show.html", record=record, candidate=candidate,
                            deadline=deadline, link=candidate_link(candidate),
+                           summary=holder.summary(candidate),
                            livret=livret_summary(candidate, [s.session.referential for s in record.sittings]))
 
 

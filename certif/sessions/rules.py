@@ -4,10 +4,11 @@ No Flask, no database: plain dates and numbers, tested with tables of cases.
 """
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from ..timeutil import add_months
 
 # An exam's decision (`Exam.decision`), set by grading when the deliberation closes; an
 # unfavourable one opens the way to a retake or an appeal.
@@ -20,12 +21,6 @@ RETAKE_MONTHS = 2
 # A candidate sits within 3 months after the end of their training (I.D.8).
 SITTING_MONTHS = 3
 
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it has no such day (31 → 30)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def replacement_deadline(absence_day: date) -> date:

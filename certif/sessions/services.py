@@ -17,6 +17,7 @@ from ..database import write_transaction
 from ..errors import Conflict, FieldError
 from ..extensions import db
 from ..referentials.models import Referential
+from ..referentials.registration import session_day_problem
 from ..text import clean_text
 from ..timeutil import paris_to_utc, paris_today, utcnow
 from . import rules
@@ -132,6 +133,13 @@ def _require_latest_referential(referential_id: int) -> Referential:
     return referential
 
 
+def _require_registered(referential: Referential, day: date) -> None:
+    """No session after the certification's registration end date (the end day itself is fine)."""
+    problem = session_day_problem(referential.registration_facts, day)
+    if problem:
+        raise FieldError("day", problem)
+
+
 def create_session(actor, fields: SessionFields, *, today: date | None = None) -> ExamSession:
     """A new session in draft, pinned to the latest version of its referential."""
     fields = _checked(fields)
@@ -139,6 +147,7 @@ def create_session(actor, fields: SessionFields, *, today: date | None = None) -
     with write_transaction():
         _require_free_number(fields.number)
         referential = _require_latest_referential(fields.referential_id)
+        _require_registered(referential, fields.day)
         session = ExamSession(number=fields.number, referential=referential,
                               starts_at=fields.starts_at, mode=fields.mode, place=fields.place,
                               video_link=fields.video_link,
@@ -192,7 +201,8 @@ def update_session(actor, session_id: int, fields: SessionFields, *,
                                "changer.")
             _require_future(fields, today or paris_today())
             _require_replacement_window(session, fields.day)
-        if fields.referential_id != session.referential_id:
+        other_referential = fields.referential_id != session.referential_id
+        if other_referential:
             reason = referential_locked_reason(session)
             if reason:
                 raise Conflict(reason)
@@ -200,6 +210,8 @@ def update_session(actor, session_id: int, fields: SessionFields, *,
             session.referential = _require_latest_referential(fields.referential_id)
             record(actor, "session.update", "session", session.id, old_label,
                    session.referential.label, field="referential")
+        if moved or other_referential:
+            _require_registered(session.referential, fields.day)
         for name in ("number", "mode", "place", "video_link", "technical_requirements"):
             old, new = getattr(session, name), getattr(fields, name)
             if old != new:

@@ -37,7 +37,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 VIEWPORT = {"width": 640, "height": 900}  # half a laptop screen: what a juror keeps open
 
 
-TIMEOUT_MS = 5_000
+# Generous: with the suite spread over the cores, a browser test shares the machine with
+# another worker; a passing test never waits this long, a failing one reports a little later.
+TIMEOUT_MS = 15_000
 
 
 expect.set_options(timeout=TIMEOUT_MS)

@@ -25,7 +25,7 @@ def test_a_good_file_gives_clean_rows():
         first_name="Jeanne", last_name="Martin", birth_date=date(1990, 5, 17),
         email="jeanne.martin@exemple.fr", phone="06 12 34 56 78", address="1 rue Haute",
         postal_code="69001", city="Lyon", training_end_date=date(2026, 4, 30),
-        pathway="training", accommodation=None, extra_minutes=0)
+        pathway="training", accommodation=None, extra_minutes=0, birth_name="Martin")
     assert (second.first_name, second.birth_date, second.pathway, second.extra_minutes,
             second.email) == ("Léa", date(1988, 11, 3), "vae", 30, None)
     assert [row.line for row in result.rows] == [2, 3]
@@ -134,7 +134,9 @@ def test_unknown_column():
     assert result.messages == [
         "Ligne 1 : colonne inconnue « nationalité ». Colonnes possibles : nom, prénom, "
         "date_naissance, email, téléphone, adresse, code_postal, ville, fin_formation, parcours, "
-        "organisme_partenaire, aménagement, minutes_supplementaires."]
+        "organisme_partenaire, aménagement, minutes_supplementaires, nom_naissance, nom_usage, "
+        "prénom_2, prénom_3, sexe, code_insee_naissance, code_postal_naissance, commune_naissance, "
+        "code_pays_naissance, pays_naissance, modalité_accès."]
     assert result.rows == []
 
 

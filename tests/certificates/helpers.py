@@ -32,7 +32,7 @@ def one_certificate(organiser) -> Certificate:
 
 def signed_visa(session, organiser_user):
     """The minutes with the organiser's visa given as certif gives it: a drawn signature."""
-    minutes = make_minutes(session, organiser_user)
+    minutes = make_minutes(session, organiser_user, signed=False)
     png = base64.b64decode(drawn_png().split(",", 1)[1])
     with write_transaction():
         add_signature(MINUTES, minutes.id, signer_key=user_key(organiser_user), role=ORGANISER_ROLE,

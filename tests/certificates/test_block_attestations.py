@@ -129,7 +129,7 @@ def test_public_check_of_a_block_attestation_valid_unknown_revoked(retake, organ
 
 
 def test_the_minutes_pdfs_say_the_blocks_validated_before_and_now(retake):
-    from certif.minutes.documents import general_minutes_pdf, individual_minutes_pdf
+    from certif.minutes.documents import general_minutes_pdf, grid_pdf, individual_minutes_pdf
 
     def words(data):
         return " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
@@ -141,3 +141,6 @@ def test_the_minutes_pdfs_say_the_blocks_validated_before_and_now(retake):
     assert "BC03" in individual and "bloc validé à cette session" in individual
     general = words(general_minutes_pdf(retake.session))
     assert "BC01 : validé avant (session n° CM-AVANT)" in general and "BC03 : validé" in general
+    grid = words(grid_pdf(retake.exam))  # annex 6: the kept blocks say so, not "non acquise"
+    assert "BC01 · " in grid and "bloc validé avant (session n° CM-AVANT), non évalué" in grid
+    assert "Validée avant" in grid and "BC03" in grid

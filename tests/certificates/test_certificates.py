@@ -97,9 +97,10 @@ def test_the_pdf_is_a_sealed_french_parchemin(organiser, app):
     assert queries.certificate_file(setup.exam)[1] == response.data
 
 
-def test_without_a_configured_city_the_parchemin_names_no_place(organiser, app):
-    """A remote session's minutes say "À distance": never "Fait à À distance"."""
-    app.config["ORGANISATION_CITY"] = None
+def test_a_remote_session_is_made_at_the_organisation_city_never_at_a_distance(organiser, app):
+    """A remote session's minutes say "À distance": never "Fait à À distance"; the place of
+    award is the organisation's city (without one, tests/certificates/test_mandatory_mentions.py)."""
+    app.config["ORGANISATION_CITY"] = "Nantes"
     setup = finished_session(decisions=(FAVORABLE,))
     setup.session.mode = "remote"
     db.session.commit()
@@ -109,8 +110,8 @@ def test_without_a_configured_city_the_parchemin_names_no_place(organiser, app):
     generate(organiser, setup)
     [certificate] = certificates()
     text = " ".join(pdf_text(organiser.get(f"/certificats/{certificate.id}.pdf").data).split())
-    assert "Fait le " in text
-    assert "Fait à" not in text and "distance" not in text and "Lyon" not in text
+    assert "Fait à Nantes le " in text
+    assert "distance" not in text and "Lyon" not in text
 
 
 def test_issue_by_post(organiser, organiser_user):

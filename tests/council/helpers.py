@@ -10,6 +10,7 @@ from certif.extensions import db
 from certif.grading.rules import FAVORABLE, UNFAVORABLE
 from certif.sessions.models import Exam, ExamSession, Jury
 
+from ..factories.blocks import validate_blocks
 from ..factories.council import make_action, make_anomaly, make_meeting, make_review
 from ..factories.examday import make_breach_sheet
 from ..factories.sessions import referential
@@ -73,6 +74,13 @@ def build_fixture(reporter) -> Fixture:
     # The exam of IND-A still in grading: the jury checked the candidate's identity (sat).
     db.session.add(IdentityCheck(exam=a_exams[5], document_type="cni", convocation_checked=True,
                                  mode="camera", checked_by_id=reporter.id))
+    db.session.commit()
+    # RNCP blocks: IND-C's first candidate validated the three blocks; the second BC02 and
+    # BC03 (BC01 kept from an earlier attempt), and a BC03 revoked since: 3 + 1 count.
+    c_exams = c.juries[0].exams
+    validate_blocks(c_exams[0], ("BC01", "BC02", "BC03"))
+    revoked = validate_blocks(c_exams[1], ("BC02", "BC03"))[1]
+    revoked.revoked_at, revoked.revocation_reason = datetime(2027, 1, 5), "Fraude établie."
     db.session.commit()
 
     # Anomaly sheets, and the actions adopted on them.

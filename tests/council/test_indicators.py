@@ -147,8 +147,8 @@ def test_csv_text_uses_semicolons_and_decimal_commas():
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows == csv_rows(result)
     assert rows[1][:5] == ["Session", "RS6240", "Réseaux sociaux", "S-1", "01/12/2026"]
-    assert rows[1][10] == "33,3"
-    assert [r[0] for r in rows[1:]] == ["Session", "Certification", "Total"]
+    assert rows[1][11] == "33,3"
+    assert [r[0] for r in rows[1:]] == ["Session", "Année", "Certification", "Total"]
 
 
 # --- charts -----------------------------------------------------------------------------

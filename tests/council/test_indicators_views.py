@@ -54,19 +54,22 @@ def test_page_tables_show_the_figures(organiser_user, make_web, set_paris_today)
     set_paris_today(TODAY)  # IND-D is still to come
     build_fixture(organiser_user)
     html = make_web(organiser_user).get(URL).text
-    # Per session: inscrits, présents, décisions, admis, taux, rattrapages, anomalies,
-    # fiches conditions, conditions non respectées, actions vérifiées, délai.
+    # Per session: inscrits, présents, décisions, admis, taux, rattrapages, rattrapages réussis,
+    # blocs validés, anomalies, fiches conditions, conditions non respectées, actions vérifiées, délai.
     assert cells(html, "n° IND-A") == ["1er décembre 2026", "RS6240", "5", "4", "3", "2",
-                                       "66,7\u00a0%", "0", "2", "1", "2", "3", "5,0\u00a0jours"]
+                                       "66,7\u00a0%", "0", "0 / 0", "0", "2", "1", "2", "3",
+                                       "5,0\u00a0jours"]
     # Convened, not sat (the session is to come): registered, not present.
-    assert cells(html, "n° IND-D")[2:] == ["1", "0", "0", "0", "—", "0", "0", "0", "0", "0", "—"]
+    assert cells(html, "n° IND-D")[2:] == ["1", "0", "0", "0", "—", "0", "0 / 0", "0", "0", "0", "0",
+                                          "0", "—"]
     # Anomalies per session: 1 sheet ÷ 1 session held (IND-D, to come, is left out).
     assert cells(html, "RNCP-CM<br>") == ["2dont 1 tenue", "4", "2", "2", "2", "100,0\u00a0%", "0",
-                                      "1", "1", "1", "1", "2,3\u00a0jours", "1,0"]
+                                      "0 / 0", "4", "1", "1", "1", "1", "2,3\u00a0jours", "1,0"]
     # The total also counts the action adopted at a meeting without a sheet (see the CSV test);
     # 3 sheets ÷ 3 sessions held.
-    assert cells(html, "Total") == ["4dont 3 tenues", "12", "8", "7", "5", "71,4\u00a0%", "2", "3",
-                                    "2", "3", "5", "20,5\u00a0jours", "1,0"]
+    assert cells(html, "Total") == ["4dont 3 tenues", "12", "8", "7", "5", "71,4\u00a0%", "2",
+                                    "1 / 1100,0\u00a0%", "4", "3", "2", "3", "5", "20,5\u00a0jours",
+                                    "1,0"]
     assert "sessions déjà tenues" in html
     assert "Les actions adoptées en réunion sans fiche ne sont rattachées à aucune session" in html
     assert "IND-X" not in html  # cancelled

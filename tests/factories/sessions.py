@@ -28,6 +28,29 @@ def referential(code: str) -> Referential:
     return db.session.scalar(db.select(Referential).filter_by(code=code))
 
 
+# Seed 001 gives no RNCP number, level, decision nor dates (the file declares them unknown, which
+# refuses the RNCP title's certificates and block attestations): the tests that grade it act as an
+# administrator who filled them in. tests/certificates/test_mandatory_mentions.py empties them.
+TEST_RNCP_REGISTRATION = {"number": "RNCP12345", "level": "5", "decree": "Décision de test",
+                          "decided_on": "2024-01-10", "effective_from": "2024-01-11",
+                          "ends_on": "2029-01-10"}
+HOLDER_BIRTH_DATE = date(1995, 5, 17)
+
+
+def registered_until(code: str, day: date | None) -> None:
+    """The certification's registration ends on `day` (None: unknown) — sessions far ahead need
+    a later end than the shipped file's (RS6240: 2028-01-25)."""
+    ref = referential(code)
+    ref.details = {**ref.details, "registration": {**ref.registration,
+                                                   "ends_on": day.isoformat() if day else None}}
+    db.session.commit()
+
+
+def fill_rncp_registration(ref: Referential) -> None:
+    if ref.registration_facts.needs_level and not ref.registration_facts.number:
+        ref.details = {**ref.details, "registration": {**ref.registration, **TEST_RNCP_REGISTRATION}}
+
+
 @dataclass
 class ExamSetup:
     exam: Exam
@@ -60,13 +83,15 @@ def make_exam(code: str = "RS6240", president=None, member=None, candidates: int
     president = president or make_juror("Paule", f"Presidente{n}")
     member = member or make_juror("Marc", f"Membre{n}")
     ref = referential(code)
+    fill_rncp_registration(ref)
     session = ExamSession(number=f"S-{n}", referential=ref, starts_at=datetime(2026, 12, 1, 8, 0))
     jury = Jury(position=1, president=president)
     jury.members = [JuryMember(juror=president, seat=1), JuryMember(juror=member, seat=2)]
     session.juries.append(jury)
     exams = []
     for i in range(candidates):
-        candidate = Candidate(first_name="Alex", last_name=f"Candidat{n}-{i}")
+        candidate = Candidate(first_name="Alex", last_name=f"Candidat{n}-{i}",
+                              birth_date=HOLDER_BIRTH_DATE)
         exams.append(Exam(candidate=candidate, duration_minutes=ref.exam_minutes,
                           starts_at=session.starts_at + timedelta(minutes=30 * i)))
     jury.exams.extend(exams)

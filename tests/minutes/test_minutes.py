@@ -368,10 +368,6 @@ def test_general_minutes_queries_do_not_grow_with_candidates(app):
     minutes_documents.general_minutes_pdf(big.session)
     assert count_statements(lambda: minutes_documents.general_minutes_pdf(small.session)) == \
         count_statements(lambda: minutes_documents.general_minutes_pdf(big.session))
-    import time
-    started = time.perf_counter()
-    data = minutes_documents.general_minutes_pdf(big.session)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2, elapsed
-    text = pdf_text(data)
+    # Its time is measured by `make bench` (minutes_pdf_30_ms), not asserted here.
+    text = pdf_text(minutes_documents.general_minutes_pdf(big.session))
     assert exams_of(big)[29].candidate.full_name in text

@@ -18,7 +18,7 @@ from certif.timeutil import paris_today
 
 from ..factories.candidates import make_candidate
 from ..factories.jurors import make_juror
-from ..factories.sessions import make_jury, make_session, place, upcoming_exam
+from ..factories.sessions import make_jury, make_session, place, registered_until, upcoming_exam
 from ..factories.users import make_user
 from .helpers import form, plan, sessions_count, text
 
@@ -61,6 +61,7 @@ def test_an_absurd_year_is_refused_when_creating(app, organiser, day):
 
 
 def test_the_last_accepted_day_still_computes_its_deadlines(app, organiser):
+    registered_until("RS6240", date(2100, 12, 31))
     r = organiser.post("/sessions/nouvelle", form(day="2100-12-31", start="23:59"))
     assert r.status_code == 303
     assert organiser.get("/sessions/").status_code == 200

@@ -15,7 +15,14 @@ from certif.timeutil import paris_to_utc, utcnow
 from ..factories.candidates import make_candidate
 from ..factories.convocations import make_convocation
 from ..factories.jurors import set_habilitation
-from ..factories.sessions import FUTURE, make_jury, make_session, place, referential
+from ..factories.sessions import (
+    FUTURE,
+    make_jury,
+    make_session,
+    place,
+    referential,
+    registered_until,
+)
 from ..factories.users import make_user
 from .helpers import form, paris, sessions_count, text
 
@@ -86,6 +93,7 @@ def test_unknown_session_is_404(app, organiser):
 # --- Create ------------------------------------------------------------------------------
 
 def test_create_a_session_pins_the_referential_and_stores_utc(app, organiser):
+    registered_until("RS6240", date(2031, 1, 1))
     r = organiser.post("/sessions/nouvelle", form(day="2030-12-02", start="09:30",
                                                   technical_requirements="Webcam et micro"))
     session = db.session.scalar(db.select(ExamSession))
@@ -158,6 +166,7 @@ def test_csrf_is_required(app, organiser):
 # --- Edit --------------------------------------------------------------------------------
 
 def test_changing_the_time_reschedules_every_jury_and_is_audited(app, organiser):
+    registered_until("RS6240", date(2031, 1, 1))
     session = make_session(day=date(2030, 6, 3), at=time(9, 0))
     jury = make_jury(session)
     first, second = place(jury, make_candidate()), place(jury, make_candidate(extra_minutes=10))
@@ -174,6 +183,7 @@ def test_changing_the_time_reschedules_every_jury_and_is_audited(app, organiser)
 
 
 def test_a_sent_convocation_must_be_sent_again_after_a_time_change(app, organiser):
+    registered_until("RS6240", date(2031, 1, 1))
     session = make_session(day=date(2030, 6, 3))
     jury = make_jury(session)
     exam = place(jury, make_candidate())

@@ -1,13 +1,12 @@
 """The attestation de validation de bloc: its PDF, its file name, its check link."""
 from __future__ import annotations
 
-from flask import current_app
-
 from ...documents.pdf import render_pdf
+from ...referentials.registration import period_sentence, registration_sentence
 from ...timeutil import paris_day
 from ...web import external_url
 from .. import rules
-from ..content import qr_data_url, registration_sentence, signatory_of_session
+from ..content import holder_of, place_of_award, qr_data_url, signatory_of_session
 from .models import BlockAttestation
 
 
@@ -25,10 +24,11 @@ def attestation_context(attestation: BlockAttestation) -> dict:
     exam = validation.exam
     session = exam.jury.session
     referential = session.referential
-    place = (current_app.config.get("ORGANISATION_CITY") or "").strip() or None
+    facts = referential.registration_facts
     return dict(attestation=attestation, validation=validation, candidate=validation.candidate,
-                session=session, referential=referential,
-                registration=registration_sentence(referential), place=place,
+                holder=holder_of(validation.candidate), session=session, referential=referential,
+                registration=registration_sentence(facts), registration_period=period_sentence(facts),
+                place=place_of_award(),
                 made_on=paris_day(attestation.created_at),
                 code=rules.format_code(attestation.verification_code),
                 verify_url=external_url("certificates.verify_public"),

@@ -34,6 +34,19 @@ COMMENT = ("Stratégie et animation des communautés solides (BC01, BC02) ; la s
            "l'e-réputation et l'analyse des KPI (BC03) restent à démontrer.")
 
 
+# Seed 001 gives no RNCP number, level, decision nor dates: the referential file declares them
+# unknown, which refuses every RNCP certificate and block attestation (certificates.mentions).
+# The demo shows the attestations as they will be once an administrator fills them in, with
+# made-up values that say so, written in the database only (audited; the file stays as is, and
+# its next change replaces them). The end date falls within six months: the dashboard warns.
+DEMO_REGISTRATION = {
+    "number": "RNCP00000",
+    "level": "5",
+    "decree": "Décision fictive, pour la démonstration : le numéro RNCP du titre reste à renseigner",
+}
+DEMO_BIRTH_DATE = date(1998, 4, 17)
+
+
 def past_day(today: date) -> date:
     day = today - timedelta(days=MONTHS_AGO_DAYS)
     while day.weekday() >= 5:
@@ -57,6 +70,10 @@ def load() -> ExamSession | None:
         db.select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == ORGANISER).order_by(User.id).limit(1))
     day = past_day(paris_today())
+    _demo_registration(retake_session.referential, organiser, paris_today())
+    if retake.candidate.birth_date is None:
+        retake.candidate.birth_date = DEMO_BIRTH_DATE
+        db.session.commit()
     base_url = f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
     with current_app.test_request_context(base_url=base_url, environ_base={"REMOTE_ADDR": "127.0.0.1"},
                                           headers={"User-Agent": "certif (données de démonstration)"}):
@@ -81,6 +98,18 @@ def load() -> ExamSession | None:
         record(organiser, "retake.schedule", "exam", retake.id, None, retake_session.number,
                retake_of_exam_id=exam_id, note="données de démonstration")
     return session
+
+
+def _demo_registration(referential, organiser, today: date) -> None:
+    """The made-up registration facts of the RNCP title (see DEMO_REGISTRATION), audited."""
+    facts = {**referential.registration, **DEMO_REGISTRATION,
+             "decided_on": (today - timedelta(days=1000)).isoformat(),
+             "effective_from": (today - timedelta(days=999)).isoformat(),
+             "ends_on": (today + timedelta(days=150)).isoformat()}
+    with write_transaction():
+        referential.details = {**referential.details, "registration": facts}
+        record(organiser, "referential.update_mentions", "referential", referential.id, None,
+               referential.label, note="données de démonstration : enregistrement RNCP fictif")
 
 
 def _session(day: date, retake_session: ExamSession, candidate: Candidate, president,

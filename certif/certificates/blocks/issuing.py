@@ -30,6 +30,14 @@ def _session_validations(session: ExamSession) -> list[BlockValidation]:
         .order_by(Exam.jury_id, Exam.position, BlockValidation.block_code)))
 
 
+def holders_to_attest(session: ExamSession) -> list:
+    """The candidates whose block attestation of this session is still to be made or sealed."""
+    validations = _session_validations(session)
+    done = {a.validation_id for a in attestations_of_exams({v.exam_id for v in validations})
+            if is_sealed(a)}
+    return [v.candidate for v in validations if v.id not in done]
+
+
 def create_attestations(actor, session: ExamSession) -> list[BlockAttestation]:
     """Inside the write transaction: number the attestation of each block validated at the
     session that has none (`RNCP-CM-BC01-2026-0001`: certification, block, year, order)."""

@@ -1,11 +1,10 @@
 """The indicators in French: figures with a decimal comma for the page, and the CSV for Excel."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
+from ...csvsafe import csv_text
 from .figures import Figures, Indicators
 
 NONE_SHOWN = "—"  # what the page shows for a figure without data
@@ -29,23 +28,19 @@ def days_fr(value: Decimal | None) -> str:
 
 
 CSV_HEADERS = (
-    "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Nombre de sessions",
-    "Candidats inscrits", "Candidats présents", "Décisions rendues", "Admis",
-    "Taux de réussite (%)", "Rattrapages", "Fiches anomalie", "Anomalies par session tenue",
-    "Fiches conditions avec manquement", "Conditions non respectées", "Actions vérifiées",
-    "Délai moyen adoption → vérification (jours)",
+    "Ligne", "Certification", "Intitulé", "Session", "Date de la session", "Année",
+    "Nombre de sessions", "Candidats inscrits", "Candidats présents", "Décisions rendues", "Admis",
+    "Taux de réussite (%)", "Rattrapages", "Rattrapages avec décision", "Rattrapages réussis",
+    "Taux de réussite des rattrapages (%)", "Blocs validés", "Fiches anomalie",
+    "Anomalies par session tenue", "Fiches conditions avec manquement", "Conditions non respectées",
+    "Actions vérifiées", "Délai moyen adoption → vérification (jours)",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    """A text cell Excel will not run as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def _figure_cells(f: Figures) -> list[str]:
     return [str(f.registered), str(f.present), str(f.decided), str(f.admitted),
-            decimal_fr(f.pass_rate, ""), str(f.retakes)]
+            decimal_fr(f.pass_rate, ""), str(f.retakes), str(f.retakes_decided),
+            str(f.retakes_admitted), decimal_fr(f.retake_success_rate, ""), str(f.blocks_validated)]
 
 
 def _quality_cells(f: Figures, per_session: str) -> list[str]:
@@ -54,17 +49,19 @@ def _quality_cells(f: Figures, per_session: str) -> list[str]:
 
 
 def csv_rows(indicators: Indicators) -> list[list[str]]:
-    """Header, one row per session, one per certification, the total. Empty cell: no figure."""
+    """Header, one row per session, one per certification and year, one per certification,
+    the total. Empty cell: no figure. Text cells are neutralised when written (`csvsafe`)."""
     rows = [list(CSV_HEADERS)]
     for s in indicators.sessions:
-        rows.append(["Session", _cell(s.code), _cell(s.title), _cell(s.number),
-                     s.day.strftime("%d/%m/%Y"), ""]
-                    + _figure_cells(s.figures) + _quality_cells(s.figures, ""))
+        rows.append(["Session", s.code, s.title, s.number, s.day.strftime("%d/%m/%Y"),
+                     str(s.day.year), ""] + _figure_cells(s.figures) + _quality_cells(s.figures, ""))
+    for y in indicators.years:
+        rows.append(["Année", y.code, y.title, "", "", str(y.year), str(y.sessions)]
+                    + _figure_cells(y.figures) + _quality_cells(y.figures, ""))
     for c in (*indicators.certifications, indicators.total):
         is_total = c.code is None
-        rows.append(["Total" if is_total else "Certification",
-                     "Toutes" if is_total else _cell(c.code), _cell(c.title), "", "",
-                     str(c.sessions)]
+        rows.append(["Total" if is_total else "Certification", "Toutes" if is_total else c.code,
+                     c.title, "", "", "", str(c.sessions)]
                     + _figure_cells(c.figures)
                     + _quality_cells(c.figures, decimal_fr(c.anomalies_per_session, "")))
     return rows
@@ -72,10 +69,7 @@ def csv_rows(indicators: Indicators) -> list[list[str]]:
 
 def to_csv(indicators: Indicators) -> str:
     """The CSV text for Excel (France): `;` separator, decimal comma (encode it utf-8-sig)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(csv_rows(indicators))
-    return out.getvalue()
+    return csv_text(csv_rows(indicators))
 
 
 def csv_filename(today: date) -> str:

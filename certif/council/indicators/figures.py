@@ -8,7 +8,12 @@ Definitions (the page says them too):
   convened (scheduled, no check yet) is not present;
 - decided: present with a closed deliberation and a decision; admitted: decided favourably;
 - pass rate: admitted ÷ decided, in %, the figure published for Qualiopi indicator 3;
-- retakes: registered exams that retake a failed attempt;
+- retakes: registered exams that retake a failed attempt; their success: retakes admitted ÷
+  retakes decided, in %;
+- blocks validated (RNCP): the blocks the decided attempts validated (block validations not
+  revoked; a block kept from an earlier attempt counts once, at the attempt that validated it);
+- per year: a certification's sessions of one calendar year (Paris day of the session), the
+  rows that the public results page shows (`publication`);
 - conditions not respected: handed conditions sheets (annex 4) with a breach, and how many
   conditions they mark not respected;
 - delay: days from adoption to verification of the verified actions adopted on the
@@ -53,6 +58,7 @@ class ExamRecord:
     decision: str | None = None
     retake: bool = False
     sat: bool = False  # the jury checked the candidate's identity (IdentityCheck)
+    blocks: int = 0  # blocks this attempt validated (block validations not revoked)
 
     @property
     def is_active(self) -> bool:
@@ -95,11 +101,19 @@ class Figures:
     breaches: int = 0
     verified_actions: int = 0
     delay_seconds: int = 0  # summed over the verified actions, to average at any level
+    blocks_validated: int = 0
+    retakes_decided: int = 0
+    retakes_admitted: int = 0
 
     @property
     def pass_rate(self) -> Decimal | None:
         """Admitted ÷ present with a decision, in % (Qualiopi indicator 3)."""
         return ratio(self.admitted, self.decided, 100)
+
+    @property
+    def retake_success_rate(self) -> Decimal | None:
+        """Retakes admitted ÷ retakes with a decision, in %."""
+        return ratio(self.retakes_admitted, self.retakes_decided, 100)
 
     @property
     def average_delay_days(self) -> Decimal | None:
@@ -141,15 +155,30 @@ class CertificationRow:
 
 
 @dataclass(frozen=True)
+class YearRow:
+    """A certification's sessions of one calendar year. `first_day`/`last_day`: the period
+    of the sessions with a decision (the ones behind the pass rate), None when none has one."""
+    code: str
+    title: str
+    year: int
+    sessions: int
+    figures: Figures
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+@dataclass(frozen=True)
 class Indicators:
     sessions: tuple[SessionRow, ...]
     certifications: tuple[CertificationRow, ...]
     total: CertificationRow
     filters: Filters = field(default_factory=Filters)
+    years: tuple[YearRow, ...] = ()
 
 
 def exam_figures(exams: Iterable[ExamRecord]) -> Figures:
-    registered = present = decided = admitted = retakes = 0
+    registered = present = decided = admitted = retakes = blocks = 0
+    retakes_decided = retakes_admitted = 0
     for exam in exams:
         if exam.status == MOVED:
             continue  # counted in the session it moved to
@@ -161,8 +190,12 @@ def exam_figures(exams: Iterable[ExamRecord]) -> Figures:
         if exam.phase == CLOSED and exam.decision:
             decided += 1
             admitted += exam.decision == FAVORABLE
+            blocks += exam.blocks
+            retakes_decided += exam.retake
+            retakes_admitted += exam.retake and exam.decision == FAVORABLE
     return Figures(registered=registered, present=present, decided=decided, admitted=admitted,
-                   retakes=retakes)
+                   retakes=retakes, blocks_validated=blocks, retakes_decided=retakes_decided,
+                   retakes_admitted=retakes_admitted)
 
 
 def session_figures(exams: Iterable[ExamRecord], anomalies: int,
@@ -217,7 +250,20 @@ def build(sessions: Sequence[SessionRecord], exams: Iterable[ExamRecord],
     total = CertificationRow(None, "Total", len(session_rows),
                              _sum(r.figures for r in certification_rows) + unattached,
                              held(session_rows))
-    return Indicators(session_rows, certification_rows, total, filters)
+    return Indicators(session_rows, certification_rows, total, filters, year_rows(session_rows, titles))
+
+
+def year_rows(session_rows: Sequence[SessionRow], titles: Mapping[str, str]) -> tuple[YearRow, ...]:
+    """One row per certification and calendar year, by code then year."""
+    by_year: dict[tuple[str, int], list[SessionRow]] = defaultdict(list)
+    for row in session_rows:
+        by_year[(row.code, row.day.year)].append(row)
+    rows = []
+    for (code, year), sessions in sorted(by_year.items()):
+        decided_days = [s.day for s in sessions if s.figures.decided]
+        rows.append(YearRow(code, titles[code], year, len(sessions), _sum(s.figures for s in sessions),
+                            min(decided_days, default=None), max(decided_days, default=None)))
+    return tuple(rows)
 
 
 def _sum(figures: Iterable[Figures]) -> Figures:

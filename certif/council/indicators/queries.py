@@ -11,6 +11,7 @@ from ... import timeutil
 from ...errors import InvalidInput
 from ...examday.models import ConditionAnswer, ConditionsSheet, IdentityCheck
 from ...extensions import db
+from ...grading.blocks.models import BlockValidation
 from ...referentials.models import Referential
 from ...sessions.models import CANCELLED, Exam, ExamSession, Jury
 from ...timeutil import paris_to_utc, to_paris
@@ -76,13 +77,20 @@ def load(filters: Filters = NO_FILTERS, today: date | None = None) -> Indicators
             .where(*_session_conditions(filters)))]
 
     # "Sat": the jury checked the candidate's identity (one IdentityCheck per exam at most).
+    # Blocks: those the attempt validated (RNCP), revoked ones left out.
+    blocks = (select(BlockValidation.exam_id, func.count(BlockValidation.id).label("count"))
+              .where(BlockValidation.revoked_at.is_(None))
+              .group_by(BlockValidation.exam_id).subquery())
     exams = [
-        ExamRecord(session_id, status, phase, decision, retake_of_id is not None, check_id is not None)
-        for session_id, status, phase, decision, retake_of_id, check_id in db.session.execute(
+        ExamRecord(session_id, status, phase, decision, retake_of_id is not None, check_id is not None,
+                   int(block_count or 0))
+        for session_id, status, phase, decision, retake_of_id, check_id, block_count
+        in db.session.execute(
             select(Jury.session_id, Exam.status, Exam.phase, Exam.decision, Exam.retake_of_id,
-                   IdentityCheck.id)
+                   IdentityCheck.id, blocks.c.count)
             .join(Jury, Jury.id == Exam.jury_id)
             .outerjoin(IdentityCheck, IdentityCheck.exam_id == Exam.id)
+            .outerjoin(blocks, blocks.c.exam_id == Exam.id)
             .where(Jury.session_id.in_(session_ids)))]
 
     anomaly_counts = dict(db.session.execute(

@@ -12,6 +12,7 @@ from ...errors import Conflict, InvalidInput
 from ...extensions import db
 from ...jurors.habilitations import habilitation_problem
 from ...jurors.models import FAVOURABLE, JurorHabilitation
+from ...referentials.registration import session_day_problem
 from ...timeutil import french_date, paris_day, paris_to_utc, paris_today, utcnow
 from .. import rules
 from ..models import (
@@ -207,6 +208,9 @@ def create_replacement(actor, jury_id: int, plan: ReplacementPlan) -> ExamSessio
             raise Conflict(problem)
         jurors = _check_plan(plan, jury)
         original = jury.session
+        late = session_day_problem(original.referential.registration_facts, plan.day)
+        if late:
+            raise InvalidInput(late)
         mode = plan.mode
         place = (plan.place or "").strip() if mode != "remote" else ""
         link = (plan.video_link or "").strip() if mode != "on_site" else ""
